@@ -1,0 +1,1 @@
+"""The Asterisk Manager Interface adapter: the only importer of panoramisk."""

@@ -1,0 +1,90 @@
+"""Typed domain events made from raw AMI messages. Pure: no I/O, no panoramisk."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_PJSIP_CHANNEL_PREFIX = "PJSIP/"
+
+
+@dataclass(frozen=True, slots=True)
+class AsteriskBooted:
+    """Asterisk finished starting (or we just logged in): state must be re-synced."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactChanged:
+    """A SIP contact of an endpoint registered, refreshed, or went away."""
+
+    endpoint: str
+    aor: str
+    status: str  # Created, Removed, Reachable, Unreachable, NonQualified, Updated, Unknown
+
+    @property
+    def present(self) -> bool:
+        """Whether this change leaves the contact usable for calls."""
+        return self.status not in ("Removed", "Unreachable")
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCreated:
+    """A channel appeared; ``endpoint`` is set for PJSIP channels."""
+
+    channel: str
+    uniqueid: str
+    linkedid: str
+    endpoint: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelHungUp:
+    """A channel is gone."""
+
+    channel: str
+    uniqueid: str
+    linkedid: str
+    endpoint: str | None
+    cause: str
+
+
+@dataclass(frozen=True, slots=True)
+class DialplanReloaded:
+    """The dialplan was reloaded: extensions added over AMI are gone and must be re-added."""
+
+
+DomainEvent = AsteriskBooted | ContactChanged | ChannelCreated | ChannelHungUp | DialplanReloaded
+
+
+def endpoint_of(channel: str) -> str | None:
+    """``PJSIP/acme-1001-0000002a`` -> ``acme-1001``; None for other technologies."""
+    if not channel.startswith(_PJSIP_CHANNEL_PREFIX):
+        return None
+    rest = channel[len(_PJSIP_CHANNEL_PREFIX):]
+    name, sep, _ = rest.rpartition("-")
+    return name if sep and name else None
+
+
+def to_domain_event(msg: Mapping[str, str]) -> DomainEvent | None:
+    """Translate one AMI event (case-sensitive field names as Asterisk sends them)."""
+    name = msg.get("Event", "")
+    if name == "FullyBooted":
+        return AsteriskBooted()
+    if name == "ContactStatus":
+        endpoint = msg.get("EndpointName", "")
+        if not endpoint:
+            return None
+        return ContactChanged(endpoint=endpoint, aor=msg.get("AOR", ""),
+                              status=msg.get("ContactStatus", "Unknown"))
+    if name == "Newchannel":
+        channel = msg.get("Channel", "")
+        return ChannelCreated(channel=channel, uniqueid=msg.get("Uniqueid", ""),
+                              linkedid=msg.get("Linkedid", ""), endpoint=endpoint_of(channel))
+    if name == "Hangup":
+        channel = msg.get("Channel", "")
+        return ChannelHungUp(channel=channel, uniqueid=msg.get("Uniqueid", ""),
+                             linkedid=msg.get("Linkedid", ""), endpoint=endpoint_of(channel),
+                             cause=msg.get("Cause", ""))
+    if name == "Reload" and msg.get("Module", "").lower() in ("pbx_config", "pbx_config.so"):
+        return DialplanReloaded()
+    return None

@@ -1,0 +1,71 @@
+"""``create_app(settings)``: the one place where everything is wired."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from callcenter import keys
+from callcenter.ami.client import AmiClient
+from callcenter.asterisk.live import AsteriskSync
+from callcenter.auth import api as auth_api
+from callcenter.auth.service import bootstrap_operator
+from callcenter.auth.tokens import TokenService
+from callcenter.cdr import api as cdr_api
+from callcenter.db.pool import create_pool
+from callcenter.numbers import api as numbers_api
+from callcenter.queues import api as queues_api
+from callcenter.seats import api as seats_api
+from callcenter.settings import Settings
+from callcenter.tenants import api as tenants_api
+from callcenter.web.middlewares import auth_middleware, errors_middleware
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    pool = await create_pool(settings.dsn)
+    app[keys.POOL] = pool
+    if settings.operator_password:
+        await bootstrap_operator(pool, settings.operator_username, settings.operator_password)
+    yield
+    await pool.close()
+
+
+async def _asterisk(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    ami = AmiClient(settings.ami_host, settings.ami_port, settings.ami_username,
+                    settings.ami_secret)
+    app[keys.AMI] = ami
+    app[keys.SYNC] = AsteriskSync(app[keys.POOL], ami)
+    await ami.start()
+    yield
+    await ami.stop()
+
+
+async def health(request: web.Request) -> web.Response:
+    """Liveness and dependencies: database reachable, AMI connected."""
+    db_ok = True
+    try:
+        async with request.app[keys.POOL].acquire() as conn:
+            await conn.fetchval("SELECT 1")
+    except Exception:
+        db_ok = False
+    ami = request.app.get(keys.AMI)
+    body = {"database": db_ok, "ami": bool(ami and ami.connected)}
+    return web.json_response(body, status=200 if db_ok else 503)
+
+
+def create_app(settings: Settings) -> web.Application:
+    """Build the control plane: middlewares, routes, pool, AMI client and state sync."""
+    app = web.Application(middlewares=[errors_middleware, auth_middleware],
+                          client_max_size=256 * 1024)
+    app[keys.SETTINGS] = settings
+    app[keys.TOKENS] = TokenService(settings.jwt_secret, settings.token_ttl_s)
+    app.cleanup_ctx.append(_database)
+    if settings.ami_enabled:
+        app.cleanup_ctx.append(_asterisk)
+    app.router.add_get("/healthz", health)
+    for module in (auth_api, tenants_api, numbers_api, seats_api, queues_api, cdr_api):
+        app.router.add_routes(module.routes)
+    return app

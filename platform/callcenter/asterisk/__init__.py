@@ -1,0 +1,1 @@
+"""How tenant data reaches Asterisk: configuration rendering, realtime rows, live state."""

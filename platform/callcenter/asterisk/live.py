@@ -1,0 +1,135 @@
+"""Keeps Asterisk's live state in step with ours, over AMI.
+
+* Seat availability: app_queue watches ``Custom:<endpoint>``, which we set from contact and
+  channel events. (A realtime endpoint created after Asterisk started stays UNAVAILABLE to
+  app_queue otherwise; see docs/architecture.md.)
+* Tenant contexts: ``tenant-<id>`` is added over AMI and re-added after every (re)connect,
+  Asterisk restart and dialplan reload.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+from callcenter.ami.client import AmiClient
+from callcenter.ami.events import (
+    AsteriskBooted,
+    ChannelCreated,
+    ChannelHungUp,
+    ContactChanged,
+    DialplanReloaded,
+    DomainEvent,
+    endpoint_of,
+)
+from callcenter.asterisk import realtime
+from callcenter.asterisk.naming import device, tenant_context
+from callcenter.db.pool import connection
+from callcenter.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def device_state(registered: bool, channels: int) -> str:
+    """The Custom device state app_queue should see for a seat."""
+    if channels > 0:
+        return "INUSE"
+    return "NOT_INUSE" if registered else "UNAVAILABLE"
+
+
+class AsteriskSync:
+    """Subscribes to AMI events; owns no task of its own (runs in the AMI dispatch task)."""
+
+    def __init__(self, pool: Any, ami: AmiClient) -> None:
+        self._pool = pool
+        self._ami = ami
+        self._channels: Counter[str] = Counter()
+        self._registered: set[str] = set()
+        self._published: dict[str, str] = {}
+        self.resyncs = 0
+        ami.on_event(self.handle)
+
+    async def handle(self, event: DomainEvent) -> None:
+        """React to one AMI domain event."""
+        if isinstance(event, AsteriskBooted):
+            await self.resync()
+        elif isinstance(event, DialplanReloaded):
+            await self.ensure_all_contexts()
+        elif isinstance(event, ContactChanged):
+            async with connection(self._pool) as conn:
+                present = bool(await realtime.registered_endpoints(conn, [event.endpoint]))
+            if event.present or present:
+                self._registered.add(event.endpoint)
+            else:
+                self._registered.discard(event.endpoint)
+            await self._publish(event.endpoint)
+        elif isinstance(event, ChannelCreated) and event.endpoint:
+            self._channels[event.endpoint] += 1
+            await self._publish(event.endpoint)
+        elif isinstance(event, ChannelHungUp) and event.endpoint:
+            self._channels[event.endpoint] = max(0, self._channels[event.endpoint] - 1)
+            await self._publish(event.endpoint)
+
+    async def resync(self) -> None:
+        """Rebuild everything Asterisk holds in memory from PostgreSQL and live channels."""
+        self.resyncs += 1
+        await self.ensure_all_contexts()
+        channels: Counter[str] = Counter()
+        for item in await self._ami.action_list("CoreShowChannels"):
+            ep = endpoint_of(item.get("Channel", ""))
+            if ep:
+                channels[ep] += 1
+        self._channels = channels
+        async with connection(self._pool) as conn:
+            seats = [r["endpoint_id"] for r in await conn.fetch("SELECT endpoint_id FROM seats")]
+            self._registered = await realtime.registered_endpoints(conn)
+        self._published.clear()
+        for ep in seats:
+            await self._publish(ep)
+        log.info("re-synced %d seats with Asterisk", len(seats))
+
+    async def ensure_all_contexts(self) -> None:
+        """(Re)add every tenant's phone context."""
+        async with connection(self._pool) as conn:
+            tenants = [r["id"] for r in await conn.fetch("SELECT id FROM tenants")]
+        for tenant_id in tenants:
+            await self.ensure_tenant_context(tenant_id)
+
+    async def ensure_tenant_context(self, tenant_id: str) -> None:
+        """``tenant-<id>``: mark the channel with its tenant, then the generic phone dialplan."""
+        context = tenant_context(tenant_id)
+        for pattern in ("_X.",):
+            await self._ami.action("DialplanExtensionAdd", Context=context, Extension=pattern,
+                                   Priority=1, Application="Set",
+                                   ApplicationData=f"__TENANT={tenant_id}", Replace="yes")
+            await self._ami.action("DialplanExtensionAdd", Context=context, Extension=pattern,
+                                   Priority=2, Application="Goto",
+                                   ApplicationData="cc-phones,${EXTEN},1", Replace="yes")
+
+    async def seat_changed(self, endpoint: str) -> None:
+        """A seat was created or removed: publish its state now."""
+        async with connection(self._pool) as conn:
+            exists = await conn.fetchval("SELECT 1 FROM seats WHERE endpoint_id = $1", endpoint)
+            present = bool(await realtime.registered_endpoints(conn, [endpoint]))
+        if exists and present:
+            self._registered.add(endpoint)
+        else:
+            self._registered.discard(endpoint)
+        await self._publish(endpoint, force=True)
+
+    async def _publish(self, endpoint: str, *, force: bool = False) -> None:
+        state = device_state(endpoint in self._registered, self._channels[endpoint])
+        if not force and self._published.get(endpoint) == state:
+            return
+        try:
+            await self._ami.action("Setvar", Variable=f"DEVICE_STATE({device(endpoint)})",
+                                   Value=state)
+        except DomainError as exc:
+            log.warning("could not publish %s=%s: %s", endpoint, state, exc.message)
+            return
+        self._published[endpoint] = state
+
+    def state_of(self, endpoint: str) -> str | None:
+        """The last state published for ``endpoint``."""
+        return self._published.get(endpoint)

@@ -1,0 +1,1 @@
+"""Authentication (PyJWT, pinned algorithm) and role/tenant authorisation."""

@@ -1,0 +1,1 @@
+"""Billing: the pure rating core that turns plans, seats and call usage into invoices."""

@@ -1,0 +1,1 @@
+"""Call detail records written by Asterisk (cdr_pgsql), read per tenant."""

@@ -1,0 +1,69 @@
+"""The ``callcenter`` command: serve, migrate, demo, asterisk render."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from callcenter.settings import Settings
+
+
+def _serve(settings: Settings) -> None:
+    from callcenter.app import create_app
+
+    web.run_app(create_app(settings), host=settings.http_host, port=settings.http_port,
+                print=lambda _: None)
+
+
+def _migrate(settings: Settings) -> None:
+    from callcenter.db.migrate import migrate
+
+    applied = asyncio.run(migrate(settings.dsn))
+    print(f"migrations applied: {', '.join(applied) if applied else 'none (up to date)'}")
+
+
+def _render(flavour: str, out: Path) -> None:
+    from callcenter.asterisk.render import render_dir
+
+    params = {k.removeprefix("AST_"): v for k, v in os.environ.items() if k.startswith("AST_")}
+    for path in render_dir(flavour, out, params):
+        print(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``callcenter`` console script."""
+    parser = argparse.ArgumentParser(prog="callcenter")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="run the control plane (HTTP API, AMI client)")
+    sub.add_parser("migrate", help="create or upgrade the database schema (idempotent)")
+    demo = sub.add_parser("demo", help="run the whole local stack with a demo tenant")
+    demo.add_argument("--no-serve", action="store_true",
+                      help="provision, place one demo call, then stop")
+    render = sub.add_parser("asterisk", help="render Asterisk configuration")
+    render.add_argument("action", choices=["render"])
+    render.add_argument("--flavour", choices=["platform", "carrier"], default="platform")
+    render.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    settings = Settings.from_env()
+    if args.command == "serve":
+        _serve(settings)
+    elif args.command == "migrate":
+        _migrate(settings)
+    elif args.command == "demo":
+        from callcenter.devstack.demo import run_demo
+
+        return asyncio.run(run_demo(serve=not args.no_serve))
+    elif args.command == "asterisk":
+        _render(args.flavour, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The PostgreSQL adapter: pool, migrations, SQLSTATE to domain-error mapping."""

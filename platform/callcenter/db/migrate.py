@@ -1,0 +1,64 @@
+"""Apply ``migrations/NNNN_name.sql`` in order, once each, under an advisory lock."""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+_LOCK_KEY = 0x43414C4C  # any constant: serialises concurrent migrators
+
+
+def migration_files() -> list[tuple[str, str]]:
+    """The packaged migrations as (version, sql), sorted by version."""
+    folder = resources.files("callcenter.db") / "migrations"
+    found = [(p.name.removesuffix(".sql"), p.read_text(encoding="utf-8"))
+             for p in folder.iterdir() if p.name.endswith(".sql")]
+    return sorted(found)
+
+
+async def ensure_database(dsn: str) -> None:
+    """Create the target database if it does not exist (connects to ``postgres`` to do so)."""
+    try:
+        conn = await asyncpg.connect(dsn)
+    except asyncpg.InvalidCatalogNameError:
+        base, _, name = dsn.rpartition("/")
+        name = name.split("?", 1)[0]
+        admin = await asyncpg.connect(base + "/postgres")
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        except asyncpg.DuplicateDatabaseError:
+            pass
+        finally:
+            await admin.close()
+    else:
+        await conn.close()
+
+
+async def migrate(dsn: str) -> list[str]:
+    """Bring the schema up to date; return the versions applied now (idempotent)."""
+    await ensure_database(dsn)
+    conn = await asyncpg.connect(dsn)
+    applied_now: list[str] = []
+    try:
+        await conn.execute("SELECT pg_advisory_lock($1)", _LOCK_KEY)
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {r["version"] for r in await conn.fetch("SELECT version FROM schema_migrations")}
+        for version, sql in migration_files():
+            if version in done:
+                continue
+            async with conn.transaction():
+                await conn.execute(sql)
+                await conn.execute("INSERT INTO schema_migrations (version) VALUES ($1)", version)
+            log.info("applied migration %s", version)
+            applied_now.append(version)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
+        await conn.close()
+    return applied_now

@@ -1,0 +1,65 @@
+"""Connection pool and the one place where asyncpg errors become domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from callcenter.errors import Conflict, DomainError, Unavailable
+
+Pool = asyncpg.Pool
+Connection = asyncpg.Connection
+Record = asyncpg.Record
+
+
+async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> Any:
+    """Open a pool; connection failures are retried by asyncpg on acquire."""
+    return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size,
+                                     command_timeout=10)
+
+
+def map_error(exc: BaseException) -> DomainError | None:
+    """Translate a database failure into the domain error callers understand."""
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return Conflict("already exists", constraint=exc.constraint_name or "")
+    if isinstance(exc, asyncpg.ForeignKeyViolationError):
+        return Conflict("refers to something that does not exist",
+                        constraint=exc.constraint_name or "")
+    if isinstance(exc, (OSError, asyncpg.CannotConnectNowError,
+                        asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError,
+                        asyncpg.TooManyConnectionsError)):
+        return Unavailable("the database is unavailable, try again shortly")
+    return None
+
+
+@asynccontextmanager
+async def transaction(pool: Any) -> AsyncIterator[Any]:
+    """Acquire a connection and run a transaction; database errors leave as domain errors."""
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            yield conn
+    except DomainError:
+        raise
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        mapped = map_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+@asynccontextmanager
+async def connection(pool: Any) -> AsyncIterator[Any]:
+    """Acquire a connection for reads; database errors leave as domain errors."""
+    try:
+        async with pool.acquire() as conn:
+            yield conn
+    except DomainError:
+        raise
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        mapped = map_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc

@@ -1,0 +1,93 @@
+"""Start, stop and talk to one Asterisk instance of the local stack."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from callcenter.asterisk.render import render_dir
+from callcenter.devstack.sandbox import Sandbox
+
+
+@dataclass
+class AsteriskInstance:
+    """An Asterisk with its own directories under ``/srv/callcenter/<name>`` in the sandbox."""
+
+    sandbox: Sandbox
+    name: str
+    flavour: str  # "platform" or "carrier"
+    params: Mapping[str, str]
+    process: asyncio.subprocess.Process | None = field(default=None, init=False)
+
+    @property
+    def inner_dir(self) -> str:
+        """The instance directory as Asterisk sees it."""
+        return f"/srv/callcenter/{self.name}"
+
+    @property
+    def host_dir(self) -> Path:
+        """The instance directory as the host sees it."""
+        return self.sandbox.host_path(self.inner_dir)
+
+    @property
+    def conf(self) -> str:
+        """asterisk.conf as Asterisk sees it."""
+        return f"{self.inner_dir}/etc/asterisk.conf"
+
+    def render(self) -> None:
+        """Write fresh configuration; keep nothing from an earlier run but the directory."""
+        if self.host_dir.exists():
+            shutil.rmtree(self.host_dir)
+        for sub in ("etc", "run", "spool", "log", "db", "cache"):
+            (self.host_dir / sub).mkdir(parents=True, exist_ok=True)
+        render_dir(self.flavour, self.host_dir / "etc",
+                   {**self.params, "DIR": self.inner_dir, "SYSTEM_NAME": self.name})
+
+    async def start(self, timeout: float = 30.0) -> None:
+        """Start in the foreground (``-f``) as a child and wait until fully booted."""
+        self.render()
+        log = open(self.host_dir / "log" / "console.log", "wb")  # noqa: SIM115, ASYNC230
+        self.process = await asyncio.create_subprocess_exec(
+            *self.sandbox.argv("asterisk", "-f", "-C", self.conf),
+            stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log)
+        log.close()
+        socket = self.host_dir / "run" / "asterisk.ctl"
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not socket.exists():
+            if self.process.returncode is not None or loop.time() > deadline:
+                raise RuntimeError(f"asterisk {self.name} did not start; see {self.host_dir}/log")
+            await asyncio.sleep(0.05)
+        await self.cli("core waitfullybooted", timeout=timeout)
+
+    async def cli(self, command: str, timeout: float = 15.0) -> str:
+        """Run a CLI command against this instance (never the default one)."""
+        if not (self.host_dir / "run" / "asterisk.ctl").exists():
+            raise RuntimeError(f"asterisk {self.name} is not running")
+        proc = await asyncio.create_subprocess_exec(
+            *self.sandbox.argv("asterisk", "-C", self.conf, "-rx", command),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout)
+        return out.decode(errors="replace")
+
+    async def stop(self) -> None:
+        """Stop now; kill if it does not exit within five seconds."""
+        if self.process is None or self.process.returncode is not None:
+            return
+        with contextlib.suppress(Exception):
+            await self.cli("core stop now", timeout=5)
+        try:
+            await asyncio.wait_for(self.process.wait(), 5)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+    async def kill(self) -> None:
+        """SIGKILL, as a crash would."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.kill()
+            await self.process.wait()

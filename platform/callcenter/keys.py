@@ -1,0 +1,18 @@
+"""Every ``web.AppKey`` of the application, typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from callcenter.ami.client import AmiClient
+from callcenter.asterisk.live import AsteriskSync
+from callcenter.auth.tokens import TokenService
+from callcenter.settings import Settings
+
+SETTINGS = web.AppKey("settings", Settings)
+POOL = web.AppKey("pool", Any)  # asyncpg.Pool: typed Any because asyncpg ships no stubs
+AMI = web.AppKey("ami", AmiClient)
+TOKENS = web.AppKey("tokens", TokenService)
+SYNC = web.AppKey("sync", AsteriskSync)

@@ -1,0 +1,1 @@
+"""Telephone numbers: parsing, normalisation, inventory and assignment to tenants."""

@@ -1,0 +1,66 @@
+"""Assigning numbers to tenants and routing them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from callcenter.auth.principal import Principal
+from callcenter.db.pool import connection, transaction
+from callcenter.errors import Conflict, InvalidInput, NotFound
+from callcenter.numbers import repo
+from callcenter.numbers.parsing import format_display, parse_number
+from callcenter.numbers.schemas import AssignIn, RouteIn
+
+
+def _view(row: Any) -> dict[str, Any]:
+    parsed = parse_number(row["number"])
+    route = None
+    if row["destination_type"]:
+        route = {"type": row["destination_type"], "target": row["destination"]}
+    return {"number": row["number"], "display": format_display(parsed), "e164": parsed.e164,
+            "kind": row["kind"], "route": route}
+
+
+async def assign_number(pool: Any, who: Principal, tenant_id: str,
+                        data: AssignIn) -> dict[str, Any]:
+    """Operator: give a 400 or city number to a tenant."""
+    who.require_operator()
+    parsed = parse_number(data.number, field="number")
+    if parsed.kind == "mobile":
+        raise InvalidInput("a hotline is a 400 or a city number", field="number")
+    async with transaction(pool) as conn:
+        if not await conn.fetchval("SELECT 1 FROM tenants WHERE id = $1", tenant_id):
+            raise NotFound("no such tenant", tenant=tenant_id)
+        row = await repo.assign(conn, tenant_id, parsed.national, parsed.kind)
+    if row is None:
+        raise Conflict("number belongs to another tenant", field="number")
+    return _view(row)
+
+
+async def list_numbers(pool: Any, who: Principal, tenant_id: str) -> list[dict[str, Any]]:
+    """A tenant's numbers."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    async with connection(pool) as conn:
+        return [_view(r) for r in await repo.list_numbers(conn, tenant_id)]
+
+
+async def route_number(pool: Any, who: Principal, tenant_id: str, number: str,
+                       data: RouteIn) -> dict[str, Any]:
+    """Tenant admin: send calls to one of the tenant's own queues or seats."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    national = parse_number(number, field="number").national
+    async with transaction(pool) as conn:
+        if data.type == "queue":
+            exists = await conn.fetchval(
+                "SELECT 1 FROM acd_queues WHERE tenant_id = $1 AND name = $2",
+                tenant_id, data.target)
+        else:
+            exists = await conn.fetchval(
+                "SELECT 1 FROM seats WHERE tenant_id = $1 AND extension = $2",
+                tenant_id, data.target)
+        if not exists:
+            raise NotFound(f"no such {data.type}", field="target")
+        row = await repo.set_route(conn, tenant_id, national, data.type, data.target)
+    if row is None:
+        raise NotFound("no such number", field="number")
+    return _view(row)

@@ -1,0 +1,1 @@
+"""ACD queues: app_queue queues owned by a tenant."""

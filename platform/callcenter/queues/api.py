@@ -1,0 +1,39 @@
+"""``/api/v1/tenants/{tenant_id}/queues``."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from callcenter import keys
+from callcenter.queues import service
+from callcenter.queues.schemas import MembersIn, QueueIn
+from callcenter.web.io import parse_body, principal_of
+
+routes = web.RouteTableDef()
+
+
+@routes.post("/api/v1/tenants/{tenant_id}/queues")
+async def create_queue(request: web.Request) -> web.Response:
+    """Create a queue."""
+    who = principal_of(request)
+    body = await parse_body(request, QueueIn)
+    queue = await service.create_queue(request.app[keys.POOL], who,
+                                       request.match_info["tenant_id"], body)
+    return web.json_response(queue, status=201)
+
+
+@routes.get("/api/v1/tenants/{tenant_id}/queues")
+async def list_queues(request: web.Request) -> web.Response:
+    """The tenant's queues and members."""
+    return web.json_response(await service.list_queues(
+        request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"]))
+
+
+@routes.put("/api/v1/tenants/{tenant_id}/queues/{name}/members")
+async def set_members(request: web.Request) -> web.Response:
+    """Replace the queue's members."""
+    who = principal_of(request)
+    body = await parse_body(request, MembersIn)
+    await service.set_members(request.app[keys.POOL], who, request.match_info["tenant_id"],
+                              request.match_info["name"], body)
+    return web.Response(status=204)

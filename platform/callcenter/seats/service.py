@@ -1,0 +1,72 @@
+"""Adding and removing seats: live for phones the moment the transaction commits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from callcenter.asterisk import realtime
+from callcenter.asterisk.live import AsteriskSync
+from callcenter.asterisk.naming import endpoint_id
+from callcenter.auth.passwords import new_secret
+from callcenter.auth.principal import Principal
+from callcenter.db.pool import connection, transaction
+from callcenter.errors import Conflict, DomainError, NotFound
+from callcenter.queues import repo as queues_repo
+from callcenter.seats import repo
+from callcenter.seats.schemas import SeatIn
+from callcenter.settings import Settings
+
+
+def _view(row: Any) -> dict[str, Any]:
+    return {"extension": row["extension"], "name": row["name"],
+            "sip_username": row["endpoint_id"], "created_at": row["created_at"].isoformat()}
+
+
+async def add_seat(pool: Any, sync: AsteriskSync | None, settings: Settings, who: Principal,
+                   tenant_id: str, data: SeatIn) -> dict[str, Any]:
+    """Create a seat with fresh SIP credentials; the password is shown only here."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    password = new_secret()
+    ep = endpoint_id(tenant_id, data.extension)
+    try:
+        async with transaction(pool) as conn:
+            if await queues_repo.extension_taken(conn, tenant_id, data.extension):
+                raise Conflict("extension already in use", field="extension")
+            row = await repo.insert_seat(conn, tenant_id, data.extension, ep, data.name)
+            await realtime.put_seat(conn, tenant_id, data.extension, password, data.name)
+    except Conflict as exc:
+        if "field" in exc.details:
+            raise
+        raise Conflict("extension already in use", field="extension") from exc
+    if sync is not None:
+        try:
+            await sync.seat_changed(ep)
+        except DomainError:
+            pass  # published on the next re-sync
+    return {**_view(row), "sip": {
+        "username": ep, "auth_username": ep, "password": password,
+        "domain": settings.sip_host, "registrar": f"{settings.sip_host}:{settings.sip_port}",
+        "transport": "udp",
+        "uri": f"sip:{ep}@{settings.sip_host}:{settings.sip_port}"}}
+
+
+async def list_seats(pool: Any, who: Principal, tenant_id: str) -> list[dict[str, Any]]:
+    """A tenant's seats (without passwords)."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    async with connection(pool) as conn:
+        return [_view(r) for r in await repo.list_seats(conn, tenant_id)]
+
+
+async def remove_seat(pool: Any, sync: AsteriskSync | None, who: Principal, tenant_id: str,
+                      extension: str) -> None:
+    """Remove a seat: it can no longer register or be rung; a call in progress goes on."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    async with transaction(pool) as conn:
+        if not await repo.delete_seat(conn, tenant_id, extension):
+            raise NotFound("no such seat", field="extension")
+        ep = await realtime.delete_seat(conn, tenant_id, extension)
+    if sync is not None:
+        try:
+            await sync.seat_changed(ep)
+        except DomainError:
+            pass

@@ -1,0 +1,59 @@
+"""Settings: read once from the environment at start, validated, then frozen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything the control plane needs to know about its surroundings."""
+
+    dsn: str = "postgresql://postgres@127.0.0.1:5432/callcenter"
+    jwt_secret: str = "change-me-in-production-please-32b"
+    token_ttl_s: int = 3600
+    http_host: str = "127.0.0.1"
+    http_port: int = 8080
+    ami_host: str = "127.0.0.1"
+    ami_port: int = 5038
+    ami_username: str = "callcenter"
+    ami_secret: str = "callcenter"
+    ami_enabled: bool = True
+    sip_host: str = "127.0.0.1"
+    sip_port: int = 5060
+    operator_username: str = "operator"
+    operator_password: str | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.jwt_secret) < 32:
+            raise ValueError("CALLCENTER_JWT_SECRET must be at least 32 characters")
+        if not 60 <= self.token_ttl_s <= 86_400:
+            raise ValueError("CALLCENTER_TOKEN_TTL must be between 60 and 86400 seconds")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from ``CALLCENTER_*`` variables; unset ones keep their defaults."""
+        e = os.environ if env is None else env
+        d = cls()
+
+        def get(name: str, default: str) -> str:
+            return e.get(f"CALLCENTER_{name}", default)
+
+        return cls(
+            dsn=get("DSN", d.dsn),
+            jwt_secret=get("JWT_SECRET", d.jwt_secret),
+            token_ttl_s=int(get("TOKEN_TTL", str(d.token_ttl_s))),
+            http_host=get("HTTP_HOST", d.http_host),
+            http_port=int(get("HTTP_PORT", str(d.http_port))),
+            ami_host=get("AMI_HOST", d.ami_host),
+            ami_port=int(get("AMI_PORT", str(d.ami_port))),
+            ami_username=get("AMI_USERNAME", d.ami_username),
+            ami_secret=get("AMI_SECRET", d.ami_secret),
+            ami_enabled=get("AMI_ENABLED", "1") not in ("0", "false", "no"),
+            sip_host=get("SIP_HOST", d.sip_host),
+            sip_port=int(get("SIP_PORT", str(d.sip_port))),
+            operator_username=get("OPERATOR_USERNAME", d.operator_username),
+            operator_password=e.get("CALLCENTER_OPERATOR_PASSWORD") or None,
+        )

@@ -1,0 +1,1 @@
+"""Tenants: the enterprises renting seats on the platform."""

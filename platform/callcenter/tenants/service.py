@@ -1,0 +1,56 @@
+"""Opening and reading tenants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from callcenter.asterisk.live import AsteriskSync
+from callcenter.auth import repo as users
+from callcenter.auth.passwords import hash_password
+from callcenter.auth.principal import Principal
+from callcenter.db.pool import connection, transaction
+from callcenter.errors import Conflict, DomainError, NotFound
+from callcenter.tenants import repo
+from callcenter.tenants.schemas import TenantIn
+
+
+def _view(row: Any) -> dict[str, Any]:
+    return {"id": row["id"], "name": row["name"], "status": row["status"],
+            "created_at": row["created_at"].isoformat()}
+
+
+async def open_tenant(pool: Any, sync: AsteriskSync | None, who: Principal,
+                      data: TenantIn) -> dict[str, Any]:
+    """Create a tenant and its first admin in one transaction, then its phone context."""
+    who.require_operator()
+    try:
+        async with transaction(pool) as conn:
+            row = await repo.insert_tenant(conn, data.id, data.name)
+            await users.insert_user(conn, data.id, data.admin.username,
+                                    hash_password(data.admin.password), "tenant_admin")
+    except Conflict as exc:
+        field = "admin.username" if "username" in exc.details.get("constraint", "") else "id"
+        raise Conflict("already taken", field=field) from exc
+    if sync is not None:
+        try:
+            await sync.ensure_tenant_context(data.id)
+        except DomainError:
+            pass  # re-added on the next AMI (re)connect
+    return _view(row)
+
+
+async def get_tenant(pool: Any, who: Principal, tenant_id: str) -> dict[str, Any]:
+    """One tenant, for its own users and operators."""
+    who.require_tenant(tenant_id)
+    async with connection(pool) as conn:
+        row = await repo.get_tenant(conn, tenant_id)
+    if row is None:
+        raise NotFound("no such tenant", tenant=tenant_id)
+    return _view(row)
+
+
+async def list_tenants(pool: Any, who: Principal) -> list[dict[str, Any]]:
+    """All tenants, for operators."""
+    who.require_operator()
+    async with connection(pool) as conn:
+        return [_view(r) for r in await repo.list_tenants(conn)]

@@ -1,0 +1,1 @@
+"""HTTP plumbing: middlewares, request parsing, the principal of a request."""

@@ -1,0 +1,58 @@
+"""Request parsing: JSON bodies validated by pydantic, errors naming the field."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from callcenter.auth.principal import Principal
+from callcenter.errors import InvalidInput, Unauthorized
+
+M = TypeVar("M", bound=BaseModel)
+
+PRINCIPAL = web.RequestKey("principal", Principal)
+MAX_BODY = 64 * 1024
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """``("members", 0, "extension")`` -> ``members[0].extension``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "body"
+
+
+async def parse_body(request: web.Request, model: type[M]) -> M:
+    """The request's JSON body as ``model``; InvalidInput naming the first bad field."""
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise InvalidInput("request body too large", field="body")
+    raw = await request.read()
+    if len(raw) > MAX_BODY:
+        raise InvalidInput("request body too large", field="body")
+    try:
+        data = json.loads(raw or b"null")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("body is not valid JSON", field="body") from exc
+    if not isinstance(data, dict):
+        raise InvalidInput("body must be a JSON object", field="body")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidInput(first["msg"], field=field_path(tuple(first["loc"])),
+                           errors=[{"field": field_path(tuple(e["loc"])), "message": e["msg"]}
+                                   for e in exc.errors()[:20]]) from exc
+
+
+def principal_of(request: web.Request) -> Principal:
+    """The authenticated principal; Unauthorized when the request carried no valid token."""
+    principal = request.get(PRINCIPAL)
+    if principal is None:
+        raise Unauthorized("a bearer token is required")
+    return principal

@@ -1,0 +1,70 @@
+"""Middlewares: request id, bearer-token authentication, domain errors to JSON."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from callcenter import keys
+from callcenter.errors import DomainError, Unauthorized
+from callcenter.web.io import PRINCIPAL
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+STATUS_BY_SLUG: dict[str, int] = {
+    "invalid-input": 400,
+    "unauthorized": 401,
+    "bad-credentials": 401,
+    "invalid-token": 401,
+    "token-expired": 401,
+    "forbidden": 403,
+    "not-found": 404,
+    "conflict": 409,
+    "ami-error": 502,
+    "unavailable": 503,
+}
+
+
+def _error(status: int, slug: str, message: str, details: dict[str, object],
+           request_id: str) -> web.Response:
+    return web.json_response(
+        {"error": slug, "message": message, "details": details, "request_id": request_id},
+        status=status)
+
+
+@web.middleware
+async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Map DomainError to its status; log anything else with a request id and return 500."""
+    request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+    try:
+        response = await handler(request)
+    except DomainError as exc:
+        status = STATUS_BY_SLUG.get(exc.slug, 400)
+        return _error(status, exc.slug, exc.message, exc.details, request_id)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status, "http-error")
+        return _error(exc.status, slug, exc.reason, {}, request_id)
+    except Exception:
+        log.exception("unhandled error, request_id=%s", request_id)
+        return _error(500, "internal-error", "internal error", {}, request_id)
+    response.headers["X-Request-Id"] = request_id
+    return response
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Attach the principal of a valid bearer token; handlers decide whether one is needed."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthorized("use 'Authorization: Bearer <token>'")
+        request[PRINCIPAL] = request.app[keys.TOKENS].verify(token.strip())
+    return await handler(request)
