@@ -37,10 +37,13 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     ami = AmiClient(settings.ami_host, settings.ami_port, settings.ami_username,
                     settings.ami_secret)
     app[keys.AMI] = ami
-    app[keys.SYNC] = AsteriskSync(app[keys.POOL], ami)
+    sync = AsteriskSync(app[keys.POOL], ami, settings.dsn)
+    app[keys.SYNC] = sync
+    await sync.start()
     await ami.start()
     yield
     await ami.stop()
+    await sync.stop()
 
 
 async def health(request: web.Request) -> web.Response:

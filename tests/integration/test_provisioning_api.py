@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from conftest import OPERATOR, ApiClient
+from support import OPERATOR, ApiClient
 
 
 def tenant_id(uid: str) -> str:

@@ -221,7 +221,7 @@ class AmiClient:
         final = _as_dict(items[-1])
         if final.get("Response") != "Success":
             raise AmiError("originate failed", reason=final.get("Reason", ""),
-                           message=final.get("Message", ""))
+                           ami_message=final.get("Message", ""))
         return final
 
     async def _send(self, name: str, fields: Mapping[str, object], *, as_list: bool | None,
@@ -247,7 +247,7 @@ class AmiClient:
             raise Unavailable(f"Asterisk did not answer {name}") from exc
         first = reply[0] if isinstance(reply, list) else reply
         if str(first.get("Response", "")) == "Error":
-            raise AmiError(f"Asterisk refused {name}", message=str(first.get("Message", "")))
+            raise AmiError(f"Asterisk refused {name}", ami_message=str(first.get("Message", "")))
         return reply
 
 

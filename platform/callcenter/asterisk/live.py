@@ -9,9 +9,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections import Counter
 from typing import Any
+
+import asyncpg
 
 from callcenter.ami.client import AmiClient
 from callcenter.ami.events import (
@@ -41,14 +45,74 @@ def device_state(registered: bool, channels: int) -> str:
 class AsteriskSync:
     """Subscribes to AMI events; owns no task of its own (runs in the AMI dispatch task)."""
 
-    def __init__(self, pool: Any, ami: AmiClient) -> None:
+    def __init__(self, pool: Any, ami: AmiClient, dsn: str) -> None:
         self._pool = pool
         self._ami = ami
+        self._dsn = dsn
+        self._contact_changes: asyncio.Queue[str] = asyncio.Queue()
+        self._tasks: set[asyncio.Task[None]] = set()
         self._channels: Counter[str] = Counter()
         self._registered: set[str] = set()
         self._published: dict[str, str] = {}
         self.resyncs = 0
         ami.on_event(self.handle)
+
+    async def start(self) -> None:
+        """Listen for contact changes Asterisk writes to PostgreSQL."""
+        for coro, name in ((self._listen(), "contacts-listener"),
+                           (self._apply_contacts(), "contacts-apply")):
+            task = asyncio.ensure_future(coro)
+            task.set_name(name)
+            self._tasks.add(task)
+
+    async def stop(self) -> None:
+        """Cancel and await the tasks started by ``start``."""
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                conn = await asyncpg.connect(self._dsn)
+            except (OSError, asyncpg.PostgresError) as exc:
+                log.warning("contact listener cannot connect: %s", exc)
+                await asyncio.sleep(1)
+                continue
+            closed = asyncio.Event()
+            conn.add_termination_listener(lambda _c: closed.set())
+            await conn.add_listener(
+                "cc_contacts", lambda _c, _pid, _ch, payload: self._contact_changes.put_nowait(
+                    str(payload)))
+            self._contact_changes.put_nowait("*")  # changes missed while not listening
+            try:
+                await closed.wait()
+            finally:
+                with contextlib.suppress(Exception):
+                    await conn.close()
+
+    async def _apply_contacts(self) -> None:
+        while True:
+            endpoint = await self._contact_changes.get()
+            try:
+                async with connection(self._pool) as conn:
+                    if endpoint == "*":
+                        self._registered = await realtime.registered_endpoints(conn)
+                        seats = [r["endpoint_id"] for r in
+                                 await conn.fetch("SELECT endpoint_id FROM seats")]
+                    else:
+                        present = await realtime.registered_endpoints(conn, [endpoint])
+                        self._registered.discard(endpoint)
+                        self._registered |= present
+                        seats = [endpoint]
+                if self._ami.connected:
+                    for ep in seats:
+                        await self._publish(ep)
+            except DomainError as exc:
+                log.warning("contact change for %s not applied: %s", endpoint, exc.message)
 
     async def handle(self, event: DomainEvent) -> None:
         """React to one AMI domain event."""

@@ -17,10 +17,10 @@ async def put_seat(conn: Any, tenant_id: str, extension: str, password: str,
     ep = endpoint_id(tenant_id, extension)
     callerid = f'"{display_name}" <{extension}>' if display_name else f"<{extension}>"
     await conn.execute(
-        "INSERT INTO ps_endpoints (id, tenant_id, transport, aors, auth, context, disallow,"
+        "INSERT INTO ps_endpoints (id, tenant_id, tenantid, transport, aors, auth, context, disallow,"
         " allow, direct_media, dtmf_mode, force_rport, rewrite_contact, rtp_symmetric,"
         " callerid, accountcode, device_state_busy_at, allow_subscribe, language)"
-        " VALUES ($1, $2, 'transport-udp', $1, $1, $3, 'all', 'ulaw,alaw,opus', 'no',"
+        " VALUES ($1, $2, $2, 'transport-udp', $1, $1, $3, 'all', 'ulaw,alaw,opus', 'no',"
         " 'rfc4733', 'yes', 'yes', 'yes', $4, $2, 1, 'no', 'en')"
         " ON CONFLICT (id) DO UPDATE SET callerid = EXCLUDED.callerid",
         ep, tenant_id, tenant_context(tenant_id), callerid)

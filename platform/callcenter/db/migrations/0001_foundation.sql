@@ -72,6 +72,7 @@ CREATE TABLE acd_queue_members (
 CREATE TABLE ps_endpoints (
     id                   text PRIMARY KEY,
     tenant_id            text NOT NULL,
+    tenantid             text,  -- Asterisk's endpoint option: tags the seat's channels
     transport            text,
     aors                 text,
     auth                 text,
@@ -92,7 +93,9 @@ CREATE TABLE ps_endpoints (
     named_pickup_group   text,
     allow_subscribe      text,
     send_pai             text,
-    language             text
+    language             text,
+    mailboxes            text,
+    voicemail_extension  text
 );
 
 CREATE TABLE ps_auths (
@@ -112,7 +115,8 @@ CREATE TABLE ps_aors (
     qualify_frequency  integer,
     default_expiration integer,
     minimum_expiration integer,
-    maximum_expiration integer
+    maximum_expiration integer,
+    mailboxes          text
 );
 
 CREATE TABLE ps_contacts (
@@ -190,7 +194,8 @@ CREATE VIEW cc_extens AS
 
 -- ---------------------------------------------------------------- CDR (cdr_pgsql)
 CREATE TABLE cdr (
-    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    -- bigserial, not IDENTITY: cdr_pgsql only skips NOT NULL columns with a pg default.
+    id           bigserial PRIMARY KEY,
     calldate     timestamptz NOT NULL DEFAULT now(),
     start        timestamptz,
     answer       timestamptz,
@@ -213,7 +218,7 @@ CREATE TABLE cdr (
     linkedid     text NOT NULL DEFAULT '',
     userfield    text NOT NULL DEFAULT '',
     sequence     integer NOT NULL DEFAULT 0,
-    tenantid     text,
+    tenantid     text,          -- Asterisk's own CDR field, from CHANNEL(tenantid)
     did          text,
     direction    text,
     queue        text
@@ -222,3 +227,18 @@ CREATE TABLE cdr (
 CREATE UNIQUE INDEX cdr_leg ON cdr (uniqueid, sequence);
 CREATE INDEX cdr_tenant_time ON cdr (tenantid, start);
 CREATE INDEX cdr_linkedid ON cdr (linkedid);
+
+-- Asterisk writes a contact row when a phone registers and deletes it when the registration
+-- ends or expires. res_pjsip emits no AMI event for realtime contacts without qualify, so
+-- the control plane LISTENs here to keep seat availability (Custom device state) exact.
+CREATE FUNCTION cc_notify_contact() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        PERFORM pg_notify('cc_contacts', coalesce(OLD.endpoint, ''));
+    ELSE
+        PERFORM pg_notify('cc_contacts', coalesce(NEW.endpoint, ''));
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER ps_contacts_notify AFTER INSERT OR UPDATE OR DELETE ON ps_contacts
+    FOR EACH ROW EXECUTE FUNCTION cc_notify_contact();

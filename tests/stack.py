@@ -1,0 +1,58 @@
+"""The real stack for end-to-end tests: platform Asterisk, carrier Asterisk, baresip phones."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from callcenter.ami.client import AmiClient
+from callcenter.devstack.asterisk import AsteriskInstance
+from callcenter.devstack.phones import Account, SoftPhone
+from callcenter.devstack.sandbox import Sandbox
+
+# Ports of the test stack: apart from the demo's (5060/5038/8088) so both can run at once.
+PLATFORM_SIP, PLATFORM_AMI, PLATFORM_HTTP = 5170, 5178, 8178
+CARRIER_HOST, CARRIER_SIP, CARRIER_AMI = "127.0.0.2", 5170, 5179
+AMI_USER, AMI_SECRET = "callcenter", "test-ami-secret"
+
+_phone_ports = itertools.count(25100, 4)
+
+
+@dataclass
+class Stack:
+    """Everything an end-to-end test drives."""
+
+    sandbox: Sandbox
+    platform: AsteriskInstance
+    carrier: AsteriskInstance
+    carrier_ami: AmiClient
+    dsn: str
+
+    def phone(self, name: str, *accounts: Account) -> SoftPhone:
+        """A baresip phone (not yet started)."""
+        port = next(_phone_ports)
+        return SoftPhone(self.sandbox, name, port, port + 1000, list(accounts))
+
+    async def call_in(self, number: str, caller: str = "13800138000") -> dict[str, str]:
+        """The carrier calls ``number`` on the platform; its side plays a tone."""
+        return await self.carrier_ami.originate(
+            Channel=f"PJSIP/{number}@platform", Context="caller", Exten="tone", Priority=1,
+            CallerID=f'"{caller}" <{caller}>', Timeout=20000, timeout=30)
+
+    async def carrier_channels(self) -> list[dict[str, str]]:
+        """The carrier's live channels."""
+        return await self.carrier_ami.action_list("CoreShowChannels")
+
+
+@contextlib.asynccontextmanager
+async def running(*phones: SoftPhone) -> AsyncIterator[None]:
+    """Start phones and always stop them."""
+    try:
+        for phone in phones:
+            await phone.start()
+        yield
+    finally:
+        for phone in phones:
+            await phone.stop()

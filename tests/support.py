@@ -1,0 +1,51 @@
+"""Helpers shared by the test suites (importable as ``support``)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from callcenter.settings import Settings
+
+PG_ADMIN = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+OPERATOR = ("operator", "operator-password-1")
+
+Api = Callable[..., Awaitable[Any]]
+
+
+def make_settings(dsn: str, **overrides: Any) -> Settings:
+    """Test settings: operator bootstrap, AMI off unless a test turns it on."""
+    base: dict[str, Any] = {
+        "dsn": dsn, "jwt_secret": "test-secret-" + "x" * 32, "ami_enabled": False,
+        "operator_username": OPERATOR[0], "operator_password": OPERATOR[1]}
+    return Settings(**{**base, **overrides})
+
+
+class ApiClient:
+    """Thin JSON helper over aiohttp's TestClient, remembering one bearer token."""
+
+    def __init__(self, client: TestClient[Any, Any], token: str | None = None) -> None:
+        self.client = client
+        self.token = token
+
+    def as_(self, token: str | None) -> ApiClient:
+        """The same client with another identity."""
+        return ApiClient(self.client, token)
+
+    async def call(self, method: str, path: str, json: Any = None,
+                   expect: int | None = None) -> Any:
+        """Send a request; assert the status if given; return (status, body)."""
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        resp = await self.client.request(method, path, json=json, headers=headers)
+        body = await resp.json() if resp.content_type == "application/json" else None
+        if expect is not None:
+            assert resp.status == expect, (method, path, resp.status, body)
+        return resp.status, body
+
+    async def login(self, username: str, password: str) -> ApiClient:
+        """A client holding the token of ``username``."""
+        _, body = await self.call("POST", "/api/v1/auth/token",
+                                  {"username": username, "password": password}, expect=200)
+        return self.as_(body["token"])
