@@ -38,8 +38,14 @@ class Stack:
     async def call_in(self, number: str, caller: str = "13800138000") -> dict[str, str]:
         """The carrier calls ``number`` on the platform; its side plays a tone."""
         return await self.carrier_ami.originate(
-            Channel=f"PJSIP/{number}@platform", Context="caller", Exten="tone", Priority=1,
-            CallerID=f'"{caller}" <{caller}>', Timeout=20000, timeout=30)
+            Channel=f"PJSIP/{number}@platform",
+            Context="caller",
+            Exten="tone",
+            Priority=1,
+            CallerID=f'"{caller}" <{caller}>',
+            Timeout=20000,
+            timeout=30,
+        )
 
     async def carrier_channels(self) -> list[dict[str, str]]:
         """The carrier's live channels."""

@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from callcenter.settings import Settings
 
-PG_ADMIN = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+PG_ADMIN = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres:postgres@127.0.0.1:5432")
 OPERATOR = ("operator", "operator-password-1")
 
 Api = Callable[..., Awaitable[Any]]
@@ -18,8 +18,12 @@ Api = Callable[..., Awaitable[Any]]
 def make_settings(dsn: str, **overrides: Any) -> Settings:
     """Test settings: operator bootstrap, AMI off unless a test turns it on."""
     base: dict[str, Any] = {
-        "dsn": dsn, "jwt_secret": "test-secret-" + "x" * 32, "ami_enabled": False,
-        "operator_username": OPERATOR[0], "operator_password": OPERATOR[1]}
+        "dsn": dsn,
+        "jwt_secret": "test-secret-" + "x" * 32,
+        "ami_enabled": False,
+        "operator_username": OPERATOR[0],
+        "operator_password": OPERATOR[1],
+    }
     return Settings(**{**base, **overrides})
 
 
@@ -34,8 +38,9 @@ class ApiClient:
         """The same client with another identity."""
         return ApiClient(self.client, token)
 
-    async def call(self, method: str, path: str, json: Any = None,
-                   expect: int | None = None) -> Any:
+    async def call(
+        self, method: str, path: str, json: Any = None, expect: int | None = None
+    ) -> Any:
         """Send a request; assert the status if given; return (status, body)."""
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         resp = await self.client.request(method, path, json=json, headers=headers)
@@ -46,6 +51,7 @@ class ApiClient:
 
     async def login(self, username: str, password: str) -> ApiClient:
         """A client holding the token of ``username``."""
-        _, body = await self.call("POST", "/api/v1/auth/token",
-                                  {"username": username, "password": password}, expect=200)
+        _, body = await self.call(
+            "POST", "/api/v1/auth/token", {"username": username, "password": password}, expect=200
+        )
         return self.as_(body["token"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 from aiohttp import web
 
@@ -34,8 +35,9 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
-    ami = AmiClient(settings.ami_host, settings.ami_port, settings.ami_username,
-                    settings.ami_secret)
+    ami = AmiClient(
+        settings.ami_host, settings.ami_port, settings.ami_username, settings.ami_secret
+    )
     app[keys.AMI] = ami
     sync = AsteriskSync(app[keys.POOL], ami, settings.dsn)
     app[keys.SYNC] = sync
@@ -50,7 +52,8 @@ async def health(request: web.Request) -> web.Response:
     """Liveness and dependencies: database reachable, AMI connected."""
     db_ok = True
     try:
-        async with request.app[keys.POOL].acquire() as conn:
+        pool: Any = request.app[keys.POOL]
+        async with pool.acquire() as conn:
             await conn.fetchval("SELECT 1")
     except Exception:
         db_ok = False
@@ -61,8 +64,9 @@ async def health(request: web.Request) -> web.Response:
 
 def create_app(settings: Settings) -> web.Application:
     """Build the control plane: middlewares, routes, pool, AMI client and state sync."""
-    app = web.Application(middlewares=[errors_middleware, auth_middleware],
-                          client_max_size=256 * 1024)
+    app = web.Application(
+        middlewares=[errors_middleware, auth_middleware], client_max_size=256 * 1024
+    )
     app[keys.SETTINGS] = settings
     app[keys.TOKENS] = TokenService(settings.jwt_secret, settings.token_ttl_s)
     app.cleanup_ctx.append(_database)

@@ -17,8 +17,9 @@ from callcenter.settings import Settings
 def _serve(settings: Settings) -> None:
     from callcenter.app import create_app
 
-    web.run_app(create_app(settings), host=settings.http_host, port=settings.http_port,
-                print=lambda _: None)
+    web.run_app(
+        create_app(settings), host=settings.http_host, port=settings.http_port, print=lambda _: None
+    )
 
 
 def _migrate(settings: Settings) -> None:
@@ -43,8 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("serve", help="run the control plane (HTTP API, AMI client)")
     sub.add_parser("migrate", help="create or upgrade the database schema (idempotent)")
     demo = sub.add_parser("demo", help="run the whole local stack with a demo tenant")
-    demo.add_argument("--no-serve", action="store_true",
-                      help="provision, place one demo call, then stop")
+    demo.add_argument(
+        "--no-serve", action="store_true", help="provision, place one demo call, then stop"
+    )
     render = sub.add_parser("asterisk", help="render Asterisk configuration")
     render.add_argument("action", choices=["render"])
     render.add_argument("--flavour", choices=["platform", "carrier"], default="platform")

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 class Settings:
     """Everything the control plane needs to know about its surroundings."""
 
-    dsn: str = "postgresql://postgres@127.0.0.1:5432/callcenter"
-    jwt_secret: str = "change-me-in-production-please-32b"
+    dsn: str = "postgresql://postgres:postgres@127.0.0.1:5432/callcenter"
+    jwt_secret: str = "change-me-in-production-please-32b"  # noqa: S105 - dev default
     token_ttl_s: int = 3600
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     ami_host: str = "127.0.0.1"
     ami_port: int = 5038
     ami_username: str = "callcenter"
-    ami_secret: str = "callcenter"
+    ami_secret: str = "callcenter"  # noqa: S105 - dev default
     ami_enabled: bool = True
     sip_host: str = "127.0.0.1"
     sip_port: int = 5060

@@ -31,23 +31,43 @@ async def wait_for(predicate: Any, timeout: float = 10.0, interval: float = 0.05
         await asyncio.sleep(interval)
 
 
-async def provision_tenant(api: ApiClient, tenant: str, numbers: list[str],
-                           extensions: list[str], queue_ext: str) -> tuple[ApiClient, dict[str, Any]]:
+async def provision_tenant(
+    api: ApiClient, tenant: str, numbers: list[str], extensions: list[str], queue_ext: str
+) -> tuple[ApiClient, dict[str, Any]]:
     op = await api.login(*OPERATOR)
-    await op.call("POST", "/api/v1/tenants", {"id": tenant, "name": tenant.title(), "admin": {
-        "username": f"{tenant}-admin", "password": "admin-password"}}, expect=201)
+    await op.call(
+        "POST",
+        "/api/v1/tenants",
+        {
+            "id": tenant,
+            "name": tenant.title(),
+            "admin": {"username": f"{tenant}-admin", "password": "admin-password"},
+        },
+        expect=201,
+    )
     for number in numbers:
-        await op.call("POST", f"/api/v1/tenants/{tenant}/numbers", {"number": number},
-                      expect=201)
+        await op.call("POST", f"/api/v1/tenants/{tenant}/numbers", {"number": number}, expect=201)
     admin = await api.login(f"{tenant}-admin", "admin-password")
     seats = {}
     for ext in extensions:
-        _, seat = await admin.call("POST", f"/api/v1/tenants/{tenant}/seats",
-                                   {"extension": ext, "name": f"Agent {ext}"}, expect=201)
+        _, seat = await admin.call(
+            "POST",
+            f"/api/v1/tenants/{tenant}/seats",
+            {"extension": ext, "name": f"Agent {ext}"},
+            expect=201,
+        )
         seats[ext] = seat["sip"]
-    await admin.call("POST", f"/api/v1/tenants/{tenant}/queues", {
-        "name": "support", "extension": queue_ext, "strategy": "rrmemory",
-        "members": [{"extension": e} for e in extensions]}, expect=201)
+    await admin.call(
+        "POST",
+        f"/api/v1/tenants/{tenant}/queues",
+        {
+            "name": "support",
+            "extension": queue_ext,
+            "strategy": "rrmemory",
+            "members": [{"extension": e} for e in extensions],
+        },
+        expect=201,
+    )
     return admin, seats
 
 
@@ -68,19 +88,29 @@ async def rtp_packets(stack: Stack) -> tuple[int, int]:
 
 
 async def test_a_carrier_call_to_the_400_number_reaches_a_phone_and_is_billed_to_the_tenant(
-        stack: Stack, platform_api: ApiClient, db: Any) -> None:
+    stack: Stack, platform_api: ApiClient, db: Any
+) -> None:
     admin, seats = await provision_tenant(
-        platform_api, "acme", ["400-800-1234", "0755-2345-6789"], ["1001", "1002"], "600")
-    await admin.call("PUT", "/api/v1/tenants/acme/numbers/4008001234/route",
-                     {"type": "queue", "target": "support"}, expect=200)
+        platform_api, "acme", ["400-800-1234", "0755-2345-6789"], ["1001", "1002"], "600"
+    )
+    await admin.call(
+        "PUT",
+        "/api/v1/tenants/acme/numbers/4008001234/route",
+        {"type": "queue", "target": "support"},
+        expect=200,
+    )
     sync = platform_api.client.app[keys.SYNC]
     phone1 = stack.phone("acme-1001", account(seats["1001"]))
     phone2 = stack.phone("acme-1002", account(seats["1002"]))
     async with running(phone1, phone2):
         # Both phones register with the credentials the API returned; the platform marks
         # them available to the queue.
-        await wait_for(lambda: sync.state_of("acme-1001") == "NOT_INUSE"
-                       and sync.state_of("acme-1002") == "NOT_INUSE")
+        await wait_for(
+            lambda: (
+                sync.state_of("acme-1001") == "NOT_INUSE"
+                and sync.state_of("acme-1002") == "NOT_INUSE"
+            )
+        )
 
         started = time.monotonic()
         await stack.call_in("4008001234")
@@ -99,9 +129,13 @@ async def test_a_carrier_call_to_the_400_number_reaches_a_phone_and_is_billed_to
         await agent.wait_event("CALL_CLOSED", timeout=5)
         print(f"call answered and held for {time.monotonic() - started:.1f}s")
 
-    answered_cdr = await wait_for(lambda: db.fetchrow(
-        "SELECT * FROM cdr WHERE tenantid = 'acme' AND disposition = 'ANSWERED'"
-        " AND dstchannel LIKE 'PJSIP/acme-10%'"), timeout=10)
+    answered_cdr = await wait_for(
+        lambda: db.fetchrow(
+            "SELECT * FROM cdr WHERE tenantid = 'acme' AND disposition = 'ANSWERED'"
+            " AND dstchannel LIKE 'PJSIP/acme-10%'"
+        ),
+        timeout=10,
+    )
     assert answered_cdr["billsec"] >= 3
     assert answered_cdr["did"] == "4008001234"
     assert answered_cdr["direction"] == "inbound"
@@ -112,7 +146,8 @@ async def test_a_carrier_call_to_the_400_number_reaches_a_phone_and_is_billed_to
 
 
 async def test_another_tenants_phone_cannot_reach_acmes_extensions_or_queue(
-        stack: Stack, platform_api: ApiClient) -> None:
+    stack: Stack, platform_api: ApiClient
+) -> None:
     op = await platform_api.login(*OPERATOR)
     status, _ = await op.call("GET", "/api/v1/tenants/acme")
     if status == 404:
@@ -120,26 +155,41 @@ async def test_another_tenants_phone_cannot_reach_acmes_extensions_or_queue(
     acme_admin = await platform_api.login("acme-admin", "admin-password")
     # Fresh credentials for acme's 1001 so this test owns the phone.
     await acme_admin.call("DELETE", "/api/v1/tenants/acme/seats/1001", expect=204)
-    _, acme_seat = await acme_admin.call("POST", "/api/v1/tenants/acme/seats",
-                                         {"extension": "1001"}, expect=201)
-    await acme_admin.call("PUT", "/api/v1/tenants/acme/queues/support/members",
-                          {"members": [{"extension": "1001"}]}, expect=204)
+    _, acme_seat = await acme_admin.call(
+        "POST", "/api/v1/tenants/acme/seats", {"extension": "1001"}, expect=201
+    )
+    await acme_admin.call(
+        "PUT",
+        "/api/v1/tenants/acme/queues/support/members",
+        {"members": [{"extension": "1001"}]},
+        expect=204,
+    )
     _, globex_seats = await provision_tenant(platform_api, "globex", [], ["2001", "2002"], "700")
     sync = platform_api.client.app[keys.SYNC]
 
     acme_phone = stack.phone("iso-acme-1001", account(acme_seat["sip"]))
-    globex_phone = stack.phone("iso-globex-2001", Account(
-        globex_seats["2001"]["username"], globex_seats["2001"]["password"], REGISTRAR,
-        auto_answer=False))
+    globex_phone = stack.phone(
+        "iso-globex-2001",
+        Account(
+            globex_seats["2001"]["username"],
+            globex_seats["2001"]["password"],
+            REGISTRAR,
+            auto_answer=False,
+        ),
+    )
     globex_peer = stack.phone("iso-globex-2002", account(globex_seats["2002"]))
     async with running(acme_phone, globex_phone, globex_peer):
-        await wait_for(lambda: sync.state_of("acme-1001") == "NOT_INUSE"
-                       and sync.state_of("globex-2001") == "NOT_INUSE"
-                       and sync.state_of("globex-2002") == "NOT_INUSE")
+        await wait_for(
+            lambda: (
+                sync.state_of("acme-1001") == "NOT_INUSE"
+                and sync.state_of("globex-2001") == "NOT_INUSE"
+                and sync.state_of("globex-2002") == "NOT_INUSE"
+            )
+        )
         for target in ["1001", "600", "acme-1001", "1001@acme", "*600"]:
             before = globex_phone.seen("CALL_CLOSED")
             await globex_phone.command("dial", f"sip:{target}@{REGISTRAR}")
-            await wait_for(lambda: globex_phone.seen("CALL_CLOSED") > before, timeout=10)
+            await wait_for(lambda n=before: globex_phone.seen("CALL_CLOSED") > n, timeout=10)
         await asyncio.sleep(0.5)
         assert acme_phone.seen("CALL_INCOMING") == 0, "acme's phone never rang"
         assert acme_phone.seen("CALL_ESTABLISHED") == 0

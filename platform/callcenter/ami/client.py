@@ -27,10 +27,19 @@ EventHandler = Callable[[DomainEvent], Awaitable[None]]
 RawHandler = Callable[[Mapping[str, str]], None]
 
 # Actions whose single reply panoramisk mistakes for the start of a list.
-_SINGLE_REPLY = frozenset({"queueadd", "queueremove", "queuepause", "setvar",
-                           "dialplanextensionadd", "dialplanextensionremove"})
-_LIST_ACTIONS = frozenset({"coreshowchannels", "queuestatus", "pjsipshowcontacts",
-                           "pjsipshowendpoints", "queuesummary"})
+_SINGLE_REPLY = frozenset(
+    {
+        "queueadd",
+        "queueremove",
+        "queuepause",
+        "setvar",
+        "dialplanextensionadd",
+        "dialplanextensionremove",
+    }
+)
+_LIST_ACTIONS = frozenset(
+    {"coreshowchannels", "queuestatus", "pjsipshowcontacts", "pjsipshowendpoints", "queuesummary"}
+)
 
 
 class AmiError(DomainError):
@@ -48,19 +57,33 @@ class _SupervisedManager(Manager):  # type: ignore[misc]
 
     def connection_lost(self, exc: BaseException | None) -> None:
         self._connected = False
-        if self.pinger:
-            self.pinger.cancel()
-            self.pinger = None
+        pinger: Any = getattr(self, "pinger", None)
+        if pinger is not None:
+            pinger.cancel()
         self._lost.set()
 
 
 class AmiClient:
     """One supervised AMI connection: actions, typed events, and a ready hook for re-sync."""
 
-    def __init__(self, host: str, port: int, username: str, secret: str, *,
-                 ping_interval: float = 2.0, ping_timeout: float = 2.0,
-                 max_backoff: float = 5.0) -> None:
-        self._config = {"host": host, "port": port, "username": username, "secret": secret}
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        username: str,
+        secret: str,
+        *,
+        ping_interval: float = 2.0,
+        ping_timeout: float = 2.0,
+        max_backoff: float = 5.0,
+    ) -> None:
+        self._host, self._port = host, port
+        self._config: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "username": username,
+            "secret": secret,
+        }
         self._ping_interval = ping_interval
         self._ping_timeout = ping_timeout
         self._max_backoff = max_backoff
@@ -144,11 +167,13 @@ class AmiClient:
 
     async def _connect(self, lost: asyncio.Event) -> _SupervisedManager:
         loop = asyncio.get_running_loop()
-        manager = _SupervisedManager(lost, loop=loop, ping_delay=86_400, ping_interval=86_400,
-                                     **self._config)
+        manager = _SupervisedManager(
+            lost, loop=loop, ping_delay=86_400, ping_interval=86_400, **self._config
+        )
         manager.register_event("*", self._on_message)
         transport, protocol = await asyncio.wait_for(
-            loop.create_connection(AMIProtocol, self._config["host"], self._config["port"]), 5)
+            loop.create_connection(AMIProtocol, self._host, self._port), 5
+        )
         done: asyncio.Future[tuple[Any, Any]] = loop.create_future()
         done.set_result((transport, protocol))
         manager.connection_made(done)
@@ -165,7 +190,8 @@ class AmiClient:
             await asyncio.sleep(self._ping_interval)
             try:
                 reply = await asyncio.wait_for(
-                    asyncio.shield(manager.send_action({"Action": "Ping"})), self._ping_timeout)
+                    asyncio.shield(manager.send_action({"Action": "Ping"})), self._ping_timeout
+                )
                 if not reply.success:
                     raise TimeoutError
             except (TimeoutError, OSError):
@@ -205,13 +231,17 @@ class AmiClient:
         reply = await self._send(name, fields, as_list=False, timeout=timeout)
         return _as_dict(reply)
 
-    async def action_list(self, name: str, timeout: float = 15.0,
-                          **fields: object) -> list[dict[str, str]]:
+    async def action_list(
+        self, name: str, timeout: float = 15.0, **fields: object
+    ) -> list[dict[str, str]]:
         """Send an action answered by an event list; return the list's events."""
         replies = await self._send(name, fields, as_list=True, timeout=timeout)
         items = replies if isinstance(replies, list) else [replies]
-        return [_as_dict(m) for m in items[1:] if "Event" in m and
-                not str(m.get("Event", "")).endswith("Complete")]
+        return [
+            _as_dict(m)
+            for m in items[1:]
+            if "Event" in m and not str(m.get("Event", "")).endswith("Complete")
+        ]
 
     async def originate(self, timeout: float = 30.0, **fields: object) -> dict[str, str]:
         """Originate asynchronously and wait for its OriginateResponse."""
@@ -220,12 +250,16 @@ class AmiClient:
         items = replies if isinstance(replies, list) else [replies]
         final = _as_dict(items[-1])
         if final.get("Response") != "Success":
-            raise AmiError("originate failed", reason=final.get("Reason", ""),
-                           ami_message=final.get("Message", ""))
+            raise AmiError(
+                "originate failed",
+                reason=final.get("Reason", ""),
+                ami_message=final.get("Message", ""),
+            )
         return final
 
-    async def _send(self, name: str, fields: Mapping[str, object], *, as_list: bool | None,
-                    timeout: float) -> Any:
+    async def _send(
+        self, name: str, fields: Mapping[str, object], *, as_list: bool | None, timeout: float
+    ) -> Any:
         action: dict[str, Any] = {"Action": check_value(check_key(name) and name)}
         for key, value in fields.items():
             check_key(key)

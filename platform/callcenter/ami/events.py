@@ -60,7 +60,7 @@ def endpoint_of(channel: str) -> str | None:
     """``PJSIP/acme-1001-0000002a`` -> ``acme-1001``; None for other technologies."""
     if not channel.startswith(_PJSIP_CHANNEL_PREFIX):
         return None
-    rest = channel[len(_PJSIP_CHANNEL_PREFIX):]
+    rest = channel[len(_PJSIP_CHANNEL_PREFIX) :]
     name, sep, _ = rest.rpartition("-")
     return name if sep and name else None
 
@@ -74,17 +74,26 @@ def to_domain_event(msg: Mapping[str, str]) -> DomainEvent | None:
         endpoint = msg.get("EndpointName", "")
         if not endpoint:
             return None
-        return ContactChanged(endpoint=endpoint, aor=msg.get("AOR", ""),
-                              status=msg.get("ContactStatus", "Unknown"))
+        return ContactChanged(
+            endpoint=endpoint, aor=msg.get("AOR", ""), status=msg.get("ContactStatus", "Unknown")
+        )
     if name == "Newchannel":
         channel = msg.get("Channel", "")
-        return ChannelCreated(channel=channel, uniqueid=msg.get("Uniqueid", ""),
-                              linkedid=msg.get("Linkedid", ""), endpoint=endpoint_of(channel))
+        return ChannelCreated(
+            channel=channel,
+            uniqueid=msg.get("Uniqueid", ""),
+            linkedid=msg.get("Linkedid", ""),
+            endpoint=endpoint_of(channel),
+        )
     if name == "Hangup":
         channel = msg.get("Channel", "")
-        return ChannelHungUp(channel=channel, uniqueid=msg.get("Uniqueid", ""),
-                             linkedid=msg.get("Linkedid", ""), endpoint=endpoint_of(channel),
-                             cause=msg.get("Cause", ""))
+        return ChannelHungUp(
+            channel=channel,
+            uniqueid=msg.get("Uniqueid", ""),
+            linkedid=msg.get("Linkedid", ""),
+            endpoint=endpoint_of(channel),
+            cause=msg.get("Cause", ""),
+        )
     if name == "Reload" and msg.get("Module", "").lower() in ("pbx_config", "pbx_config.so"):
         return DialplanReloaded()
     return None

@@ -59,8 +59,10 @@ class AsteriskSync:
 
     async def start(self) -> None:
         """Listen for contact changes Asterisk writes to PostgreSQL."""
-        for coro, name in ((self._listen(), "contacts-listener"),
-                           (self._apply_contacts(), "contacts-apply")):
+        for coro, name in (
+            (self._listen(), "contacts-listener"),
+            (self._apply_contacts(), "contacts-apply"),
+        ):
             task = asyncio.ensure_future(coro)
             task.set_name(name)
             self._tasks.add(task)
@@ -83,10 +85,11 @@ class AsteriskSync:
                 await asyncio.sleep(1)
                 continue
             closed = asyncio.Event()
-            conn.add_termination_listener(lambda _c: closed.set())
+            conn.add_termination_listener(lambda _c, ev=closed: ev.set())
             await conn.add_listener(
-                "cc_contacts", lambda _c, _pid, _ch, payload: self._contact_changes.put_nowait(
-                    str(payload)))
+                "cc_contacts",
+                lambda _c, _pid, _ch, payload: self._contact_changes.put_nowait(str(payload)),
+            )
             self._contact_changes.put_nowait("*")  # changes missed while not listening
             try:
                 await closed.wait()
@@ -101,8 +104,10 @@ class AsteriskSync:
                 async with connection(self._pool) as conn:
                     if endpoint == "*":
                         self._registered = await realtime.registered_endpoints(conn)
-                        seats = [r["endpoint_id"] for r in
-                                 await conn.fetch("SELECT endpoint_id FROM seats")]
+                        seats = [
+                            r["endpoint_id"]
+                            for r in await conn.fetch("SELECT endpoint_id FROM seats")
+                        ]
                     else:
                         present = await realtime.registered_endpoints(conn, [endpoint])
                         self._registered.discard(endpoint)
@@ -164,12 +169,24 @@ class AsteriskSync:
         """``tenant-<id>``: mark the channel with its tenant, then the generic phone dialplan."""
         context = tenant_context(tenant_id)
         for pattern in ("_X.",):
-            await self._ami.action("DialplanExtensionAdd", Context=context, Extension=pattern,
-                                   Priority=1, Application="Set",
-                                   ApplicationData=f"__TENANT={tenant_id}", Replace="yes")
-            await self._ami.action("DialplanExtensionAdd", Context=context, Extension=pattern,
-                                   Priority=2, Application="Goto",
-                                   ApplicationData="cc-phones,${EXTEN},1", Replace="yes")
+            await self._ami.action(
+                "DialplanExtensionAdd",
+                Context=context,
+                Extension=pattern,
+                Priority=1,
+                Application="Set",
+                ApplicationData=f"__TENANT={tenant_id}",
+                Replace="yes",
+            )
+            await self._ami.action(
+                "DialplanExtensionAdd",
+                Context=context,
+                Extension=pattern,
+                Priority=2,
+                Application="Goto",
+                ApplicationData="cc-phones,${EXTEN},1",
+                Replace="yes",
+            )
 
     async def seat_changed(self, endpoint: str) -> None:
         """A seat was created or removed: publish its state now."""
@@ -187,8 +204,9 @@ class AsteriskSync:
         if not force and self._published.get(endpoint) == state:
             return
         try:
-            await self._ami.action("Setvar", Variable=f"DEVICE_STATE({device(endpoint)})",
-                                   Value=state)
+            await self._ami.action(
+                "Setvar", Variable=f"DEVICE_STATE({device(endpoint)})", Value=state
+            )
         except DomainError as exc:
             log.warning("could not publish %s=%s: %s", endpoint, state, exc.message)
             return

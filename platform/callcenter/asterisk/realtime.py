@@ -11,29 +11,39 @@ from typing import Any
 from callcenter.asterisk.naming import device, endpoint_id, queue_name, tenant_context
 
 
-async def put_seat(conn: Any, tenant_id: str, extension: str, password: str,
-                   display_name: str) -> str:
+async def put_seat(
+    conn: Any, tenant_id: str, extension: str, password: str, display_name: str
+) -> str:
     """Endpoint, auth and AOR for a seat; returns the endpoint id."""
     ep = endpoint_id(tenant_id, extension)
     callerid = f'"{display_name}" <{extension}>' if display_name else f"<{extension}>"
     await conn.execute(
-        "INSERT INTO ps_endpoints (id, tenant_id, tenantid, transport, aors, auth, context, disallow,"
-        " allow, direct_media, dtmf_mode, force_rport, rewrite_contact, rtp_symmetric,"
+        "INSERT INTO ps_endpoints (id, tenant_id, tenantid, transport, aors, auth, context,"
+        " disallow, allow, direct_media, dtmf_mode, force_rport, rewrite_contact, rtp_symmetric,"
         " callerid, accountcode, device_state_busy_at, allow_subscribe, language)"
         " VALUES ($1, $2, $2, 'transport-udp', $1, $1, $3, 'all', 'ulaw,alaw,opus', 'no',"
         " 'rfc4733', 'yes', 'yes', 'yes', $4, $2, 1, 'no', 'en')"
         " ON CONFLICT (id) DO UPDATE SET callerid = EXCLUDED.callerid",
-        ep, tenant_id, tenant_context(tenant_id), callerid)
+        ep,
+        tenant_id,
+        tenant_context(tenant_id),
+        callerid,
+    )
     await conn.execute(
         "INSERT INTO ps_auths (id, tenant_id, auth_type, username, password)"
         " VALUES ($1, $2, 'userpass', $1, $3)"
         " ON CONFLICT (id) DO UPDATE SET password = EXCLUDED.password",
-        ep, tenant_id, password)
+        ep,
+        tenant_id,
+        password,
+    )
     await conn.execute(
         "INSERT INTO ps_aors (id, tenant_id, max_contacts, remove_existing, qualify_frequency,"
         " default_expiration, minimum_expiration, maximum_expiration)"
         " VALUES ($1, $2, 1, 'yes', 0, 300, 30, 3600) ON CONFLICT (id) DO NOTHING",
-        ep, tenant_id)
+        ep,
+        tenant_id,
+    )
     return ep
 
 
@@ -41,15 +51,27 @@ async def delete_seat(conn: Any, tenant_id: str, extension: str) -> str:
     """Remove a seat's endpoint, credentials, contacts and queue memberships."""
     ep = endpoint_id(tenant_id, extension)
     for table in ("ps_endpoints", "ps_auths", "ps_aors"):
-        await conn.execute(f"DELETE FROM {table} WHERE id = $1 AND tenant_id = $2",  # noqa: S608
-                           ep, tenant_id)
+        await conn.execute(
+            f"DELETE FROM {table} WHERE id = $1 AND tenant_id = $2",  # noqa: S608
+            ep,
+            tenant_id,
+        )
     await conn.execute("DELETE FROM ps_contacts WHERE endpoint = $1", ep)
     await conn.execute("DELETE FROM queue_members WHERE state_interface = $1", device(ep))
     return ep
 
 
-async def put_queue(conn: Any, tenant_id: str, name: str, *, strategy: str, ring_timeout: int,
-                    wrapup_time: int, max_len: int, retry: int) -> None:
+async def put_queue(
+    conn: Any,
+    tenant_id: str,
+    name: str,
+    *,
+    strategy: str,
+    ring_timeout: int,
+    wrapup_time: int,
+    max_len: int,
+    retry: int,
+) -> None:
     """The app_queue row of a tenant queue."""
     await conn.execute(
         "INSERT INTO queues (name, strategy, timeout, retry, wrapuptime, maxlen, ringinuse,"
@@ -60,11 +82,18 @@ async def put_queue(conn: Any, tenant_id: str, name: str, *, strategy: str, ring
         " ON CONFLICT (name) DO UPDATE SET strategy = EXCLUDED.strategy,"
         " timeout = EXCLUDED.timeout, retry = EXCLUDED.retry,"
         " wrapuptime = EXCLUDED.wrapuptime, maxlen = EXCLUDED.maxlen",
-        queue_name(tenant_id, name), strategy, ring_timeout, retry, wrapup_time, max_len)
+        queue_name(tenant_id, name),
+        strategy,
+        ring_timeout,
+        retry,
+        wrapup_time,
+        max_len,
+    )
 
 
-async def set_queue_members(conn: Any, tenant_id: str, name: str,
-                            members: Sequence[tuple[str, int]]) -> None:
+async def set_queue_members(
+    conn: Any, tenant_id: str, name: str, members: Sequence[tuple[str, int]]
+) -> None:
     """Replace the members of a queue by ``(extension, penalty)`` pairs."""
     qname = queue_name(tenant_id, name)
     await conn.execute("DELETE FROM queue_members WHERE queue_name = $1", qname)
@@ -73,7 +102,12 @@ async def set_queue_members(conn: Any, tenant_id: str, name: str,
         await conn.execute(
             "INSERT INTO queue_members (queue_name, interface, membername, state_interface,"
             " penalty, paused) VALUES ($1, $2, $3, $4, $5, 0)",
-            qname, f"PJSIP/{ep}", ep, device(ep), penalty)
+            qname,
+            f"PJSIP/{ep}",
+            ep,
+            device(ep),
+            penalty,
+        )
 
 
 async def registered_endpoints(conn: Any, endpoints: Sequence[str] | None = None) -> set[str]:
@@ -81,5 +115,7 @@ async def registered_endpoints(conn: Any, endpoints: Sequence[str] | None = None
     rows = await conn.fetch(
         "SELECT DISTINCT endpoint FROM ps_contacts"
         " WHERE expiration_time > extract(epoch FROM now())"
-        " AND ($1::text[] IS NULL OR endpoint = ANY($1::text[]))", endpoints)
+        " AND ($1::text[] IS NULL OR endpoint = ANY($1::text[]))",
+        endpoints,
+    )
     return {r["endpoint"] for r in rows}

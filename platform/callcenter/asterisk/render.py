@@ -30,8 +30,9 @@ def render_text(text: str, params: Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(fill, text)
 
 
-def render_dir(flavour: str, out_dir: Path, params: Mapping[str, str],
-               templates: Path = TEMPLATES) -> list[Path]:
+def render_dir(
+    flavour: str, out_dir: Path, params: Mapping[str, str], templates: Path = TEMPLATES
+) -> list[Path]:
     """Render every file of ``templates/flavour`` into ``out_dir``; return the paths written."""
     source = templates / flavour
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -39,7 +40,8 @@ def render_dir(flavour: str, out_dir: Path, params: Mapping[str, str],
     for template in sorted(source.iterdir()):
         if template.is_file():
             target = out_dir / template.name
-            target.write_text(render_text(template.read_text(encoding="utf-8"), params),
-                              encoding="utf-8")
+            target.write_text(
+                render_text(template.read_text(encoding="utf-8"), params), encoding="utf-8"
+            )
             written.append(target)
     return written

@@ -16,8 +16,10 @@ routes = web.RouteTableDef()
 async def issue_token(request: web.Request) -> web.Response:
     """Exchange a username and password for a bearer token."""
     body = await parse_body(request, TokenRequest)
-    token = await service.sign_in(request.app[keys.POOL], request.app[keys.TOKENS],
-                                  body.username, body.password)
+    token = await service.sign_in(
+        request.app[keys.POOL], request.app[keys.TOKENS], body.username, body.password
+    )
     settings = request.app[keys.SETTINGS]
-    return web.json_response({"token": token, "token_type": "Bearer",
-                              "expires_in": settings.token_ttl_s})
+    return web.json_response(
+        {"token": token, "token_type": "Bearer", "expires_in": settings.token_ttl_s}
+    )

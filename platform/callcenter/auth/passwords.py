@@ -25,8 +25,9 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     if scheme != "scrypt":
         return False
-    digest = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt_b64),
-                            n=_N, r=_R, p=_P, dklen=32)
+    digest = hashlib.scrypt(
+        password.encode(), salt=base64.b64decode(salt_b64), n=_N, r=_R, p=_P, dklen=32
+    )
     return hmac.compare_digest(digest, base64.b64decode(digest_b64))
 
 

@@ -23,8 +23,9 @@ async def sign_in(pool: Any, tokens: TokenService, username: str, password: str)
         raise Unauthorized("wrong username or password", slug="bad-credentials")
     if not verify_password(password, row["password_hash"]):
         raise Unauthorized("wrong username or password", slug="bad-credentials")
-    principal = Principal(user_id=row["id"], username=row["username"], role=row["role"],
-                          tenant_id=row["tenant_id"])
+    principal = Principal(
+        user_id=row["id"], username=row["username"], role=row["role"], tenant_id=row["tenant_id"]
+    )
     return tokens.issue(principal)
 
 

@@ -23,16 +23,27 @@ class TokenService:
     def issue(self, principal: Principal, *, now: float | None = None) -> str:
         """A signed token for ``principal`` valid for the configured lifetime."""
         issued = int(time.time() if now is None else now)
-        claims = {"sub": str(principal.user_id), "usr": principal.username,
-                  "role": principal.role, "tid": principal.tenant_id,
-                  "iat": issued, "exp": issued + self._ttl_s, "iss": _ISSUER}
+        claims = {
+            "sub": str(principal.user_id),
+            "usr": principal.username,
+            "role": principal.role,
+            "tid": principal.tenant_id,
+            "iat": issued,
+            "exp": issued + self._ttl_s,
+            "iss": _ISSUER,
+        }
         return jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
 
     def verify(self, token: str) -> Principal:
         """The principal of a valid token; Unauthorized for anything else (incl. ``alg: none``)."""
         try:
-            claims = jwt.decode(token, self._secret, algorithms=[_ALGORITHM], issuer=_ISSUER,
-                                options={"require": ["exp", "iat", "sub", "iss"]})
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[_ALGORITHM],
+                issuer=_ISSUER,
+                options={"require": ["exp", "iat", "sub", "iss"]},
+            )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("token expired", slug="token-expired") from exc
         except jwt.PyJWTError as exc:
@@ -40,5 +51,9 @@ class TokenService:
         role, tenant = claims.get("role"), claims.get("tid")
         if role not in ROLES or (role == "operator") != (tenant is None):
             raise Unauthorized("invalid token claims", slug="invalid-token")
-        return Principal(user_id=int(claims["sub"]), username=str(claims.get("usr", "")),
-                         role=role, tenant_id=tenant)
+        return Principal(
+            user_id=int(claims["sub"]),
+            username=str(claims.get("usr", "")),
+            role=role,
+            tenant_id=tenant,
+        )

@@ -18,6 +18,8 @@ async def list_cdrs(request: web.Request) -> web.Response:
     raw = request.query.get("limit", "100")
     if not raw.isdigit() or not 1 <= int(raw) <= 1000:
         raise InvalidInput("limit must be 1..1000", field="limit")
-    return web.json_response(await service.list_cdrs(
-        request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"],
-        int(raw)))
+    return web.json_response(
+        await service.list_cdrs(
+            request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"], int(raw)
+        )
+    )

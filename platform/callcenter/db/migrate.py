@@ -15,8 +15,11 @@ _LOCK_KEY = 0x43414C4C  # any constant: serialises concurrent migrators
 def migration_files() -> list[tuple[str, str]]:
     """The packaged migrations as (version, sql), sorted by version."""
     folder = resources.files("callcenter.db") / "migrations"
-    found = [(p.name.removesuffix(".sql"), p.read_text(encoding="utf-8"))
-             for p in folder.iterdir() if p.name.endswith(".sql")]
+    found = [
+        (p.name.removesuffix(".sql"), p.read_text(encoding="utf-8"))
+        for p in folder.iterdir()
+        if p.name.endswith(".sql")
+    ]
     return sorted(found)
 
 

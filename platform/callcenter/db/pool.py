@@ -17,8 +17,7 @@ Record = asyncpg.Record
 
 async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> Any:
     """Open a pool; connection failures are retried by asyncpg on acquire."""
-    return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size,
-                                     command_timeout=10)
+    return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, command_timeout=10)
 
 
 def map_error(exc: BaseException) -> DomainError | None:
@@ -26,11 +25,19 @@ def map_error(exc: BaseException) -> DomainError | None:
     if isinstance(exc, asyncpg.UniqueViolationError):
         return Conflict("already exists", constraint=exc.constraint_name or "")
     if isinstance(exc, asyncpg.ForeignKeyViolationError):
-        return Conflict("refers to something that does not exist",
-                        constraint=exc.constraint_name or "")
-    if isinstance(exc, (OSError, asyncpg.CannotConnectNowError,
-                        asyncpg.ConnectionDoesNotExistError, asyncpg.InterfaceError,
-                        asyncpg.TooManyConnectionsError)):
+        return Conflict(
+            "refers to something that does not exist", constraint=exc.constraint_name or ""
+        )
+    if isinstance(
+        exc,
+        (
+            OSError,
+            asyncpg.CannotConnectNowError,
+            asyncpg.ConnectionDoesNotExistError,
+            asyncpg.InterfaceError,
+            asyncpg.TooManyConnectionsError,
+        ),
+    ):
         return Unavailable("the database is unavailable, try again shortly")
     return None
 

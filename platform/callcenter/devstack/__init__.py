@@ -1,1 +1,1 @@
-"""The local stack without Docker: Asterisk sandbox, carrier, softphones. Used by the demo and tests."""
+"""The local stack without Docker: Asterisk sandbox, carrier, softphones (demo and tests)."""

@@ -44,16 +44,22 @@ class AsteriskInstance:
             shutil.rmtree(self.host_dir)
         for sub in ("etc", "run", "spool", "log", "db", "cache"):
             (self.host_dir / sub).mkdir(parents=True, exist_ok=True)
-        render_dir(self.flavour, self.host_dir / "etc",
-                   {**self.params, "DIR": self.inner_dir, "SYSTEM_NAME": self.name})
+        render_dir(
+            self.flavour,
+            self.host_dir / "etc",
+            {**self.params, "DIR": self.inner_dir, "SYSTEM_NAME": self.name},
+        )
 
     async def start(self, timeout: float = 30.0) -> None:
         """Start in the foreground (``-f``) as a child and wait until fully booted."""
         self.render()
-        log = open(self.host_dir / "log" / "console.log", "wb")  # noqa: SIM115, ASYNC230
+        log = open(self.host_dir / "log" / "console.log", "wb")  # noqa: ASYNC230
         self.process = await asyncio.create_subprocess_exec(
             *self.sandbox.argv("asterisk", "-f", "-C", self.conf),
-            stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log)
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+        )
         log.close()
         socket = self.host_dir / "run" / "asterisk.ctl"
         loop = asyncio.get_running_loop()
@@ -70,7 +76,9 @@ class AsteriskInstance:
             raise RuntimeError(f"asterisk {self.name} is not running")
         proc = await asyncio.create_subprocess_exec(
             *self.sandbox.argv("asterisk", "-C", self.conf, "-rx", command),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         out, _ = await asyncio.wait_for(proc.communicate(), timeout)
         return out.decode(errors="replace")
 

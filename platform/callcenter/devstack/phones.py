@@ -11,7 +11,6 @@ import contextlib
 import json
 import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from callcenter.devstack.sandbox import Sandbox
@@ -73,24 +72,30 @@ class SoftPhone:
         lines = []
         for acc in self.accounts:
             answer = ";answermode=auto" if acc.auto_answer else ""
-            lines.append(f"<sip:{acc.username}@{acc.registrar};transport=udp>"
-                         f";auth_user={acc.username};auth_pass={acc.password}"
-                         f";audio_codecs=PCMU;regint=300;mediaenc=none{answer}")
+            lines.append(
+                f"<sip:{acc.username}@{acc.registrar};transport=udp>"
+                f";auth_user={acc.username};auth_pass={acc.password}"
+                f";audio_codecs=PCMU;regint=300;mediaenc=none{answer}"
+            )
         (host_dir / "accounts").write_text("\n".join(lines) + "\n")
         (host_dir / "contacts").write_text("")
 
     async def start(self) -> None:
         """Start baresip and connect to its control socket."""
         self._write_config()
-        log = open(self.sandbox.host_path(self.inner_dir) / "baresip.log", "wb")  # noqa: SIM115, ASYNC230
+        log = open(self.sandbox.host_path(self.inner_dir) / "baresip.log", "wb")  # noqa: ASYNC230
         self._process = await asyncio.create_subprocess_exec(
             *self.sandbox.argv("baresip", "-f", self.inner_dir),
-            stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log)
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+        )
         log.close()
         for _ in range(100):
             try:
                 self._reader, self._writer = await asyncio.open_connection(
-                    "127.0.0.1", self.ctrl_port)
+                    "127.0.0.1", self.ctrl_port
+                )
                 break
             except OSError:
                 if self._process.returncode is not None:
@@ -104,8 +109,9 @@ class SoftPhone:
         """Stop baresip."""
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, asyncio.IncompleteReadError,
-                                     ConnectionError):
+            with contextlib.suppress(
+                asyncio.CancelledError, asyncio.IncompleteReadError, ConnectionError
+            ):
                 await self._task
         if self._writer is not None:
             self._writer.close()
@@ -141,14 +147,16 @@ class SoftPhone:
         await self._writer.drain()
         return await asyncio.wait_for(self._responses.get(), 5)
 
-    async def wait_event(self, kind: str, timeout: float = 10.0,
-                         account: str | None = None, after: int = 0) -> dict[str, Any]:
-        """Wait for an event of ``kind`` (optionally for one account), seen after index ``after``."""
+    async def wait_event(
+        self, kind: str, timeout: float = 10.0, account: str | None = None, after: int = 0
+    ) -> dict[str, Any]:
+        """Wait for an event of ``kind`` (optionally of one account) seen after index ``after``."""
 
         def match() -> dict[str, Any] | None:
             for ev in self.events[after:]:
                 if ev.get("type") == kind and (
-                        account is None or account in str(ev.get("accountaor", ""))):
+                    account is None or account in str(ev.get("accountaor", ""))
+                ):
                     return ev
             return None
 
@@ -159,5 +167,9 @@ class SoftPhone:
 
     def seen(self, kind: str, account: str | None = None) -> int:
         """How many events of ``kind`` (for ``account``) were seen so far."""
-        return sum(1 for ev in self.events if ev.get("type") == kind and (
-            account is None or account in str(ev.get("accountaor", ""))))
+        return sum(
+            1
+            for ev in self.events
+            if ev.get("type") == kind
+            and (account is None or account in str(ev.get("accountaor", "")))
+        )

@@ -30,8 +30,8 @@ class Sandbox:
         if shutil.which("asterisk") and shutil.which("baresip"):
             return cls(root=None)
         proc = await asyncio.create_subprocess_exec(
-            "bash", str(REPO / "deploy" / "sandbox.sh"), "ensure",
-            stdout=asyncio.subprocess.PIPE)
+            "bash", str(REPO / "deploy" / "sandbox.sh"), "ensure", stdout=asyncio.subprocess.PIPE
+        )
         out, _ = await proc.communicate()
         if proc.returncode != 0:
             raise RuntimeError("deploy/sandbox.sh ensure failed")

@@ -17,16 +17,20 @@ async def assign_number(request: web.Request) -> web.Response:
     """Assign a 400 or city number to the tenant (operators)."""
     who = principal_of(request)
     body = await parse_body(request, AssignIn)
-    number = await service.assign_number(request.app[keys.POOL], who,
-                                         request.match_info["tenant_id"], body)
+    number = await service.assign_number(
+        request.app[keys.POOL], who, request.match_info["tenant_id"], body
+    )
     return web.json_response(number, status=201)
 
 
 @routes.get("/api/v1/tenants/{tenant_id}/numbers")
 async def list_numbers(request: web.Request) -> web.Response:
     """The tenant's numbers and their routes."""
-    return web.json_response(await service.list_numbers(
-        request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"]))
+    return web.json_response(
+        await service.list_numbers(
+            request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"]
+        )
+    )
 
 
 @routes.put("/api/v1/tenants/{tenant_id}/numbers/{number}/route")
@@ -34,6 +38,12 @@ async def route_number(request: web.Request) -> web.Response:
     """Route the number to a queue or a seat (tenant admins)."""
     who = principal_of(request)
     body = await parse_body(request, RouteIn)
-    return web.json_response(await service.route_number(
-        request.app[keys.POOL], who, request.match_info["tenant_id"],
-        request.match_info["number"], body))
+    return web.json_response(
+        await service.route_number(
+            request.app[keys.POOL],
+            who,
+            request.match_info["tenant_id"],
+            request.match_info["number"],
+            body,
+        )
+    )

@@ -33,7 +33,7 @@ class ParsedNumber:
 
 
 def parse_number(raw: str, *, field: str = "number") -> ParsedNumber:
-    """Parse a hotline or outside number as a user writes it; raise InvalidInput naming ``field``."""
+    """Parse a number as a user writes it; raise InvalidInput naming ``field``."""
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidInput("a phone number is required", field=field)
     if any(ord(c) < 32 or ord(c) == 127 for c in raw):
@@ -42,8 +42,11 @@ def parse_number(raw: str, *, field: str = "number") -> ParsedNumber:
     if compact.startswith("0086"):
         compact = "+86" + compact[4:]
     if not _ALLOWED.match(compact):
-        raise InvalidInput("a phone number holds digits, spaces, dashes and a leading +",
-                           field=field, value=raw[:40])
+        raise InvalidInput(
+            "a phone number holds digits, spaces, dashes and a leading +",
+            field=field,
+            value=raw[:40],
+        )
     try:
         parsed = phonenumbers.parse(compact, "CN")
     except phonenumbers.NumberParseException as exc:
@@ -60,8 +63,9 @@ def parse_number(raw: str, *, field: str = "number") -> ParsedNumber:
     elif number_type in (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
         kind, national = "city", "0" + national_significant
     else:
-        raise InvalidInput("only 400, city and mobile numbers are supported",
-                           field=field, value=raw[:40])
+        raise InvalidInput(
+            "only 400, city and mobile numbers are supported", field=field, value=raw[:40]
+        )
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     return ParsedNumber(national=national, e164=e164, kind=kind)
 

@@ -13,29 +13,40 @@ async def assign(conn: Any, tenant_id: str, number: str, kind: str) -> Any:
         f"INSERT INTO numbers (number, kind, tenant_id, assigned_at) VALUES ($1, $2, $3, now())"  # noqa: S608
         f" ON CONFLICT (number) DO UPDATE SET tenant_id = EXCLUDED.tenant_id,"
         f" assigned_at = now() WHERE numbers.tenant_id IS NULL OR numbers.tenant_id = $3"
-        f" RETURNING {_COLUMNS}", number, kind, tenant_id)
+        f" RETURNING {_COLUMNS}",
+        number,
+        kind,
+        tenant_id,
+    )
 
 
 async def list_numbers(conn: Any, tenant_id: str) -> list[Any]:
     """A tenant's numbers."""
     rows: list[Any] = await conn.fetch(
         f"SELECT {_COLUMNS} FROM numbers WHERE tenant_id = $1 ORDER BY number",  # noqa: S608
-        tenant_id)
+        tenant_id,
+    )
     return rows
 
 
-async def set_route(conn: Any, tenant_id: str, number: str, dest_type: str,
-                    dest: str) -> Any:
+async def set_route(conn: Any, tenant_id: str, number: str, dest_type: str, dest: str) -> Any:
     """Point a tenant's number at a destination; None if the tenant has no such number."""
     return await conn.fetchrow(
         f"UPDATE numbers SET destination_type = $3, destination = $4"  # noqa: S608
         f" WHERE tenant_id = $1 AND number = $2 RETURNING {_COLUMNS}",
-        tenant_id, number, dest_type, dest)
+        tenant_id,
+        number,
+        dest_type,
+        dest,
+    )
 
 
 async def release(conn: Any, tenant_id: str, number: str) -> bool:
     """Take a number back from a tenant."""
     result: str = await conn.execute(
         "UPDATE numbers SET tenant_id = NULL, destination_type = NULL, destination = NULL,"
-        " assigned_at = NULL WHERE tenant_id = $1 AND number = $2", tenant_id, number)
+        " assigned_at = NULL WHERE tenant_id = $1 AND number = $2",
+        tenant_id,
+        number,
+    )
     return result.endswith(" 1")

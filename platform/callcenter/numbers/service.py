@@ -17,12 +17,18 @@ def _view(row: Any) -> dict[str, Any]:
     route = None
     if row["destination_type"]:
         route = {"type": row["destination_type"], "target": row["destination"]}
-    return {"number": row["number"], "display": format_display(parsed), "e164": parsed.e164,
-            "kind": row["kind"], "route": route}
+    return {
+        "number": row["number"],
+        "display": format_display(parsed),
+        "e164": parsed.e164,
+        "kind": row["kind"],
+        "route": route,
+    }
 
 
-async def assign_number(pool: Any, who: Principal, tenant_id: str,
-                        data: AssignIn) -> dict[str, Any]:
+async def assign_number(
+    pool: Any, who: Principal, tenant_id: str, data: AssignIn
+) -> dict[str, Any]:
     """Operator: give a 400 or city number to a tenant."""
     who.require_operator()
     parsed = parse_number(data.number, field="number")
@@ -44,8 +50,9 @@ async def list_numbers(pool: Any, who: Principal, tenant_id: str) -> list[dict[s
         return [_view(r) for r in await repo.list_numbers(conn, tenant_id)]
 
 
-async def route_number(pool: Any, who: Principal, tenant_id: str, number: str,
-                       data: RouteIn) -> dict[str, Any]:
+async def route_number(
+    pool: Any, who: Principal, tenant_id: str, number: str, data: RouteIn
+) -> dict[str, Any]:
     """Tenant admin: send calls to one of the tenant's own queues or seats."""
     who.require_tenant(tenant_id, "tenant_admin")
     national = parse_number(number, field="number").national
@@ -53,11 +60,15 @@ async def route_number(pool: Any, who: Principal, tenant_id: str, number: str,
         if data.type == "queue":
             exists = await conn.fetchval(
                 "SELECT 1 FROM acd_queues WHERE tenant_id = $1 AND name = $2",
-                tenant_id, data.target)
+                tenant_id,
+                data.target,
+            )
         else:
             exists = await conn.fetchval(
                 "SELECT 1 FROM seats WHERE tenant_id = $1 AND extension = $2",
-                tenant_id, data.target)
+                tenant_id,
+                data.target,
+            )
         if not exists:
             raise NotFound(f"no such {data.type}", field="target")
         row = await repo.set_route(conn, tenant_id, national, data.type, data.target)

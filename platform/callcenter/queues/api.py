@@ -17,16 +17,20 @@ async def create_queue(request: web.Request) -> web.Response:
     """Create a queue."""
     who = principal_of(request)
     body = await parse_body(request, QueueIn)
-    queue = await service.create_queue(request.app[keys.POOL], who,
-                                       request.match_info["tenant_id"], body)
+    queue = await service.create_queue(
+        request.app[keys.POOL], who, request.match_info["tenant_id"], body
+    )
     return web.json_response(queue, status=201)
 
 
 @routes.get("/api/v1/tenants/{tenant_id}/queues")
 async def list_queues(request: web.Request) -> web.Response:
     """The tenant's queues and members."""
-    return web.json_response(await service.list_queues(
-        request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"]))
+    return web.json_response(
+        await service.list_queues(
+            request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"]
+        )
+    )
 
 
 @routes.put("/api/v1/tenants/{tenant_id}/queues/{name}/members")
@@ -34,6 +38,11 @@ async def set_members(request: web.Request) -> web.Response:
     """Replace the queue's members."""
     who = principal_of(request)
     body = await parse_body(request, MembersIn)
-    await service.set_members(request.app[keys.POOL], who, request.match_info["tenant_id"],
-                              request.match_info["name"], body)
+    await service.set_members(
+        request.app[keys.POOL],
+        who,
+        request.match_info["tenant_id"],
+        request.match_info["name"],
+        body,
+    )
     return web.Response(status=204)

@@ -8,8 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter.seats.schemas import EXTENSION
 
-Strategy = Literal["ringall", "leastrecent", "fewestcalls", "random", "rrmemory", "linear",
-                   "wrandom", "rrordered"]
+Strategy = Literal[
+    "ringall", "leastrecent", "fewestcalls", "random", "rrmemory", "linear", "wrandom", "rrordered"
+]
 
 
 class MemberIn(BaseModel):

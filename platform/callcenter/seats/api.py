@@ -17,23 +17,35 @@ async def add_seat(request: web.Request) -> web.Response:
     """Add a seat; the response carries its SIP credentials."""
     who = principal_of(request)
     body = await parse_body(request, SeatIn)
-    seat = await service.add_seat(request.app[keys.POOL], request.app.get(keys.SYNC),
-                                  request.app[keys.SETTINGS], who,
-                                  request.match_info["tenant_id"], body)
+    seat = await service.add_seat(
+        request.app[keys.POOL],
+        request.app.get(keys.SYNC),
+        request.app[keys.SETTINGS],
+        who,
+        request.match_info["tenant_id"],
+        body,
+    )
     return web.json_response(seat, status=201)
 
 
 @routes.get("/api/v1/tenants/{tenant_id}/seats")
 async def list_seats(request: web.Request) -> web.Response:
     """The tenant's seats."""
-    return web.json_response(await service.list_seats(
-        request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"]))
+    return web.json_response(
+        await service.list_seats(
+            request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"]
+        )
+    )
 
 
 @routes.delete("/api/v1/tenants/{tenant_id}/seats/{extension}")
 async def remove_seat(request: web.Request) -> web.Response:
     """Remove a seat."""
-    await service.remove_seat(request.app[keys.POOL], request.app.get(keys.SYNC),
-                              principal_of(request), request.match_info["tenant_id"],
-                              request.match_info["extension"])
+    await service.remove_seat(
+        request.app[keys.POOL],
+        request.app.get(keys.SYNC),
+        principal_of(request),
+        request.match_info["tenant_id"],
+        request.match_info["extension"],
+    )
     return web.Response(status=204)

@@ -18,12 +18,22 @@ from callcenter.settings import Settings
 
 
 def _view(row: Any) -> dict[str, Any]:
-    return {"extension": row["extension"], "name": row["name"],
-            "sip_username": row["endpoint_id"], "created_at": row["created_at"].isoformat()}
+    return {
+        "extension": row["extension"],
+        "name": row["name"],
+        "sip_username": row["endpoint_id"],
+        "created_at": row["created_at"].isoformat(),
+    }
 
 
-async def add_seat(pool: Any, sync: AsteriskSync | None, settings: Settings, who: Principal,
-                   tenant_id: str, data: SeatIn) -> dict[str, Any]:
+async def add_seat(
+    pool: Any,
+    sync: AsteriskSync | None,
+    settings: Settings,
+    who: Principal,
+    tenant_id: str,
+    data: SeatIn,
+) -> dict[str, Any]:
     """Create a seat with fresh SIP credentials; the password is shown only here."""
     who.require_tenant(tenant_id, "tenant_admin")
     password = new_secret()
@@ -43,11 +53,18 @@ async def add_seat(pool: Any, sync: AsteriskSync | None, settings: Settings, who
             await sync.seat_changed(ep)
         except DomainError:
             pass  # published on the next re-sync
-    return {**_view(row), "sip": {
-        "username": ep, "auth_username": ep, "password": password,
-        "domain": settings.sip_host, "registrar": f"{settings.sip_host}:{settings.sip_port}",
-        "transport": "udp",
-        "uri": f"sip:{ep}@{settings.sip_host}:{settings.sip_port}"}}
+    return {
+        **_view(row),
+        "sip": {
+            "username": ep,
+            "auth_username": ep,
+            "password": password,
+            "domain": settings.sip_host,
+            "registrar": f"{settings.sip_host}:{settings.sip_port}",
+            "transport": "udp",
+            "uri": f"sip:{ep}@{settings.sip_host}:{settings.sip_port}",
+        },
+    }
 
 
 async def list_seats(pool: Any, who: Principal, tenant_id: str) -> list[dict[str, Any]]:
@@ -57,8 +74,9 @@ async def list_seats(pool: Any, who: Principal, tenant_id: str) -> list[dict[str
         return [_view(r) for r in await repo.list_seats(conn, tenant_id)]
 
 
-async def remove_seat(pool: Any, sync: AsteriskSync | None, who: Principal, tenant_id: str,
-                      extension: str) -> None:
+async def remove_seat(
+    pool: Any, sync: AsteriskSync | None, who: Principal, tenant_id: str, extension: str
+) -> None:
     """Remove a seat: it can no longer register or be rung; a call in progress goes on."""
     who.require_tenant(tenant_id, "tenant_admin")
     async with transaction(pool) as conn:

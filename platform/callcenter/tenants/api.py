@@ -17,20 +17,25 @@ async def create_tenant(request: web.Request) -> web.Response:
     """Open a tenant with its first admin (operators)."""
     who = principal_of(request)
     body = await parse_body(request, TenantIn)
-    tenant = await service.open_tenant(request.app[keys.POOL], request.app.get(keys.SYNC),
-                                       who, body)
+    tenant = await service.open_tenant(
+        request.app[keys.POOL], request.app.get(keys.SYNC), who, body
+    )
     return web.json_response(tenant, status=201)
 
 
 @routes.get("/api/v1/tenants")
 async def list_tenants(request: web.Request) -> web.Response:
     """All tenants (operators)."""
-    return web.json_response(await service.list_tenants(request.app[keys.POOL],
-                                                        principal_of(request)))
+    return web.json_response(
+        await service.list_tenants(request.app[keys.POOL], principal_of(request))
+    )
 
 
 @routes.get("/api/v1/tenants/{tenant_id}")
 async def get_tenant(request: web.Request) -> web.Response:
     """One tenant."""
-    return web.json_response(await service.get_tenant(
-        request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"]))
+    return web.json_response(
+        await service.get_tenant(
+            request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"]
+        )
+    )

@@ -15,19 +15,29 @@ from callcenter.tenants.schemas import TenantIn
 
 
 def _view(row: Any) -> dict[str, Any]:
-    return {"id": row["id"], "name": row["name"], "status": row["status"],
-            "created_at": row["created_at"].isoformat()}
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "status": row["status"],
+        "created_at": row["created_at"].isoformat(),
+    }
 
 
-async def open_tenant(pool: Any, sync: AsteriskSync | None, who: Principal,
-                      data: TenantIn) -> dict[str, Any]:
+async def open_tenant(
+    pool: Any, sync: AsteriskSync | None, who: Principal, data: TenantIn
+) -> dict[str, Any]:
     """Create a tenant and its first admin in one transaction, then its phone context."""
     who.require_operator()
     try:
         async with transaction(pool) as conn:
             row = await repo.insert_tenant(conn, data.id, data.name)
-            await users.insert_user(conn, data.id, data.admin.username,
-                                    hash_password(data.admin.password), "tenant_admin")
+            await users.insert_user(
+                conn,
+                data.id,
+                data.admin.username,
+                hash_password(data.admin.password),
+                "tenant_admin",
+            )
     except Conflict as exc:
         field = "admin.username" if "username" in exc.details.get("constraint", "") else "id"
         raise Conflict("already taken", field=field) from exc

@@ -45,14 +45,19 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise InvalidInput(first["msg"], field=field_path(tuple(first["loc"])),
-                           errors=[{"field": field_path(tuple(e["loc"])), "message": e["msg"]}
-                                   for e in exc.errors()[:20]]) from exc
+        raise InvalidInput(
+            first["msg"],
+            field=field_path(tuple(first["loc"])),
+            errors=[
+                {"field": field_path(tuple(e["loc"])), "message": e["msg"]}
+                for e in exc.errors()[:20]
+            ],
+        ) from exc
 
 
 def principal_of(request: web.Request) -> Principal:
     """The authenticated principal; Unauthorized when the request carried no valid token."""
-    principal = request.get(PRINCIPAL)
+    principal: Principal | None = request.get(PRINCIPAL)
     if principal is None:
         raise Unauthorized("a bearer token is required")
     return principal

@@ -30,11 +30,13 @@ STATUS_BY_SLUG: dict[str, int] = {
 }
 
 
-def _error(status: int, slug: str, message: str, details: dict[str, object],
-           request_id: str) -> web.Response:
+def _error(
+    status: int, slug: str, message: str, details: dict[str, object], request_id: str
+) -> web.Response:
     return web.json_response(
         {"error": slug, "message": message, "details": details, "request_id": request_id},
-        status=status)
+        status=status,
+    )
 
 
 @web.middleware

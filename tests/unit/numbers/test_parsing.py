@@ -37,8 +37,19 @@ def test_display_form_groups_digits_as_users_write_them() -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "   ", "abc", "400-800-12", "+1 650 253 0000", "12345", "0755-2345-6789;1",
-     "4008001234\r\nAction: Originate", "${EXTEN}", "075523456789&1", "+86 000 0000 0000"],
+    [
+        "",
+        "   ",
+        "abc",
+        "400-800-12",
+        "+1 650 253 0000",
+        "12345",
+        "0755-2345-6789;1",
+        "4008001234\r\nAction: Originate",
+        "${EXTEN}",
+        "075523456789&1",
+        "+86 000 0000 0000",
+    ],
 )
 def test_bad_input_is_refused_naming_the_field(raw: str) -> None:
     with pytest.raises(InvalidInput) as info:

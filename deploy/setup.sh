@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install and start everything the platform and its tests need, on a fresh Debian machine or
+# on one already set up (idempotent): PostgreSQL, the Asterisk 22 sandbox, baresip, the venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v debootstrap >/dev/null 2>&1 || need_apt+=(debootstrap)
+python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "setup: installing ${need_apt[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# PostgreSQL on 127.0.0.1:5432. A cluster installed here gets password auth with the
+# password the DSNs carry; machines with trust auth ignore the password.
+if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    for v in $(ls /etc/postgresql 2>/dev/null); do
+        pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
+    done
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+pg_isready -h 127.0.0.1 -p 5432
+if ! PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d postgres -Atc 'select 1' >/dev/null 2>&1; then
+    su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\""
+fi
+
+# Asterisk 22 and baresip: the host's if installed, else the cached Debian sid chroot.
+bash deploy/sandbox.sh ensure >/dev/null
+
+# The Python environment.
+if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+echo "setup: ready" >&2

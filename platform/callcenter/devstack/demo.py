@@ -1,0 +1,226 @@
+"""``callcenter demo``: the whole platform on this machine with a demo tenant.
+
+PostgreSQL (already running), platform Asterisk 22 and carrier Asterisk in the sandbox, the
+control plane on http://127.0.0.1:8080, tenant ``demo`` with 400-800-1234 and 0755-2345-6789,
+two seats and a queue. Two softphones register as the agents and one call is placed through
+the carrier to show the path works; then it keeps serving until interrupted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from typing import Any
+from urllib.parse import urlparse
+
+import aiohttp
+from aiohttp import web
+
+from callcenter.app import create_app
+from callcenter.db.migrate import migrate
+from callcenter.devstack.asterisk import AsteriskInstance
+from callcenter.devstack.phones import Account, SoftPhone
+from callcenter.devstack.sandbox import Sandbox
+from callcenter.settings import Settings
+
+DEMO_TENANT = "demo"
+DEMO_ADMIN = ("demo-admin", "demo-admin-pass")
+
+
+def _defaults() -> Settings:
+    env = dict(os.environ)
+    env.setdefault("CALLCENTER_DSN", "postgresql://postgres:postgres@127.0.0.1:5432/callcenter")
+    env.setdefault("CALLCENTER_OPERATOR_PASSWORD", "operator-pass")
+    env.setdefault("CALLCENTER_AMI_SECRET", "demo-ami-secret")
+    return Settings.from_env(env)
+
+
+async def _api(
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    token: str | None = None,
+    json: Any = None,
+) -> tuple[int, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with session.request(method, url, json=json, headers=headers) as resp:
+        return resp.status, await resp.json(content_type=None)
+
+
+async def provision(base: str, settings: Settings) -> dict[str, Any]:
+    """Create the demo tenant through the public API (idempotent: reuses what exists)."""
+    async with aiohttp.ClientSession() as s:
+        _, tok = await _api(
+            s,
+            "POST",
+            f"{base}/api/v1/auth/token",
+            json={"username": settings.operator_username, "password": settings.operator_password},
+        )
+        op = tok["token"]
+        await _api(
+            s,
+            "POST",
+            f"{base}/api/v1/tenants",
+            op,
+            {
+                "id": DEMO_TENANT,
+                "name": "Demo Trading Co.",
+                "admin": {"username": DEMO_ADMIN[0], "password": DEMO_ADMIN[1]},
+            },
+        )
+        for number in ("400-800-1234", "0755-2345-6789"):
+            await _api(
+                s, "POST", f"{base}/api/v1/tenants/{DEMO_TENANT}/numbers", op, {"number": number}
+            )
+        _, tok = await _api(
+            s,
+            "POST",
+            f"{base}/api/v1/auth/token",
+            json={"username": DEMO_ADMIN[0], "password": DEMO_ADMIN[1]},
+        )
+        admin = tok["token"]
+        seats = {}
+        for ext in ("1001", "1002"):
+            # Re-create so the demo always knows the passwords it prints.
+            await _api(s, "DELETE", f"{base}/api/v1/tenants/{DEMO_TENANT}/seats/{ext}", admin)
+            _, seat = await _api(
+                s,
+                "POST",
+                f"{base}/api/v1/tenants/{DEMO_TENANT}/seats",
+                admin,
+                {"extension": ext, "name": f"Agent {ext}"},
+            )
+            seats[ext] = seat["sip"]
+        await _api(
+            s,
+            "POST",
+            f"{base}/api/v1/tenants/{DEMO_TENANT}/queues",
+            admin,
+            {"name": "support", "extension": "600"},
+        )
+        await _api(
+            s,
+            "PUT",
+            f"{base}/api/v1/tenants/{DEMO_TENANT}/queues/support/members",
+            admin,
+            {"members": [{"extension": "1001"}, {"extension": "1002"}]},
+        )
+        for number in ("4008001234", "075523456789"):
+            await _api(
+                s,
+                "PUT",
+                f"{base}/api/v1/tenants/{DEMO_TENANT}/numbers/{number}/route",
+                admin,
+                {"type": "queue", "target": "support"},
+            )
+        return seats
+
+
+async def run_demo(serve: bool = True) -> int:
+    """Bring the stack up, provision, place one call; serve until SIGINT/SIGTERM."""
+    settings = _defaults()
+    await migrate(settings.dsn)
+    sandbox = await Sandbox.ensure()
+    db = urlparse(settings.dsn)
+    common = {
+        "DB_HOST": db.hostname or "127.0.0.1",
+        "DB_PORT": str(db.port or 5432),
+        "DB_NAME": db.path.lstrip("/"),
+        "DB_USER": db.username or "postgres",
+        "DB_PASS": db.password or "",
+        "AMI_BIND": "127.0.0.1",
+        "AMI_USER": settings.ami_username,
+        "AMI_SECRET": settings.ami_secret,
+    }
+    platform = AsteriskInstance(
+        sandbox,
+        "demo-platform",
+        "platform",
+        {
+            **common,
+            "SIP_BIND": "127.0.0.1",
+            "SIP_PORT": str(settings.sip_port),
+            "AMI_PORT": str(settings.ami_port),
+            "HTTP_PORT": "8088",
+            "RTP_START": "10000",
+            "RTP_END": "10999",
+            "CARRIER_HOST": "127.0.0.2",
+            "CARRIER_PORT": "5060",
+        },
+    )
+    carrier = AsteriskInstance(
+        sandbox,
+        "demo-carrier",
+        "carrier",
+        {
+            **common,
+            "SIP_BIND": "127.0.0.2",
+            "SIP_PORT": "5060",
+            "AMI_PORT": "5039",
+            "RTP_START": "11000",
+            "RTP_END": "11999",
+            "PLATFORM_HOST": "127.0.0.1",
+            "PLATFORM_PORT": str(settings.sip_port),
+        },
+    )
+    await asyncio.gather(platform.start(), carrier.start())
+    runner = web.AppRunner(create_app(settings))
+    phones: list[SoftPhone] = []
+    try:
+        await runner.setup()
+        await web.TCPSite(runner, settings.http_host, settings.http_port).start()
+        base = f"http://{settings.http_host}:{settings.http_port}"
+        seats = await provision(base, settings)
+        print(
+            f"control plane: {base}  (operator: {settings.operator_username} / "
+            f"{settings.operator_password}; tenant admin: {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]})"
+        )
+        for ext, sip in seats.items():
+            print(f"seat {ext}: {sip['uri']}  password {sip['password']}")
+        phones = [
+            SoftPhone(
+                sandbox,
+                f"demo-{ext}",
+                24060 + 4 * i,
+                25060 + 4 * i,
+                [Account(sip["username"], sip["password"], sip["registrar"])],
+            )
+            for i, (ext, sip) in enumerate(seats.items())
+        ]
+        for phone in phones:
+            await phone.start()
+        await asyncio.sleep(1.5)
+        from callcenter.ami.client import AmiClient
+
+        carrier_ami = AmiClient("127.0.0.1", 5039, settings.ami_username, settings.ami_secret)
+        await carrier_ami.start()
+        await carrier_ami.wait_ready()
+        await carrier_ami.originate(
+            Channel="PJSIP/4008001234@platform",
+            Context="caller",
+            Exten="tone",
+            Priority=1,
+            CallerID='"13800138000" <13800138000>',
+            Timeout=20000,
+        )
+        print("demo call: carrier -> 400-800-1234 -> queue 'support' -> agent: answered")
+        await asyncio.sleep(2)
+        for ch in await carrier_ami.action_list("CoreShowChannels"):
+            await carrier_ami.action("Hangup", Channel=ch["Channel"])
+        await carrier_ami.stop()
+        if serve:
+            print("serving; Ctrl-C to stop")
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            await stop.wait()
+    finally:
+        for phone in phones:
+            with contextlib.suppress(Exception):
+                await phone.stop()
+        await runner.cleanup()
+        await asyncio.gather(platform.stop(), carrier.stop())
+    return 0
