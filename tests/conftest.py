@@ -9,8 +9,10 @@ from typing import Any
 import asyncpg
 import pytest
 import pytest_asyncio
+
 from callcenter.app import create_app
 from callcenter.db.migrate import migrate
+
 from support import PG_ADMIN, ApiClient, make_settings
 
 

@@ -8,11 +8,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest_asyncio
+
 from callcenter import keys
 from callcenter.ami.client import AmiClient
 from callcenter.app import create_app
 from callcenter.devstack.asterisk import AsteriskInstance
 from callcenter.devstack.sandbox import Sandbox
+
 from stack import (
     AMI_SECRET,
     AMI_USER,

@@ -7,8 +7,10 @@ import time
 from typing import Any
 
 import pytest
+
 from callcenter import keys
 from callcenter.devstack.phones import Account
+
 from stack import PLATFORM_SIP, Stack, running
 from support import OPERATOR, ApiClient
 

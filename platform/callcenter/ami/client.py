@@ -172,13 +172,13 @@ class AmiClient:
         )
         manager.register_event("*", self._on_message)
         transport, protocol = await asyncio.wait_for(
-            loop.create_connection(AMIProtocol, self._host, self._port), 5
+            loop.create_connection(AMIProtocol, self._host, self._port), 2 * self._ping_timeout
         )
         done: asyncio.Future[tuple[Any, Any]] = loop.create_future()
         done.set_result((transport, protocol))
         manager.connection_made(done)
         login = manager.authenticated_future
-        reply = await asyncio.wait_for(asyncio.shield(login), 5)
+        reply = await asyncio.wait_for(asyncio.shield(login), 2 * self._ping_timeout)
         if not reply.success:
             manager.close()
             raise AmiError("AMI login refused", reason=str(reply.get("Message", "")))

@@ -6,6 +6,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from callcenter.billing.rating import (
     CallUsage,
     CampaignCommission,
@@ -27,8 +30,6 @@ from callcenter.billing.rating import (
     seat_days,
 )
 from callcenter.errors import InvalidInput
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 D = Decimal
 JUNE = Period(2025, 6)  # 30 days

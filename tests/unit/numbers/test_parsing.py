@@ -1,6 +1,7 @@
 """Number normalisation: what tenants type becomes what the carrier signals."""
 
 import pytest
+
 from callcenter.errors import InvalidInput
 from callcenter.numbers.parsing import format_display, parse_number
 

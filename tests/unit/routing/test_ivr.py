@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import pytest
+
 from callcenter.errors import InvalidInput
 from callcenter.routing.ivr import (
     Action,

@@ -8,6 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from callcenter.errors import InvalidInput
 from callcenter.routing.schedule import (
     Destination,
@@ -18,8 +21,6 @@ from callcenter.routing.schedule import (
     parse_schedule,
     route,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
