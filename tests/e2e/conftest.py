@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlparse
 
 import pytest_asyncio
 
 from callcenter import keys
 from callcenter.ami.client import AmiClient
 from callcenter.app import create_app
-from callcenter.devstack.asterisk import AsteriskInstance
+from callcenter.devstack.asterisk import PairLayout, platform_and_carrier
 from callcenter.devstack.sandbox import Sandbox
 
 from stack import (
@@ -33,47 +32,22 @@ from support import ApiClient, make_settings
 async def stack(dsn: str) -> AsyncIterator[Stack]:
     """Platform and carrier Asterisk 22, pointed at the test database."""
     sandbox = await Sandbox.ensure()
-    db = urlparse(dsn)
-    common = {
-        "DB_HOST": db.hostname or "127.0.0.1",
-        "DB_PORT": str(db.port or 5432),
-        "DB_NAME": db.path.lstrip("/"),
-        "DB_USER": db.username or "postgres",
-        "DB_PASS": db.password or "",
-        "AMI_BIND": "127.0.0.1",
-        "AMI_USER": AMI_USER,
-        "AMI_SECRET": AMI_SECRET,
-    }
-    platform = AsteriskInstance(
+    platform, carrier = platform_and_carrier(
         sandbox,
-        "test-platform",
-        "platform",
-        {
-            **common,
-            "SIP_BIND": "127.0.0.1",
-            "SIP_PORT": str(PLATFORM_SIP),
-            "AMI_PORT": str(PLATFORM_AMI),
-            "HTTP_PORT": str(PLATFORM_HTTP),
-            "RTP_START": "22000",
-            "RTP_END": "22999",
-            "CARRIER_HOST": CARRIER_HOST,
-            "CARRIER_PORT": str(CARRIER_SIP),
-        },
-    )
-    carrier = AsteriskInstance(
-        sandbox,
-        "test-carrier",
-        "carrier",
-        {
-            **common,
-            "SIP_BIND": CARRIER_HOST,
-            "SIP_PORT": str(CARRIER_SIP),
-            "AMI_PORT": str(CARRIER_AMI),
-            "RTP_START": "23000",
-            "RTP_END": "23999",
-            "PLATFORM_HOST": "127.0.0.1",
-            "PLATFORM_PORT": str(PLATFORM_SIP),
-        },
+        dsn,
+        AMI_USER,
+        AMI_SECRET,
+        PairLayout(
+            prefix="test",
+            sip_port=PLATFORM_SIP,
+            ami_port=PLATFORM_AMI,
+            http_port=PLATFORM_HTTP,
+            rtp_base=22000,
+            carrier_host=CARRIER_HOST,
+            carrier_sip_port=CARRIER_SIP,
+            carrier_ami_port=CARRIER_AMI,
+            carrier_rtp_base=23000,
+        ),
     )
     await asyncio.gather(platform.start(), carrier.start())
     carrier_ami = AmiClient("127.0.0.1", CARRIER_AMI, AMI_USER, AMI_SECRET)

@@ -43,11 +43,9 @@ def map_error(exc: BaseException) -> DomainError | None:
 
 
 @asynccontextmanager
-async def transaction(pool: Any) -> AsyncIterator[Any]:
-    """Acquire a connection and run a transaction; database errors leave as domain errors."""
+async def _mapped() -> AsyncIterator[None]:
     try:
-        async with pool.acquire() as conn, conn.transaction():
-            yield conn
+        yield
     except DomainError:
         raise
     except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
@@ -58,15 +56,14 @@ async def transaction(pool: Any) -> AsyncIterator[Any]:
 
 
 @asynccontextmanager
+async def transaction(pool: Any) -> AsyncIterator[Any]:
+    """Acquire a connection and run a transaction; database errors leave as domain errors."""
+    async with _mapped(), pool.acquire() as conn, conn.transaction():
+        yield conn
+
+
+@asynccontextmanager
 async def connection(pool: Any) -> AsyncIterator[Any]:
     """Acquire a connection for reads; database errors leave as domain errors."""
-    try:
-        async with pool.acquire() as conn:
-            yield conn
-    except DomainError:
-        raise
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-        mapped = map_error(exc)
-        if mapped is None:
-            raise
-        raise mapped from exc
+    async with _mapped(), pool.acquire() as conn:
+        yield conn

@@ -13,14 +13,13 @@ import contextlib
 import os
 import signal
 from typing import Any
-from urllib.parse import urlparse
 
 import aiohttp
 from aiohttp import web
 
 from callcenter.app import create_app
 from callcenter.db.migrate import migrate
-from callcenter.devstack.asterisk import AsteriskInstance
+from callcenter.devstack.asterisk import PairLayout, platform_and_carrier
 from callcenter.devstack.phones import Account, SoftPhone
 from callcenter.devstack.sandbox import Sandbox
 from callcenter.settings import Settings
@@ -123,47 +122,22 @@ async def run_demo(serve: bool = True) -> int:
     settings = _defaults()
     await migrate(settings.dsn)
     sandbox = await Sandbox.ensure()
-    db = urlparse(settings.dsn)
-    common = {
-        "DB_HOST": db.hostname or "127.0.0.1",
-        "DB_PORT": str(db.port or 5432),
-        "DB_NAME": db.path.lstrip("/"),
-        "DB_USER": db.username or "postgres",
-        "DB_PASS": db.password or "",
-        "AMI_BIND": "127.0.0.1",
-        "AMI_USER": settings.ami_username,
-        "AMI_SECRET": settings.ami_secret,
-    }
-    platform = AsteriskInstance(
+    platform, carrier = platform_and_carrier(
         sandbox,
-        "demo-platform",
-        "platform",
-        {
-            **common,
-            "SIP_BIND": "127.0.0.1",
-            "SIP_PORT": str(settings.sip_port),
-            "AMI_PORT": str(settings.ami_port),
-            "HTTP_PORT": "8088",
-            "RTP_START": "10000",
-            "RTP_END": "10999",
-            "CARRIER_HOST": "127.0.0.2",
-            "CARRIER_PORT": "5060",
-        },
-    )
-    carrier = AsteriskInstance(
-        sandbox,
-        "demo-carrier",
-        "carrier",
-        {
-            **common,
-            "SIP_BIND": "127.0.0.2",
-            "SIP_PORT": "5060",
-            "AMI_PORT": "5039",
-            "RTP_START": "11000",
-            "RTP_END": "11999",
-            "PLATFORM_HOST": "127.0.0.1",
-            "PLATFORM_PORT": str(settings.sip_port),
-        },
+        settings.dsn,
+        settings.ami_username,
+        settings.ami_secret,
+        PairLayout(
+            prefix="demo",
+            sip_port=settings.sip_port,
+            ami_port=settings.ami_port,
+            http_port=8088,
+            rtp_base=10000,
+            carrier_host="127.0.0.2",
+            carrier_sip_port=5060,
+            carrier_ami_port=5039,
+            carrier_rtp_base=11000,
+        ),
     )
     await asyncio.gather(platform.start(), carrier.start())
     runner = web.AppRunner(create_app(settings))
