@@ -116,6 +116,8 @@ async def test_a_carrier_call_to_the_400_number_reaches_a_phone_and_is_billed_to
 
         started = time.monotonic()
         await stack.call_in("4008001234")
+        await wait_for(lambda: phone1.seen("CALL_ESTABLISHED") + phone2.seen("CALL_ESTABLISHED"))
+        await asyncio.sleep(0.3)  # a second agent answering would show up by now
         answered = [p for p in (phone1, phone2) if p.seen("CALL_ESTABLISHED")]
         assert len(answered) == 1, "exactly one agent takes the queue call"
         agent = answered[0]
@@ -198,7 +200,9 @@ async def test_another_tenants_phone_cannot_reach_acmes_extensions_or_queue(
 
         # Control: the same phone does reach a seat of its own tenant, so the refusals above
         # are the tenant boundary at work, not a broken phone.
+        closed_before = len(globex_phone.events)
         await globex_phone.command("dial", f"sip:2002@{REGISTRAR}")
         await globex_peer.wait_event("CALL_ESTABLISHED", timeout=10)
-        await globex_phone.command("hangup")
-        await globex_peer.wait_event("CALL_CLOSED", timeout=10)
+        await globex_phone.wait_event("CALL_ESTABLISHED", timeout=10)
+        await globex_peer.command("hangup")
+        await globex_phone.wait_event("CALL_CLOSED", timeout=10, after=closed_before)
