@@ -153,7 +153,6 @@ class AmiClient:
             self._manager = manager
             self.connects += 1
             self._ready.set()
-            self._queue.put_nowait({"Event": "FullyBooted", "Synthetic": "login"})
             watchdog = asyncio.ensure_future(self._watchdog(manager, lost))
             try:
                 await lost.wait()

@@ -101,23 +101,24 @@ class AsteriskSync:
         while True:
             endpoint = await self._contact_changes.get()
             try:
-                async with connection(self._pool) as conn:
-                    if endpoint == "*":
-                        self._registered = await realtime.registered_endpoints(conn)
-                        seats = [
-                            r["endpoint_id"]
-                            for r in await conn.fetch("SELECT endpoint_id FROM seats")
-                        ]
-                    else:
-                        present = await realtime.registered_endpoints(conn, [endpoint])
-                        self._registered.discard(endpoint)
-                        self._registered |= present
-                        seats = [endpoint]
-                if self._ami.connected:
-                    for ep in seats:
-                        await self._publish(ep)
+                await self._refresh(None if endpoint == "*" else [endpoint])
             except DomainError as exc:
                 log.warning("contact change for %s not applied: %s", endpoint, exc.message)
+
+    async def _refresh(self, endpoints: list[str] | None, *, force: bool = False) -> None:
+        """Reload registration from ``ps_contacts`` (all seats if None) and publish states."""
+        async with connection(self._pool) as conn:
+            if endpoints is None:
+                endpoints = [
+                    r["endpoint_id"] for r in await conn.fetch("SELECT endpoint_id FROM seats")
+                ]
+                self._registered = await realtime.registered_endpoints(conn)
+            else:
+                self._registered.difference_update(endpoints)
+                self._registered |= await realtime.registered_endpoints(conn, endpoints)
+        if self._ami.connected:
+            for ep in endpoints:
+                await self._publish(ep, force=force)
 
     async def handle(self, event: DomainEvent) -> None:
         """React to one AMI domain event."""
@@ -126,13 +127,7 @@ class AsteriskSync:
         elif isinstance(event, DialplanReloaded):
             await self.ensure_all_contexts()
         elif isinstance(event, ContactChanged):
-            async with connection(self._pool) as conn:
-                present = bool(await realtime.registered_endpoints(conn, [event.endpoint]))
-            if event.present or present:
-                self._registered.add(event.endpoint)
-            else:
-                self._registered.discard(event.endpoint)
-            await self._publish(event.endpoint)
+            await self._refresh([event.endpoint])
         elif isinstance(event, ChannelCreated) and event.endpoint:
             self._channels[event.endpoint] += 1
             await self._publish(event.endpoint)
@@ -150,13 +145,8 @@ class AsteriskSync:
             if ep:
                 channels[ep] += 1
         self._channels = channels
-        async with connection(self._pool) as conn:
-            seats = [r["endpoint_id"] for r in await conn.fetch("SELECT endpoint_id FROM seats")]
-            self._registered = await realtime.registered_endpoints(conn)
-        self._published.clear()
-        for ep in seats:
-            await self._publish(ep)
-        log.info("re-synced %d seats with Asterisk", len(seats))
+        await self._refresh(None, force=True)
+        log.info("re-synced seats with Asterisk")
 
     async def ensure_all_contexts(self) -> None:
         """(Re)add every tenant's phone context."""
@@ -168,36 +158,21 @@ class AsteriskSync:
     async def ensure_tenant_context(self, tenant_id: str) -> None:
         """``tenant-<id>``: mark the channel with its tenant, then the generic phone dialplan."""
         context = tenant_context(tenant_id)
-        for pattern in ("_X.",):
+        steps = (("Set", f"__TENANT={tenant_id}"), ("Goto", "cc-phones,${EXTEN},1"))
+        for priority, (application, data) in enumerate(steps, start=1):
             await self._ami.action(
                 "DialplanExtensionAdd",
                 Context=context,
-                Extension=pattern,
-                Priority=1,
-                Application="Set",
-                ApplicationData=f"__TENANT={tenant_id}",
-                Replace="yes",
-            )
-            await self._ami.action(
-                "DialplanExtensionAdd",
-                Context=context,
-                Extension=pattern,
-                Priority=2,
-                Application="Goto",
-                ApplicationData="cc-phones,${EXTEN},1",
+                Extension="_X.",
+                Priority=priority,
+                Application=application,
+                ApplicationData=data,
                 Replace="yes",
             )
 
     async def seat_changed(self, endpoint: str) -> None:
         """A seat was created or removed: publish its state now."""
-        async with connection(self._pool) as conn:
-            exists = await conn.fetchval("SELECT 1 FROM seats WHERE endpoint_id = $1", endpoint)
-            present = bool(await realtime.registered_endpoints(conn, [endpoint]))
-        if exists and present:
-            self._registered.add(endpoint)
-        else:
-            self._registered.discard(endpoint)
-        await self._publish(endpoint, force=True)
+        await self._refresh([endpoint], force=True)
 
     async def _publish(self, endpoint: str, *, force: bool = False) -> None:
         state = device_state(endpoint in self._registered, self._channels[endpoint])
