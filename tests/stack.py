@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -13,11 +14,16 @@ from callcenter.devstack.phones import Account, SoftPhone
 from callcenter.devstack.sandbox import Sandbox
 
 # Ports of the test stack: apart from the demo's (5060/5038/8088) so both can run at once.
-PLATFORM_SIP, PLATFORM_AMI, PLATFORM_HTTP = 5170, 5178, 8178
-CARRIER_HOST, CARRIER_SIP, CARRIER_AMI = "127.0.0.2", 5170, 5179
+# CALLCENTER_TEST_SLOT (0-4) shifts every port and directory, so several checkouts of the
+# project can run their end-to-end suites on one machine at the same time.
+SLOT = int(os.environ.get("CALLCENTER_TEST_SLOT", "0"))
+PREFIX = "test" if SLOT == 0 else f"test{SLOT}"
+PLATFORM_SIP, PLATFORM_AMI, PLATFORM_HTTP = 5170 + 20 * SLOT, 5178 + 20 * SLOT, 8178 + 20 * SLOT
+CARRIER_HOST, CARRIER_SIP, CARRIER_AMI = "127.0.0.2", 5170 + 20 * SLOT, 5179 + 20 * SLOT
+PLATFORM_RTP, CARRIER_RTP = 12000 + 2000 * SLOT, 13000 + 2000 * SLOT
 AMI_USER, AMI_SECRET = "callcenter", "test-ami-secret"
 
-_phone_ports = itertools.count(25100, 4)
+_phone_ports = itertools.count(25100 + 400 * SLOT, 4)
 
 
 @dataclass
@@ -33,7 +39,7 @@ class Stack:
     def phone(self, name: str, *accounts: Account) -> SoftPhone:
         """A baresip phone (not yet started)."""
         port = next(_phone_ports)
-        return SoftPhone(self.sandbox, name, port, port + 1000, list(accounts))
+        return SoftPhone(self.sandbox, f"{PREFIX}-{name}", port, port + 2000, list(accounts))
 
     async def call_in(self, number: str, caller: str = "13800138000") -> dict[str, str]:
         """The carrier calls ``number`` on the platform; its side plays a tone."""

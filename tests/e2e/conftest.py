@@ -19,10 +19,13 @@ from stack import (
     AMI_USER,
     CARRIER_AMI,
     CARRIER_HOST,
+    CARRIER_RTP,
     CARRIER_SIP,
     PLATFORM_AMI,
     PLATFORM_HTTP,
+    PLATFORM_RTP,
     PLATFORM_SIP,
+    PREFIX,
     Stack,
 )
 from support import ApiClient, make_settings
@@ -38,15 +41,15 @@ async def stack(dsn: str) -> AsyncIterator[Stack]:
         AMI_USER,
         AMI_SECRET,
         PairLayout(
-            prefix="test",
+            prefix=PREFIX,
             sip_port=PLATFORM_SIP,
             ami_port=PLATFORM_AMI,
             http_port=PLATFORM_HTTP,
-            rtp_base=22000,
+            rtp_base=PLATFORM_RTP,
             carrier_host=CARRIER_HOST,
             carrier_sip_port=CARRIER_SIP,
             carrier_ami_port=CARRIER_AMI,
-            carrier_rtp_base=23000,
+            carrier_rtp_base=CARRIER_RTP,
         ),
     )
     await asyncio.gather(platform.start(), carrier.start())
