@@ -53,6 +53,21 @@ class Stack:
             timeout=30,
         )
 
+    async def call_in_pressing(
+        self, number: str, keys: str, caller: str = "13800138000", delay: float = 1.0
+    ) -> dict[str, str]:
+        """The carrier calls ``number`` and, once answered, presses ``keys`` (w = 0.5 s)."""
+        return await self.carrier_ami.originate(
+            Channel=f"PJSIP/{number}@platform",
+            Context="caller",
+            Exten="keys",
+            Priority=1,
+            CallerID=f'"{caller}" <{caller}>',
+            Variable=[f"DTMF_KEYS={keys}", f"DTMF_DELAY={delay}"],
+            Timeout=20000,
+            timeout=30,
+        )
+
     async def carrier_channels(self) -> list[dict[str, str]]:
         """The carrier's live channels."""
         return await self.carrier_ami.action_list("CoreShowChannels")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -56,3 +58,17 @@ class ApiClient:
             "POST", "/api/v1/auth/token", {"username": username, "password": password}, expect=200
         )
         return self.as_(body["token"])
+
+
+async def wait_for(predicate: Any, timeout: float = 10.0, interval: float = 0.05) -> Any:
+    """Poll an async or sync predicate until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if asyncio.iscoroutine(value):
+            value = await value
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met in time")
+        await asyncio.sleep(interval)

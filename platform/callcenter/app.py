@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,14 +16,22 @@ from callcenter.asterisk.live import AsteriskSync
 from callcenter.auth import api as auth_api
 from callcenter.auth.service import bootstrap_operator
 from callcenter.auth.tokens import TokenService
+from callcenter.callbacks.service import CallbackDesk
 from callcenter.cdr import api as cdr_api
 from callcenter.db.pool import create_pool
+from callcenter.errors import DomainError
+from callcenter.ivrs import api as ivrs_api
+from callcenter.mailboxes import api as mailboxes_api
 from callcenter.numbers import api as numbers_api
 from callcenter.queues import api as queues_api
+from callcenter.schedules import api as schedules_api
+from callcenter.schedules.service import refresh_due
 from callcenter.seats import api as seats_api
 from callcenter.settings import Settings
 from callcenter.tenants import api as tenants_api
 from callcenter.web.middlewares import auth_middleware, errors_middleware
+
+log = logging.getLogger(__name__)
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -41,11 +52,32 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     app[keys.AMI] = ami
     sync = AsteriskSync(app[keys.POOL], ami, settings.dsn)
     app[keys.SYNC] = sync
+    callbacks = CallbackDesk(app[keys.POOL], ami)
     await sync.start()
     await ami.start()
     yield
     await ami.stop()
+    await callbacks.stop()
     await sync.stop()
+
+
+async def _schedule_spans(app: web.Application) -> AsyncIterator[None]:
+    """Keep every schedule's precomputed open spans a year ahead."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                await refresh_due(app[keys.POOL])
+            except DomainError as exc:
+                log.warning("schedule refresh failed: %s", exc.message)
+            await asyncio.sleep(3600)
+
+    task = asyncio.ensure_future(loop())
+    task.set_name("schedule-spans")
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def health(request: web.Request) -> web.Response:
@@ -70,9 +102,20 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.TOKENS] = TokenService(settings.jwt_secret, settings.token_ttl_s)
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_schedule_spans)
     if settings.ami_enabled:
         app.cleanup_ctx.append(_asterisk)
     app.router.add_get("/healthz", health)
-    for module in (auth_api, tenants_api, numbers_api, seats_api, queues_api, cdr_api):
+    for module in (
+        auth_api,
+        tenants_api,
+        numbers_api,
+        seats_api,
+        queues_api,
+        schedules_api,
+        ivrs_api,
+        mailboxes_api,
+        cdr_api,
+    ):
         app.router.add_routes(module.routes)
     return app

@@ -53,11 +53,33 @@ class DialplanReloaded:
     """The dialplan was reloaded: extensions added over AMI are gone and must be re-added."""
 
 
-DomainEvent = AsteriskBooted | ContactChanged | ChannelCreated | ChannelHungUp | DialplanReloaded
+@dataclass(frozen=True, slots=True)
+class CallbackRequested:
+    """A caller in a queue pressed the callback key; the request row is in ``callbacks``."""
+
+    tenant_id: str
+    queue: str
+
+
+DomainEvent = (
+    AsteriskBooted
+    | ContactChanged
+    | ChannelCreated
+    | ChannelHungUp
+    | DialplanReloaded
+    | CallbackRequested
+)
 
 
 def endpoint_of(channel: str) -> str | None:
-    """``PJSIP/acme-1001-0000002a`` -> ``acme-1001``; None for other technologies."""
+    """The seat a channel belongs to, or None.
+
+    ``PJSIP/acme-1001-0000002a`` -> ``acme-1001``; the first half of a forwarded seat's
+    Local channel, ``Local/acme-1001@cc-forward-0000001b;1``, -> ``acme-1001``.
+    """
+    if channel.startswith("Local/") and channel.endswith(";1"):
+        exten, at, rest = channel[len("Local/") :].partition("@")
+        return exten if at and rest.startswith("cc-forward-") else None
     if not channel.startswith(_PJSIP_CHANNEL_PREFIX):
         return None
     rest = channel[len(_PJSIP_CHANNEL_PREFIX) :]
@@ -94,6 +116,8 @@ def to_domain_event(msg: Mapping[str, str]) -> DomainEvent | None:
             endpoint=endpoint_of(channel),
             cause=msg.get("Cause", ""),
         )
+    if name == "UserEvent" and msg.get("UserEvent") == "CcCallbackRequested":
+        return CallbackRequested(tenant_id=msg.get("Tenant", ""), queue=msg.get("Queue", ""))
     if name == "Reload" and msg.get("Module", "").lower() in ("pbx_config", "pbx_config.so"):
         return DialplanReloaded()
     return None

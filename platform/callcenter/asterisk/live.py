@@ -1,8 +1,10 @@
 """Keeps Asterisk's live state in step with ours, over AMI.
 
 * Seat availability: app_queue watches ``Custom:<endpoint>``, which we set from contact and
-  channel events. (A realtime endpoint created after Asterisk started stays UNAVAILABLE to
-  app_queue otherwise; see docs/architecture.md.)
+  channel events. A seat forwarded to a phone needs no contact, and is INUSE while its
+  forwarded call lasts, so a busy mobile is never rung again. (A realtime endpoint created
+  after Asterisk started stays UNAVAILABLE to app_queue otherwise; see
+  docs/architecture.md.)
 * Tenant contexts: ``tenant-<id>`` is added over AMI and re-added after every (re)connect,
   Asterisk restart and dialplan reload.
 """
@@ -53,6 +55,7 @@ class AsteriskSync:
         self._tasks: set[asyncio.Task[None]] = set()
         self._channels: Counter[str] = Counter()
         self._registered: set[str] = set()
+        self._forwarded: set[str] = set()
         self._published: dict[str, str] = {}
         self.resyncs = 0
         ami.on_event(self.handle)
@@ -108,6 +111,12 @@ class AsteriskSync:
     async def _refresh(self, endpoints: list[str] | None, *, force: bool = False) -> None:
         """Reload registration from ``ps_contacts`` (all seats if None) and publish states."""
         async with connection(self._pool) as conn:
+            self._forwarded = {
+                r["endpoint_id"]
+                for r in await conn.fetch(
+                    "SELECT endpoint_id FROM seats WHERE forward_to IS NOT NULL"
+                )
+            }
             if endpoints is None:
                 endpoints = [
                     r["endpoint_id"] for r in await conn.fetch("SELECT endpoint_id FROM seats")
@@ -175,7 +184,8 @@ class AsteriskSync:
         await self._refresh([endpoint], force=True)
 
     async def _publish(self, endpoint: str, *, force: bool = False) -> None:
-        state = device_state(endpoint in self._registered, self._channels[endpoint])
+        reachable = endpoint in self._registered or endpoint in self._forwarded
+        state = device_state(reachable, self._channels[endpoint])
         if not force and self._published.get(endpoint) == state:
             return
         try:

@@ -20,9 +20,11 @@ async def put_seat(
     await conn.execute(
         "INSERT INTO ps_endpoints (id, tenant_id, tenantid, transport, aors, auth, context,"
         " disallow, allow, direct_media, dtmf_mode, force_rport, rewrite_contact, rtp_symmetric,"
-        " callerid, accountcode, device_state_busy_at, allow_subscribe, language)"
+        " callerid, accountcode, device_state_busy_at, allow_subscribe, language, set_var,"
+        " named_call_group, named_pickup_group)"
         " VALUES ($1, $2, $2, 'transport-udp', $1, $1, $3, 'all', 'ulaw,alaw,opus', 'no',"
-        " 'rfc4733', 'yes', 'yes', 'yes', $4, $2, 1, 'no', 'en')"
+        " 'rfc4733', 'yes', 'yes', 'yes', $4, $2, 1, 'no', 'en', 'TRANSFER_CONTEXT=' || $3,"
+        " 'tenant-' || $2, 'tenant-' || $2)"
         " ON CONFLICT (id) DO UPDATE SET callerid = EXCLUDED.callerid",
         ep,
         tenant_id,
@@ -45,6 +47,16 @@ async def put_seat(
         tenant_id,
     )
     return ep
+
+
+async def set_display_name(conn: Any, tenant_id: str, extension: str, name: str) -> None:
+    """The caller ID a seat's calls show inside the tenant."""
+    callerid = f'"{name}" <{extension}>' if name else f"<{extension}>"
+    await conn.execute(
+        "UPDATE ps_endpoints SET callerid = $2 WHERE id = $1",
+        endpoint_id(tenant_id, extension),
+        callerid,
+    )
 
 
 async def delete_seat(conn: Any, tenant_id: str, extension: str) -> str:
@@ -71,43 +83,93 @@ async def put_queue(
     wrapup_time: int,
     max_len: int,
     retry: int,
+    music_class: str = "default",
+    announce_position: bool = False,
+    announce_holdtime: bool = False,
+    announce_frequency: int = 0,
+    service_level: int = 20,
+    callback_key: str | None = None,
+    leave_when_empty: bool = False,
 ) -> None:
-    """The app_queue row of a tenant queue."""
+    """The app_queue row of a tenant queue (read by app_queue when a caller joins)."""
+    # With an "empty" overflow, callers neither join nor stay while no member can answer
+    # (logged out or unregistered seats are UNAVAILABLE through their Custom state).
+    empty = "unavailable,invalid,unknown" if leave_when_empty else None
     await conn.execute(
         "INSERT INTO queues (name, strategy, timeout, retry, wrapuptime, maxlen, ringinuse,"
         " joinempty, leavewhenempty, musiconhold, setinterfacevar, setqueuevar,"
-        " setqueueentryvar, reportholdtime, servicelevel)"
-        " VALUES ($1, $2, $3, $4, $5, $6, 'no', 'yes', 'no', 'default', 'yes', 'yes', 'yes',"
-        " 'no', 20)"
+        " setqueueentryvar, reportholdtime, servicelevel, announce_position,"
+        " announce_holdtime, announce_frequency, min_announce_frequency, context, autofill,"
+        " timeoutpriority)"
+        " VALUES ($1, $2, $3, $4, $5, $6, 'no', coalesce($7, 'yes'), coalesce($7, 'no'), $8,"
+        " 'yes', 'yes', 'yes', 'no', $9, $10, $11, $12, 15, $13, 'yes', 'app')"
         " ON CONFLICT (name) DO UPDATE SET strategy = EXCLUDED.strategy,"
         " timeout = EXCLUDED.timeout, retry = EXCLUDED.retry,"
-        " wrapuptime = EXCLUDED.wrapuptime, maxlen = EXCLUDED.maxlen",
+        " wrapuptime = EXCLUDED.wrapuptime, maxlen = EXCLUDED.maxlen,"
+        " joinempty = EXCLUDED.joinempty, leavewhenempty = EXCLUDED.leavewhenempty,"
+        " musiconhold = EXCLUDED.musiconhold, servicelevel = EXCLUDED.servicelevel,"
+        " announce_position = EXCLUDED.announce_position,"
+        " announce_holdtime = EXCLUDED.announce_holdtime,"
+        " announce_frequency = EXCLUDED.announce_frequency, context = EXCLUDED.context",
         queue_name(tenant_id, name),
         strategy,
         ring_timeout,
         retry,
         wrapup_time,
         max_len,
+        empty,
+        music_class,
+        service_level,
+        "yes" if announce_position else "no",
+        "yes" if announce_holdtime else "no",
+        announce_frequency,
+        f"cc-cb-{callback_key}" if callback_key else None,
     )
 
 
 async def set_queue_members(
     conn: Any, tenant_id: str, name: str, members: Sequence[tuple[str, int]]
 ) -> None:
-    """Replace the members of a queue by ``(extension, penalty)`` pairs."""
+    """Replace the members of a queue by ``(extension, penalty)`` pairs.
+
+    A seat forwarded to a phone is rung through ``Local/<endpoint>@cc-forward/n``; every
+    member's availability is its ``Custom:<endpoint>`` state, kept by the control plane.
+    """
     qname = queue_name(tenant_id, name)
     await conn.execute("DELETE FROM queue_members WHERE queue_name = $1", qname)
+    forwarded = {
+        r["extension"]
+        for r in await conn.fetch(
+            "SELECT extension FROM seats WHERE tenant_id = $1 AND forward_to IS NOT NULL",
+            tenant_id,
+        )
+    }
     for extension, penalty in members:
         ep = endpoint_id(tenant_id, extension)
         await conn.execute(
             "INSERT INTO queue_members (queue_name, interface, membername, state_interface,"
             " penalty, paused) VALUES ($1, $2, $3, $4, $5, 0)",
             qname,
-            f"PJSIP/{ep}",
+            member_interface(ep, forwarded=extension in forwarded),
             ep,
             device(ep),
             penalty,
         )
+
+
+async def set_forwarding(conn: Any, tenant_id: str, extension: str, forwarded: bool) -> None:
+    """Point the seat's queue memberships at its phone or at its forward number."""
+    ep = endpoint_id(tenant_id, extension)
+    await conn.execute(
+        "UPDATE queue_members SET interface = $2 WHERE membername = $1",
+        ep,
+        member_interface(ep, forwarded=forwarded),
+    )
+
+
+def member_interface(endpoint: str, *, forwarded: bool) -> str:
+    """What app_queue dials for a seat."""
+    return f"Local/{endpoint}@cc-forward/n" if forwarded else f"PJSIP/{endpoint}"
 
 
 async def registered_endpoints(conn: Any, endpoints: Sequence[str] | None = None) -> set[str]:

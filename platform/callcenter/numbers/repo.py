@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-_COLUMNS = "number, kind, tenant_id, destination_type, destination, assigned_at"
+_COLUMNS = (
+    "number, kind, tenant_id, destination_type, destination, schedule, max_calls, priority,"
+    " assigned_at"
+)
 
 
 async def assign(conn: Any, tenant_id: str, number: str, kind: str) -> Any:
@@ -29,15 +32,29 @@ async def list_numbers(conn: Any, tenant_id: str) -> list[Any]:
     return rows
 
 
-async def set_route(conn: Any, tenant_id: str, number: str, dest_type: str, dest: str) -> Any:
+async def set_route(
+    conn: Any,
+    tenant_id: str,
+    number: str,
+    dest_type: str,
+    dest: str,
+    *,
+    schedule: str | None,
+    max_calls: int,
+    priority: int,
+) -> Any:
     """Point a tenant's number at a destination; None if the tenant has no such number."""
     return await conn.fetchrow(
-        f"UPDATE numbers SET destination_type = $3, destination = $4"  # noqa: S608
+        f"UPDATE numbers SET destination_type = $3, destination = $4, schedule = $5,"  # noqa: S608
+        f" max_calls = $6, priority = $7"
         f" WHERE tenant_id = $1 AND number = $2 RETURNING {_COLUMNS}",
         tenant_id,
         number,
         dest_type,
         dest,
+        schedule,
+        max_calls,
+        priority,
     )
 
 
@@ -45,6 +62,7 @@ async def release(conn: Any, tenant_id: str, number: str) -> bool:
     """Take a number back from a tenant."""
     result: str = await conn.execute(
         "UPDATE numbers SET tenant_id = NULL, destination_type = NULL, destination = NULL,"
+        " schedule = NULL, max_calls = 0, priority = 0,"
         " assigned_at = NULL WHERE tenant_id = $1 AND number = $2",
         tenant_id,
         number,

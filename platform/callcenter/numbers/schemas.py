@@ -15,8 +15,13 @@ class AssignIn(BaseModel):
 
 
 class RouteIn(BaseModel):
-    """Where calls to a number go."""
+    """Where calls to a number go, when; and how many at once (0 = no cap)."""
 
     model_config = ConfigDict(extra="forbid")
-    type: Literal["queue", "seat"]
-    target: str = Field(pattern=r"^[a-z0-9_]{1,32}$")
+    type: Literal[
+        "queue", "ivr", "agent", "seat", "voicemail", "external", "announcement", "hangup"
+    ]
+    target: str = Field(default="", max_length=64)
+    schedule: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    max_calls: int = Field(default=0, ge=0, le=100000)
+    priority: int = Field(default=0, ge=0, le=100)

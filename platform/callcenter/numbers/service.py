@@ -6,6 +6,7 @@ from typing import Any
 
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
+from callcenter.destinations.service import check_destination
 from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.numbers import repo
 from callcenter.numbers.parsing import format_display, parse_number
@@ -16,7 +17,13 @@ def _view(row: Any) -> dict[str, Any]:
     parsed = parse_number(row["number"])
     route = None
     if row["destination_type"]:
-        route = {"type": row["destination_type"], "target": row["destination"]}
+        route = {
+            "type": row["destination_type"],
+            "target": row["destination"],
+            "schedule": row["schedule"],
+            "max_calls": row["max_calls"],
+            "priority": row["priority"],
+        }
     return {
         "number": row["number"],
         "display": format_display(parsed),
@@ -53,25 +60,26 @@ async def list_numbers(pool: Any, who: Principal, tenant_id: str) -> list[dict[s
 async def route_number(
     pool: Any, who: Principal, tenant_id: str, number: str, data: RouteIn
 ) -> dict[str, Any]:
-    """Tenant admin: send calls to one of the tenant's own queues or seats."""
+    """Tenant admin: send calls to one of the tenant's own destinations, by schedule."""
     who.require_tenant(tenant_id, "tenant_admin")
     national = parse_number(number, field="number").national
+    kind = "agent" if data.type == "seat" else data.type
     async with transaction(pool) as conn:
-        if data.type == "queue":
-            exists = await conn.fetchval(
-                "SELECT 1 FROM acd_queues WHERE tenant_id = $1 AND name = $2",
-                tenant_id,
-                data.target,
-            )
-        else:
-            exists = await conn.fetchval(
-                "SELECT 1 FROM seats WHERE tenant_id = $1 AND extension = $2",
-                tenant_id,
-                data.target,
-            )
-        if not exists:
-            raise NotFound(f"no such {data.type}", field="target")
-        row = await repo.set_route(conn, tenant_id, national, data.type, data.target)
+        await check_destination(conn, tenant_id, kind, data.target, "route")
+        if data.schedule is not None and not await conn.fetchval(
+            "SELECT 1 FROM schedules WHERE tenant_id = $1 AND name = $2", tenant_id, data.schedule
+        ):
+            raise NotFound("no such schedule", field="schedule")
+        row = await repo.set_route(
+            conn,
+            tenant_id,
+            national,
+            kind,
+            data.target,
+            schedule=data.schedule,
+            max_calls=data.max_calls,
+            priority=data.priority,
+        )
     if row is None:
         raise NotFound("no such number", field="number")
     return _view(row)

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from callcenter import keys
 from callcenter.queues import service
-from callcenter.queues.schemas import MembersIn, QueueIn
+from callcenter.queues.schemas import MembersIn, QueueIn, QueueOptions
 from callcenter.web.io import parse_body, principal_of
 
 routes = web.RouteTableDef()
@@ -46,3 +46,19 @@ async def set_members(request: web.Request) -> web.Response:
         body,
     )
     return web.Response(status=204)
+
+
+@routes.put("/api/v1/tenants/{tenant_id}/queues/{name}")
+async def update_queue(request: web.Request) -> web.Response:
+    """Replace the queue's options: strategy, timers, announcements, overflow, callback."""
+    who = principal_of(request)
+    body = await parse_body(request, QueueOptions)
+    return web.json_response(
+        await service.update_queue(
+            request.app[keys.POOL],
+            who,
+            request.match_info["tenant_id"],
+            request.match_info["name"],
+            body,
+        )
+    )

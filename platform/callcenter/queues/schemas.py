@@ -21,17 +21,47 @@ class MemberIn(BaseModel):
     penalty: int = Field(default=0, ge=0, le=100)
 
 
-class QueueIn(BaseModel):
-    """A new queue."""
+class DestinationIn(BaseModel):
+    """Where an overflowing call goes; checked against the tenant's objects on save."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
-    extension: str = Field(pattern=EXTENSION)
+    kind: Literal["queue", "ivr", "agent", "voicemail", "external", "announcement", "hangup"]
+    target: str = Field(default="", max_length=64)
+
+
+class OverflowIn(BaseModel):
+    """Overflow destinations: after max wait, when nobody is logged in, when the queue is full."""
+
+    model_config = ConfigDict(extra="forbid")
+    timeout: DestinationIn | None = None
+    empty: DestinationIn | None = None
+    full: DestinationIn | None = None
+
+
+class QueueOptions(BaseModel):
+    """Everything about a queue but its name, extension and members."""
+
+    model_config = ConfigDict(extra="forbid")
     strategy: Strategy = "rrmemory"
     ring_timeout: int = Field(default=15, ge=5, le=120)
     retry: int = Field(default=2, ge=0, le=60)
     wrapup_time: int = Field(default=0, ge=0, le=600)
     max_len: int = Field(default=0, ge=0, le=1000)
+    max_wait: int = Field(default=0, ge=0, le=7200)
+    music_class: str = Field(default="default", pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    announce_position: bool = False
+    announce_holdtime: bool = False
+    announce_frequency: int = Field(default=0, ge=0, le=600)
+    service_level: int = Field(default=20, ge=1, le=600)
+    callback_key: str | None = Field(default=None, pattern=r"^[0-9]$")
+    overflow: OverflowIn = Field(default_factory=OverflowIn)
+
+
+class QueueIn(QueueOptions):
+    """A new queue."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    extension: str = Field(pattern=EXTENSION)
     members: list[MemberIn] = Field(default_factory=list, max_length=500)
 
 

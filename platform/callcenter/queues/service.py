@@ -1,4 +1,4 @@
-"""Creating queues and setting their members."""
+"""Creating queues, changing their options and members: live at the next call."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from typing import Any
 from callcenter.asterisk import realtime
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
+from callcenter.destinations.service import check_destination
 from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.queues import repo
-from callcenter.queues.schemas import MemberIn, MembersIn, QueueIn
+from callcenter.queues.schemas import MemberIn, MembersIn, QueueIn, QueueOptions
+
+_OVERFLOWS = ("timeout", "empty", "full")
 
 
 def _pairs(members: list[MemberIn]) -> list[tuple[str, int]]:
@@ -33,6 +36,59 @@ async def _write_members(conn: Any, tenant_id: str, name: str, members: list[Mem
     await realtime.set_queue_members(conn, tenant_id, name, pairs)
 
 
+async def _columns(conn: Any, tenant_id: str, name: str, data: QueueOptions) -> dict[str, Any]:
+    """Validated option columns; overflow destinations must exist in the tenant."""
+    cols: dict[str, Any] = data.model_dump(exclude={"overflow", "name", "extension", "members"})
+    for which in _OVERFLOWS:
+        dest = getattr(data.overflow, which)
+        kind = target = None
+        if dest is not None:
+            if dest.kind == "queue" and dest.target == name:
+                raise InvalidInput(
+                    "a queue cannot overflow into itself", field=f"overflow.{which}.target"
+                )
+            kind, target = await check_destination(
+                conn, tenant_id, dest.kind, dest.target, f"overflow.{which}"
+            )
+        cols[f"overflow_{which}_kind"] = kind
+        cols[f"overflow_{which}_target"] = target or ""
+    return cols
+
+
+async def _publish(conn: Any, tenant_id: str, name: str, data: QueueOptions) -> None:
+    await realtime.put_queue(
+        conn,
+        tenant_id,
+        name,
+        strategy=data.strategy,
+        ring_timeout=data.ring_timeout,
+        wrapup_time=data.wrapup_time,
+        max_len=data.max_len,
+        retry=data.retry,
+        music_class=data.music_class,
+        announce_position=data.announce_position,
+        announce_holdtime=data.announce_holdtime,
+        announce_frequency=data.announce_frequency,
+        service_level=data.service_level,
+        callback_key=data.callback_key,
+        leave_when_empty=data.overflow.empty is not None,
+    )
+
+
+def _view(row: Any) -> dict[str, Any]:
+    overflow = {}
+    for which in _OVERFLOWS:
+        kind = row[f"overflow_{which}_kind"]
+        overflow[which] = (
+            {"kind": kind, "target": row[f"overflow_{which}_target"]} if kind else None
+        )
+    view = {k: row[k] for k in row.keys() if not k.startswith("overflow_") and k != "members"}
+    view["overflow"] = overflow
+    if "members" in row.keys():
+        view["members"] = json.loads(row["members"])
+    return view
+
+
 async def create_queue(pool: Any, who: Principal, tenant_id: str, data: QueueIn) -> dict[str, Any]:
     """Create a queue with its members; callable the moment this returns."""
     who.require_tenant(tenant_id, "tenant_admin")
@@ -40,38 +96,33 @@ async def create_queue(pool: Any, who: Principal, tenant_id: str, data: QueueIn)
         async with transaction(pool) as conn:
             if await repo.extension_taken(conn, tenant_id, data.extension):
                 raise Conflict("extension already in use", field="extension")
-            await repo.insert_queue(
-                conn,
-                tenant_id,
-                data.name,
-                data.extension,
-                data.strategy,
-                data.ring_timeout,
-                data.wrapup_time,
-            )
-            await realtime.put_queue(
-                conn,
-                tenant_id,
-                data.name,
-                strategy=data.strategy,
-                ring_timeout=data.ring_timeout,
-                wrapup_time=data.wrapup_time,
-                max_len=data.max_len,
-                retry=data.retry,
-            )
+            if await repo.queue_exists(conn, tenant_id, data.name):
+                raise Conflict("queue already exists", field="name")
+            cols = await _columns(conn, tenant_id, data.name, data)
+            await repo.insert_queue(conn, tenant_id, data.name, data.extension, cols)
+            await _publish(conn, tenant_id, data.name, data)
             await _write_members(conn, tenant_id, data.name, data.members)
+            (row,) = await repo.list_queues(conn, tenant_id, data.name)
     except Conflict as exc:
         if "field" in exc.details:
             raise
         raise Conflict("queue already exists", field="name") from exc
-    return {
-        "name": data.name,
-        "extension": data.extension,
-        "strategy": data.strategy,
-        "ring_timeout": data.ring_timeout,
-        "wrapup_time": data.wrapup_time,
-        "members": [m.model_dump() for m in data.members],
-    }
+    return _view(row)
+
+
+async def update_queue(
+    pool: Any, who: Principal, tenant_id: str, name: str, data: QueueOptions
+) -> dict[str, Any]:
+    """Replace a queue's options (not its members); callers joining next get them."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    async with transaction(pool) as conn:
+        if not await repo.queue_exists(conn, tenant_id, name):
+            raise NotFound("no such queue", field="name")
+        cols = await _columns(conn, tenant_id, name, data)
+        await repo.update_queue(conn, tenant_id, name, cols)
+        await _publish(conn, tenant_id, name, data)
+        (row,) = await repo.list_queues(conn, tenant_id, name)
+    return _view(row)
 
 
 async def set_members(
@@ -89,15 +140,4 @@ async def list_queues(pool: Any, who: Principal, tenant_id: str) -> list[dict[st
     """A tenant's queues."""
     who.require_tenant(tenant_id, "tenant_admin")
     async with connection(pool) as conn:
-        rows = await repo.list_queues(conn, tenant_id)
-    return [
-        {
-            "name": r["name"],
-            "extension": r["extension"],
-            "strategy": r["strategy"],
-            "ring_timeout": r["ring_timeout"],
-            "wrapup_time": r["wrapup_time"],
-            "members": json.loads(r["members"]),
-        }
-        for r in rows
-    ]
+        return [_view(r) for r in await repo.list_queues(conn, tenant_id)]

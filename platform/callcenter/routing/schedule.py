@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -266,3 +266,33 @@ def parse_schedule(data: dict[str, Any]) -> Schedule:
         special_open=special,
         follow_national_calendar=follow,
     )
+
+
+# --- open spans, for the database to answer "open now?" at call time ---------------------
+
+
+def open_spans(schedule: Schedule, first: date, last: date) -> list[tuple[datetime, datetime]]:
+    """The open intervals (UTC, half-open, merged) of spans starting on ``first``..``last``.
+
+    The same rules as :func:`is_open`: an instant is open exactly when it lies in one of
+    these intervals (for instants whose spans start within the range).
+    """
+    tz = ZoneInfo(schedule.timezone)
+    spans: list[tuple[datetime, datetime]] = []
+    day = first
+    while day <= last:
+        for start, end in _hours_on(schedule, day):
+            end_day = day + timedelta(days=1) if end <= start else day
+            opens = datetime.combine(day, start, tzinfo=tz).astimezone(UTC)
+            closes = datetime.combine(end_day, end, tzinfo=tz).astimezone(UTC)
+            if closes > opens:
+                spans.append((opens, closes))
+        day += timedelta(days=1)
+    spans.sort()
+    merged: list[tuple[datetime, datetime]] = []
+    for opens, closes in spans:
+        if merged and opens <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], closes))
+        else:
+            merged.append((opens, closes))
+    return merged

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from callcenter import keys
 from callcenter.seats import service
-from callcenter.seats.schemas import SeatIn
+from callcenter.seats.schemas import SeatIn, SeatUpdate
 from callcenter.web.io import parse_body, principal_of
 
 routes = web.RouteTableDef()
@@ -49,3 +49,20 @@ async def remove_seat(request: web.Request) -> web.Response:
         request.match_info["extension"],
     )
     return web.Response(status=204)
+
+
+@routes.put("/api/v1/tenants/{tenant_id}/seats/{extension}")
+async def update_seat(request: web.Request) -> web.Response:
+    """Rename a seat or forward its calls to a phone number."""
+    who = principal_of(request)
+    body = await parse_body(request, SeatUpdate)
+    return web.json_response(
+        await service.update_seat(
+            request.app[keys.POOL],
+            request.app.get(keys.SYNC),
+            who,
+            request.match_info["tenant_id"],
+            request.match_info["extension"],
+            body,
+        )
+    )

@@ -10,10 +10,11 @@ from callcenter.asterisk.naming import endpoint_id
 from callcenter.auth.passwords import new_secret
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
-from callcenter.errors import Conflict, DomainError, NotFound
+from callcenter.destinations.service import outside_allowed
+from callcenter.errors import Conflict, DomainError, InvalidInput, NotFound
 from callcenter.queues import repo as queues_repo
 from callcenter.seats import repo
-from callcenter.seats.schemas import SeatIn
+from callcenter.seats.schemas import SeatIn, SeatUpdate
 from callcenter.settings import Settings
 
 
@@ -22,6 +23,7 @@ def _view(row: Any) -> dict[str, Any]:
         "extension": row["extension"],
         "name": row["name"],
         "sip_username": row["endpoint_id"],
+        "forward_to": row["forward_to"],
         "created_at": row["created_at"].isoformat(),
     }
 
@@ -88,3 +90,38 @@ async def remove_seat(
             await sync.seat_changed(ep)
         except DomainError:
             pass
+
+
+async def update_seat(
+    pool: Any,
+    sync: AsteriskSync | None,
+    who: Principal,
+    tenant_id: str,
+    extension: str,
+    data: SeatUpdate,
+) -> dict[str, Any]:
+    """Rename a seat, or forward its calls to a mobile/landline (None: back to the phone).
+
+    Queues then ring the forward number through the carrier, and never while the seat is
+    already on a call.
+    """
+    who.require_tenant(tenant_id, "tenant_admin")
+    async with transaction(pool) as conn:
+        if data.forward_to is not None and not await outside_allowed(
+            conn, tenant_id, data.forward_to
+        ):
+            raise InvalidInput(
+                "the tenant's outbound policy does not allow this number", field="forward_to"
+            )
+        row = await repo.update_seat(conn, tenant_id, extension, data.name, data.forward_to)
+        if row is None:
+            raise NotFound("no such seat", field="extension")
+        if data.name is not None:
+            await realtime.set_display_name(conn, tenant_id, extension, data.name)
+        await realtime.set_forwarding(conn, tenant_id, extension, data.forward_to is not None)
+    if sync is not None:
+        try:
+            await sync.seat_changed(row["endpoint_id"])
+        except DomainError:
+            pass  # published on the next re-sync
+    return _view(row)

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from callcenter import keys
 from callcenter.tenants import service
-from callcenter.tenants.schemas import TenantIn
+from callcenter.tenants.schemas import LimitsIn, TenantIn
 from callcenter.web.io import parse_body, principal_of
 
 routes = web.RouteTableDef()
@@ -38,4 +38,14 @@ async def get_tenant(request: web.Request) -> web.Response:
         await service.get_tenant(
             request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"]
         )
+    )
+
+
+@routes.put("/api/v1/tenants/{tenant_id}/limits")
+async def set_limits(request: web.Request) -> web.Response:
+    """Concurrency caps and outbound patterns (operators)."""
+    who = principal_of(request)
+    body = await parse_body(request, LimitsIn)
+    return web.json_response(
+        await service.set_limits(request.app[keys.POOL], who, request.match_info["tenant_id"], body)
     )

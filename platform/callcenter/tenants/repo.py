@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+
+_COLUMNS = "id, name, status, created_at, max_calls, max_outbound, outbound_patterns, caller_number"
 
 
 async def insert_tenant(conn: Any, tenant_id: str, name: str) -> Any:
     """Create a tenant row; a taken id raises UniqueViolation (mapped to Conflict)."""
     return await conn.fetchrow(
-        "INSERT INTO tenants (id, name) VALUES ($1, $2) RETURNING id, name, status, created_at",
+        f"INSERT INTO tenants (id, name) VALUES ($1, $2) RETURNING {_COLUMNS}",  # noqa: S608
         tenant_id,
         name,
     )
@@ -17,13 +20,37 @@ async def insert_tenant(conn: Any, tenant_id: str, name: str) -> Any:
 async def get_tenant(conn: Any, tenant_id: str) -> Any:
     """One tenant, or None."""
     return await conn.fetchrow(
-        "SELECT id, name, status, created_at FROM tenants WHERE id = $1", tenant_id
+        f"SELECT {_COLUMNS} FROM tenants WHERE id = $1",  # noqa: S608
+        tenant_id,
     )
 
 
 async def list_tenants(conn: Any) -> list[Any]:
     """Every tenant (operators only)."""
     rows: list[Any] = await conn.fetch(
-        "SELECT id, name, status, created_at FROM tenants ORDER BY id"
+        f"SELECT {_COLUMNS} FROM tenants ORDER BY id"  # noqa: S608
     )
     return rows
+
+
+async def set_limits(
+    conn: Any,
+    tenant_id: str,
+    *,
+    max_calls: int,
+    max_outbound: int,
+    patterns: Sequence[str],
+    regex: str,
+    caller_number: str | None,
+) -> Any:
+    """Caps and outbound policy; the dialplan reads them at the next call."""
+    return await conn.fetchrow(
+        "UPDATE tenants SET max_calls = $2, max_outbound = $3, outbound_patterns = $4,"  # noqa: S608
+        f" outbound_regex = $5, caller_number = $6 WHERE id = $1 RETURNING {_COLUMNS}",
+        tenant_id,
+        max_calls,
+        max_outbound,
+        list(patterns),
+        regex,
+        caller_number,
+    )

@@ -23,3 +23,16 @@ class TenantIn(BaseModel):
     id: str = Field(pattern=TENANT_ID, description="short lowercase id, used in SIP names")
     name: str = Field(min_length=1, max_length=200)
     admin: AdminIn
+
+
+class LimitsIn(BaseModel):
+    """Operator-set limits: concurrent calls (0 = no cap), outside calls and where to."""
+
+    model_config = ConfigDict(extra="forbid")
+    max_calls: int = Field(default=100, ge=0, le=100000)
+    max_outbound: int = Field(default=10, ge=0, le=100000)
+    outbound_patterns: list[str] = Field(
+        default_factory=lambda: ["1[3-9]XXXXXXXXX", "0ZXXXXXXXX", "0ZXXXXXXXXX", "0ZXXXXXXXXXX"],
+        max_length=20,
+    )
+    caller_number: str | None = Field(default=None, pattern=r"^[0-9]{5,20}$")

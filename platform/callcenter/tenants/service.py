@@ -10,8 +10,9 @@ from callcenter.auth.passwords import hash_password
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
 from callcenter.errors import Conflict, DomainError, NotFound
+from callcenter.routing.outbound import compile_patterns
 from callcenter.tenants import repo
-from callcenter.tenants.schemas import TenantIn
+from callcenter.tenants.schemas import LimitsIn, TenantIn
 
 
 def _view(row: Any) -> dict[str, Any]:
@@ -19,6 +20,12 @@ def _view(row: Any) -> dict[str, Any]:
         "id": row["id"],
         "name": row["name"],
         "status": row["status"],
+        "limits": {
+            "max_calls": row["max_calls"],
+            "max_outbound": row["max_outbound"],
+            "outbound_patterns": list(row["outbound_patterns"]),
+            "caller_number": row["caller_number"],
+        },
         "created_at": row["created_at"].isoformat(),
     }
 
@@ -64,3 +71,28 @@ async def list_tenants(pool: Any, who: Principal) -> list[dict[str, Any]]:
     who.require_operator()
     async with connection(pool) as conn:
         return [_view(r) for r in await repo.list_tenants(conn)]
+
+
+async def set_limits(pool: Any, who: Principal, tenant_id: str, data: LimitsIn) -> dict[str, Any]:
+    """Operator: concurrency caps and the outside numbers the tenant may reach (toll fraud)."""
+    who.require_operator()
+    regex = compile_patterns(data.outbound_patterns)
+    async with transaction(pool) as conn:
+        if data.caller_number is not None and not await conn.fetchval(
+            "SELECT 1 FROM numbers WHERE tenant_id = $1 AND number = $2",
+            tenant_id,
+            data.caller_number,
+        ):
+            raise NotFound("the tenant has no such number", field="caller_number")
+        row = await repo.set_limits(
+            conn,
+            tenant_id,
+            max_calls=data.max_calls,
+            max_outbound=data.max_outbound,
+            patterns=data.outbound_patterns,
+            regex=regex,
+            caller_number=data.caller_number,
+        )
+    if row is None:
+        raise NotFound("no such tenant", tenant=tenant_id)
+    return _view(row)

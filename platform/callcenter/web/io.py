@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -28,8 +28,8 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return out or "body"
 
 
-async def parse_body(request: web.Request, model: type[M]) -> M:
-    """The request's JSON body as ``model``; InvalidInput naming the first bad field."""
+async def read_object(request: web.Request) -> dict[str, Any]:
+    """The request's JSON body, which must be an object of at most ``MAX_BODY`` bytes."""
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise InvalidInput("request body too large", field="body")
     raw = await request.read()
@@ -41,6 +41,12 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
         raise InvalidInput("body is not valid JSON", field="body") from exc
     if not isinstance(data, dict):
         raise InvalidInput("body must be a JSON object", field="body")
+    return data
+
+
+async def parse_body(request: web.Request, model: type[M]) -> M:
+    """The request's JSON body as ``model``; InvalidInput naming the first bad field."""
+    data = await read_object(request)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

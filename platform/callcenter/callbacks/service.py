@@ -1,0 +1,109 @@
+"""Placing callback stand-ins in queues.
+
+The dialplan stores each request in ``callbacks`` (so a request survives any restart) and
+raises a ``CcCallbackRequested`` user event. For each waiting request we originate
+``Local/cb<id>@cc-callback-wait/n``: its second half joins the queue at the caller's old
+position; when an agent takes it, its first half runs ``cc-callback-dial`` and calls the
+customer through ``cc-outbound`` (the tenant's outbound policy and caps apply). Requests
+whose stand-in vanished (Asterisk restarted) are placed again at the next re-sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from callcenter.ami.client import AmiClient
+from callcenter.ami.events import AsteriskBooted, CallbackRequested, DomainEvent
+from callcenter.db.pool import connection
+from callcenter.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+# How long a stand-in may wait in its queue for an agent (Asterisk's Originate timeout).
+WAIT_LIMIT_MS = 2 * 3600 * 1000
+
+
+def stand_in_channel(callback_id: int) -> str:
+    """The Local channel that holds a callback's place in the queue."""
+    return f"Local/cb{callback_id}@cc-callback-wait/n"
+
+
+class CallbackDesk:
+    """Turns waiting callback requests into queue stand-ins; owns one task per stand-in."""
+
+    def __init__(self, pool: Any, ami: AmiClient) -> None:
+        self._pool = pool
+        self._ami = ami
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._lock = asyncio.Lock()
+        ami.on_event(self.handle)
+
+    async def stop(self) -> None:
+        """Stop waiting for stand-ins (they live on in Asterisk)."""
+        for task in self._tasks:
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    async def handle(self, event: DomainEvent) -> None:
+        """Place stand-ins on a new request, and after every (re)connect."""
+        if isinstance(event, AsteriskBooted):
+            await self._requeue_lost()
+            await self.place_waiting()
+        elif isinstance(event, CallbackRequested):
+            await self.place_waiting()
+
+    async def _requeue_lost(self) -> None:
+        """Requests marked placed whose stand-in is no longer in Asterisk wait again."""
+        live = {
+            item.get("Channel", "").split("@")[0].removeprefix("Local/cb")
+            for item in await self._ami.action_list("CoreShowChannels")
+            if item.get("Channel", "").startswith("Local/cb")
+        }
+        async with connection(self._pool) as conn:
+            await conn.execute(
+                "UPDATE callbacks SET status = 'waiting' WHERE status = 'placed'"
+                " AND NOT (id::text = ANY($1::text[]))",
+                sorted(live),
+            )
+
+    async def place_waiting(self) -> None:
+        """Originate a stand-in for every waiting request, oldest first."""
+        async with self._lock, connection(self._pool) as conn:
+            rows = await conn.fetch(
+                "UPDATE callbacks SET status = 'placed', placed_at = now()"
+                " WHERE status = 'waiting' RETURNING id, tenant_id"
+            )
+        for row in sorted(rows, key=lambda r: r["id"]):
+            task = asyncio.ensure_future(self._stand_in(row["id"], row["tenant_id"]))
+            task.set_name(f"callback-{row['id']}")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _stand_in(self, callback_id: int, tenant_id: str) -> None:
+        status = "called"
+        try:
+            await self._ami.originate(
+                timeout=WAIT_LIMIT_MS / 1000 + 60,
+                Channel=stand_in_channel(callback_id),
+                Context="cc-callback-dial",
+                Exten=f"cb{callback_id}",
+                Priority=1,
+                Timeout=WAIT_LIMIT_MS,
+                Variable=f"TENANT={tenant_id}",
+            )
+        except (DomainError, TimeoutError) as exc:
+            log.warning("callback %s not completed: %s", callback_id, exc)
+            status = "failed"
+        async with connection(self._pool) as conn:
+            await conn.execute(
+                "UPDATE callbacks SET status = $2, done_at = now()"
+                " WHERE id = $1 AND status = 'placed'",
+                callback_id,
+                status,
+            )

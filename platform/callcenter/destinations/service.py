@@ -1,0 +1,37 @@
+"""A destination must name one of the tenant's own objects, or an allowed outside number."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from callcenter.errors import InvalidInput, NotFound
+from callcenter.routing.destinations import check_shape
+
+_EXISTS = {
+    "queue": "SELECT 1 FROM acd_queues WHERE tenant_id = $1 AND name = $2",
+    "ivr": "SELECT 1 FROM ivrs WHERE tenant_id = $1 AND name = $2",
+    "agent": "SELECT 1 FROM seats WHERE tenant_id = $1 AND extension = $2",
+    "voicemail": "SELECT 1 FROM mailboxes WHERE tenant_id = $1 AND mailbox = $2",
+}
+
+
+async def outside_allowed(conn: Any, tenant_id: str, number: str) -> bool:
+    """Whether the tenant's outbound policy lets it call ``number``."""
+    regex = await conn.fetchval("SELECT outbound_regex FROM tenants WHERE id = $1", tenant_id)
+    return regex is not None and re.match(regex, number) is not None
+
+
+async def check_destination(
+    conn: Any, tenant_id: str, kind: str, target: str, field: str
+) -> tuple[str, str]:
+    """Shape, then existence in the tenant (or the outbound policy for outside numbers)."""
+    check_shape(kind, target, field)
+    if kind in _EXISTS:
+        if not await conn.fetchval(_EXISTS[kind], tenant_id, target):
+            raise NotFound(f"no such {kind} in this tenant", field=f"{field}.target")
+    elif kind == "external" and not await outside_allowed(conn, tenant_id, target):
+        raise InvalidInput(
+            "the tenant's outbound policy does not allow this number", field=f"{field}.target"
+        )
+    return kind, target

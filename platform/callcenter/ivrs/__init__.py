@@ -1,0 +1,1 @@
+"""Multi-level DTMF menus of a tenant."""

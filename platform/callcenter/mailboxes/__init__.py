@@ -1,0 +1,1 @@
+"""Voicemail boxes of a tenant (app_voicemail reads them from PostgreSQL)."""
