@@ -414,7 +414,7 @@ async def test_concurrent_call_cap_gives_busy_not_silence(
         with pytest.raises(Exception) as refused:
             await stack.call_in(number, caller="13800000062")
         assert "13800000062" not in str(await ami_of(platform_api).action_list("CoreShowChannels"))
-    print("over the cap:", refused.value)
+    print("over the cap:", getattr(refused.value, "details", refused.value))
 
 
 async def test_outside_numbers_follow_the_tenants_patterns(
