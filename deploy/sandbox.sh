@@ -8,7 +8,7 @@
 set -euo pipefail
 
 CHROOT="${CALLCENTER_CHROOT:-/var/cache/callcenter/sid-chroot}"
-PACKAGES="asterisk asterisk-modules asterisk-config baresip-core ca-certificates"
+PACKAGES="asterisk asterisk-modules asterisk-config asterisk-moh-opsound-wav baresip-core ca-certificates"
 
 mirror() {
     # The mirror this machine's apt sources already name.
@@ -41,6 +41,18 @@ build() {
     mv "$tmp" "$CHROOT"
 }
 
+top_up() {
+    # A cached chroot from an older checkout may lack packages added since: install them.
+    local marker="$CHROOT/etc/callcenter-packages"
+    if [ "$(cat "$marker" 2>/dev/null)" != "$PACKAGES" ]; then
+        echo "sandbox: installing $PACKAGES into the cached chroot" >&2
+        chroot "$CHROOT" apt-get update -qq
+        chroot "$CHROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
+        chroot "$CHROOT" apt-get clean
+        echo "$PACKAGES" > "$marker"
+    fi
+}
+
 unmount_all() {
     # Never delete or move a tree with /proc still mounted inside it.
     local m
@@ -58,6 +70,7 @@ ensure() {
     if host_has_asterisk; then echo ""; return; fi
     if [ ! -x "$CHROOT/usr/sbin/asterisk" ] || [ ! -x "$CHROOT/usr/bin/baresip" ]; then build; fi
     mount_proc "$CHROOT"
+    top_up
     # Without a hosts entry for its own name, every call stalls 5 s on resolution.
     printf '127.0.0.1 localhost %s\n::1 localhost ip6-localhost\n' "$(hostname)" > "$CHROOT/etc/hosts"
     mkdir -p "$CHROOT/srv/callcenter"

@@ -13,6 +13,7 @@ from aiohttp import web
 from callcenter import keys
 from callcenter.ami.client import AmiClient
 from callcenter.asterisk.live import AsteriskSync
+from callcenter.asterisk.media import PromptMirror
 from callcenter.auth import api as auth_api
 from callcenter.auth.service import bootstrap_operator
 from callcenter.auth.tokens import TokenService
@@ -23,6 +24,7 @@ from callcenter.errors import DomainError
 from callcenter.ivrs import api as ivrs_api
 from callcenter.mailboxes import api as mailboxes_api
 from callcenter.numbers import api as numbers_api
+from callcenter.prompts import api as prompts_api
 from callcenter.queues import api as queues_api
 from callcenter.schedules import api as schedules_api
 from callcenter.schedules.service import refresh_due
@@ -80,6 +82,17 @@ async def _schedule_spans(app: web.Application) -> AsyncIterator[None]:
         await task
 
 
+async def _prompt_mirror(app: web.Application) -> AsyncIterator[None]:
+    """Beside Asterisk (demo, tests), mirror uploaded prompts into its prompt directory."""
+    settings = app[keys.SETTINGS]
+    assert settings.prompts_dir is not None
+    mirror = PromptMirror(settings.dsn, settings.prompts_dir)
+    app[keys.PROMPTS] = mirror
+    await mirror.start()
+    yield
+    await mirror.stop()
+
+
 async def health(request: web.Request) -> web.Response:
     """Liveness and dependencies: database reachable, AMI connected."""
     db_ok = True
@@ -103,6 +116,8 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.TOKENS] = TokenService(settings.jwt_secret, settings.token_ttl_s)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_schedule_spans)
+    if settings.prompts_dir:
+        app.cleanup_ctx.append(_prompt_mirror)
     if settings.ami_enabled:
         app.cleanup_ctx.append(_asterisk)
     app.router.add_get("/healthz", health)
@@ -115,6 +130,7 @@ def create_app(settings: Settings) -> web.Application:
         schedules_api,
         ivrs_api,
         mailboxes_api,
+        prompts_api,
         cdr_api,
     ):
         app.router.add_routes(module.routes)

@@ -1,4 +1,4 @@
-"""The ``callcenter`` command: serve, migrate, demo, asterisk render."""
+"""The ``callcenter`` command: serve, migrate, demo, asterisk render, media-sync."""
 
 from __future__ import annotations
 
@@ -37,6 +37,17 @@ def _render(flavour: str, out: Path) -> None:
         print(path)
 
 
+async def _media_sync(settings: Settings, directory: str) -> None:
+    from callcenter.asterisk.media import PromptMirror
+
+    mirror = PromptMirror(settings.dsn, directory)
+    await mirror.start()
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await mirror.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``callcenter`` console script."""
     parser = argparse.ArgumentParser(prog="callcenter")
@@ -51,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("action", choices=["render"])
     render.add_argument("--flavour", choices=["platform", "carrier"], default="platform")
     render.add_argument("--out", type=Path, required=True)
+    media = sub.add_parser("media-sync", help="mirror uploaded prompts beside an Asterisk")
+    media.add_argument("--dir", required=True, help="the prompt directory Asterisk reads")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
@@ -64,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(run_demo(serve=not args.no_serve))
     elif args.command == "asterisk":
         _render(args.flavour, args.out)
+    elif args.command == "media-sync":
+        asyncio.run(_media_sync(settings, args.dir))
     return 0
 
 

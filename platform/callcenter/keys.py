@@ -8,6 +8,7 @@ from aiohttp import web
 
 from callcenter.ami.client import AmiClient
 from callcenter.asterisk.live import AsteriskSync
+from callcenter.asterisk.media import PromptMirror
 from callcenter.auth.tokens import TokenService
 from callcenter.settings import Settings
 
@@ -16,3 +17,4 @@ POOL = web.AppKey("pool", Any)  # asyncpg.Pool: typed Any because asyncpg ships 
 AMI = web.AppKey("ami", AmiClient)
 TOKENS = web.AppKey("tokens", TokenService)
 SYNC = web.AppKey("sync", AsteriskSync)
+PROMPTS = web.AppKey("prompts", PromptMirror)

@@ -25,6 +25,9 @@ class Settings:
     sip_port: int = 5060
     operator_username: str = "operator"
     operator_password: str | None = None
+    # Where this host's Asterisk reads tenants' uploaded prompts; set when the control plane
+    # runs beside Asterisk (demo, tests). Otherwise `callcenter media-sync` runs there.
+    prompts_dir: str | None = None
 
     def __post_init__(self) -> None:
         if len(self.jwt_secret) < 32:
@@ -56,4 +59,5 @@ class Settings:
             sip_port=int(get("SIP_PORT", str(d.sip_port))),
             operator_username=get("OPERATOR_USERNAME", d.operator_username),
             operator_password=e.get("CALLCENTER_OPERATOR_PASSWORD") or None,
+            prompts_dir=e.get("CALLCENTER_PROMPTS_DIR") or None,
         )

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
+import math
+import struct
 import time
+import wave
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -450,3 +454,139 @@ async def test_outside_numbers_follow_the_tenants_patterns(
         },
     )
     assert status == 400 and body["details"]["field"] == "menus.m.options.1.target"
+
+
+def tone_wav(seconds: float = 1.0, hz: int = 700) -> bytes:
+    """A 16-bit mono 8 kHz WAV of a sine tone."""
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(
+            b"".join(
+                struct.pack("<h", int(6000 * math.sin(2 * math.pi * hz * i / 8000)))
+                for i in range(int(8000 * seconds))
+            )
+        )
+    return buf.getvalue()
+
+
+async def test_an_uploaded_prompt_is_played_by_the_ivr(
+    stack: Stack, platform_api: ApiClient, uid: str
+) -> None:
+    tenant, number = f"pmt{uid}", "4008200008"
+    admin = await open_tenant(platform_api, tenant, number)
+    audio = tone_wav()
+    resp = await platform_api.client.put(
+        f"/api/v1/tenants/{tenant}/prompts/welcome",
+        data=audio,
+        headers={"Authorization": f"Bearer {admin.token}", "Content-Type": "audio/wav"},
+    )
+    assert resp.status == 200, await resp.text()
+    # Not a WAV of the right kind: refused, naming the field.
+    bad = await platform_api.client.put(
+        f"/api/v1/tenants/{tenant}/prompts/noise",
+        data=b"RIFF....WAVEfmt garbage",
+        headers={"Authorization": f"Bearer {admin.token}"},
+    )
+    assert bad.status == 400 and (await bad.json())["details"]["field"] == "audio"
+    await admin.call(
+        "POST", f"/api/v1/tenants/{tenant}/queues", {"name": "q", "extension": "601"}, expect=201
+    )
+    status, body = await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/ivrs/main",
+        {"entry": "m", "menus": {"m": {"prompt": "tenant/missing"}}},
+    )
+    assert status == 404 and body["details"]["field"] == "menus.m.prompt"
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/ivrs/main",
+        {
+            "entry": "m",
+            "menus": {
+                "m": {
+                    "prompt": "tenant/welcome",
+                    "options": {"1": {"kind": "queue", "target": "q"}},
+                }
+            },
+        },
+        expect=200,
+    )
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
+        {"type": "ivr", "target": "main"},
+        expect=200,
+    )
+    mirrored = stack.platform.host_dir / "prompts" / tenant / "welcome.wav"
+    await wait_for(lambda: mirrored.exists() and mirrored.read_bytes() == audio)
+    log = stack.platform.host_dir / "log" / "messages.log"
+    async with calling(stack, number, "13800000081", keys_="1", delay=2.0):
+        await wait_for(lambda: queue_of_caller(platform_api, "13800000081"), timeout=15)
+    played = f"/srv/callcenter/{stack.platform.name}/prompts/{tenant}/welcome"
+    assert played in log.read_text(errors="replace")
+
+
+async def test_a_number_routed_to_voicemail_records_a_message(
+    stack: Stack, platform_api: ApiClient, uid: str
+) -> None:
+    tenant, number = f"vm{uid}", "4008200009"
+    admin = await open_tenant(platform_api, tenant, number)
+    await admin.call(
+        "POST",
+        f"/api/v1/tenants/{tenant}/mailboxes",
+        {"mailbox": "100", "name": "Desk"},
+        expect=201,
+    )
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
+        {"type": "voicemail", "target": "100"},
+        expect=200,
+    )
+    inbox = stack.platform.host_dir / "spool" / "voicemail" / f"tenant-{tenant}" / "100" / "INBOX"
+    await stack.call_in(number, caller="13800000091")  # the caller's side plays a tone
+    await asyncio.sleep(11)  # the greeting (~6 s), the beep, then a few seconds of message
+    for item in await stack.carrier_channels():
+        await stack.carrier_ami.action("Hangup", Channel=item["Channel"])
+    await wait_for(lambda: list(inbox.glob("msg0000.txt")), timeout=10)
+    meta = (inbox / "msg0000.txt").read_text()
+    assert "13800000091" in meta
+    assert list(inbox.glob("msg0000.wav"))
+
+
+async def test_a_removed_seat_cannot_register(
+    stack: Stack, platform_api: ApiClient, uid: str
+) -> None:
+    tenant = f"rm{uid}"
+    admin = await open_tenant(platform_api, tenant, "4008200010")
+    _, seat = await admin.call(
+        "POST", f"/api/v1/tenants/{tenant}/seats", {"extension": "1001"}, expect=201
+    )
+    creds = Account(seat["sip"]["username"], seat["sip"]["password"], REGISTRAR)
+    sync = platform_api.client.app[keys.SYNC]
+    before = stack.phone(f"rm-before-{uid}", creds)
+    async with running(before):
+        await wait_for(lambda: sync.state_of(f"{tenant}-1001") == "NOT_INUSE")
+        await admin.call("DELETE", f"/api/v1/tenants/{tenant}/seats/1001", expect=204)
+        await wait_for(lambda: sync.state_of(f"{tenant}-1001") == "UNAVAILABLE")
+    after = stack.phone(f"rm-after-{uid}", creds)
+    log = stack.sandbox.host_path(after.inner_dir) / "baresip.log"
+    async with running(after):
+        await wait_for(lambda: "401 Unauthorized" in log.read_text(errors="replace"))
+        await asyncio.sleep(1)
+    assert "200 OK" not in log.read_text(errors="replace")
+    assert not await requested_contact(stack, f"{tenant}-1001")
+    assert sync.state_of(f"{tenant}-1001") == "UNAVAILABLE"
+
+
+async def requested_contact(stack: Stack, endpoint: str) -> bool:
+    import asyncpg
+
+    conn = await asyncpg.connect(stack.dsn)
+    try:
+        return bool(await conn.fetchval("SELECT 1 FROM ps_contacts WHERE endpoint = $1", endpoint))
+    finally:
+        await conn.close()

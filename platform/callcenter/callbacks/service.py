@@ -6,6 +6,11 @@ raises a ``CcCallbackRequested`` user event. For each waiting request we origina
 position; when an agent takes it, its first half runs ``cc-callback-dial`` and calls the
 customer through ``cc-outbound`` (the tenant's outbound policy and caps apply). Requests
 whose stand-in vanished (Asterisk restarted) are placed again at the next re-sync.
+
+Keeping the place: stand-ins are placed one at a time, oldest request first, each at the
+position just behind every entry of the queue that reached the platform before its caller
+did (arrival order is the order of channel uniqueids), and each is seen in the queue before
+the next is placed.
 """
 
 from __future__ import annotations
@@ -24,6 +29,23 @@ log = logging.getLogger(__name__)
 
 # How long a stand-in may wait in its queue for an agent (Asterisk's Originate timeout).
 WAIT_LIMIT_MS = 2 * 3600 * 1000
+
+
+def arrival(uniqueid: str) -> tuple[int, int]:
+    """Order of arrival from a channel uniqueid ``<system>-<epoch>.<seq>``; unknown last."""
+    try:
+        epoch, seq = uniqueid.rsplit("-", 1)[-1].split(".")
+        return int(epoch), int(seq)
+    except ValueError:
+        return (2**62, 0)
+
+
+def _callback_id(channel: str) -> int | None:
+    """``Local/cb12@cc-callback-wait-0000001f;2`` -> 12."""
+    if not channel.startswith("Local/cb") or "@cc-callback-wait" not in channel:
+        return None
+    digits = channel[len("Local/cb") :].split("@", 1)[0]
+    return int(digits) if digits.isdigit() else None
 
 
 def stand_in_channel(callback_id: int) -> str:
@@ -73,17 +95,53 @@ class CallbackDesk:
             )
 
     async def place_waiting(self) -> None:
-        """Originate a stand-in for every waiting request, oldest first."""
-        async with self._lock, connection(self._pool) as conn:
-            rows = await conn.fetch(
-                "UPDATE callbacks SET status = 'placed', placed_at = now()"
-                " WHERE status = 'waiting' RETURNING id, tenant_id"
+        """Place a stand-in for every waiting request, oldest first, one at a time."""
+        async with self._lock:
+            async with connection(self._pool) as conn:
+                rows = await conn.fetch(
+                    "UPDATE callbacks SET status = 'placed', placed_at = now()"
+                    " WHERE status = 'waiting' RETURNING id, tenant_id, queue, caller_uniqueid"
+                )
+            for row in sorted(rows, key=lambda r: r["id"]):
+                await self._place(row)
+
+    async def _place(self, row: Any) -> None:
+        entries = await self._entries(row["queue"])
+        stand_ins = {cid for cid in (_callback_id(e.get("Channel", "")) for e in entries) if cid}
+        async with connection(self._pool) as conn:
+            origins = {
+                r["id"]: r["caller_uniqueid"]
+                for r in await conn.fetch(
+                    "SELECT id, caller_uniqueid FROM callbacks WHERE id = ANY($1::bigint[])",
+                    sorted(stand_ins),
+                )
+            }
+            mine = arrival(row["caller_uniqueid"])
+            ahead = 0
+            for entry in entries:
+                cid = _callback_id(entry.get("Channel", ""))
+                uid = origins.get(cid, "") if cid else entry.get("Uniqueid", "")
+                if arrival(uid) < mine:
+                    ahead += 1
+            await conn.execute(
+                "UPDATE callbacks SET position = $2 WHERE id = $1", row["id"], ahead + 1
             )
-        for row in sorted(rows, key=lambda r: r["id"]):
-            task = asyncio.ensure_future(self._stand_in(row["id"], row["tenant_id"]))
-            task.set_name(f"callback-{row['id']}")
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        task = asyncio.ensure_future(self._stand_in(row["id"], row["tenant_id"]))
+        task.set_name(f"callback-{row['id']}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        # Wait (briefly) until it holds its place, so the next one counts it.
+        for _ in range(60):
+            entries = await self._entries(row["queue"])
+            if any(_callback_id(e.get("Channel", "")) == row["id"] for e in entries):
+                return
+            if task.done():
+                return
+            await asyncio.sleep(0.05)
+
+    async def _entries(self, queue: str) -> list[dict[str, str]]:
+        items = await self._ami.action_list("QueueStatus", Queue=queue)
+        return [i for i in items if i.get("Event") == "QueueEntry"]
 
     async def _stand_in(self, callback_id: int, tenant_id: str) -> None:
         status = "called"

@@ -30,6 +30,13 @@ async def check_destination(
     if kind in _EXISTS:
         if not await conn.fetchval(_EXISTS[kind], tenant_id, target):
             raise NotFound(f"no such {kind} in this tenant", field=f"{field}.target")
+    elif kind == "announcement" and target.startswith("tenant/"):
+        if not await conn.fetchval(
+            "SELECT 1 FROM prompts WHERE tenant_id = $1 AND name = $2",
+            tenant_id,
+            target.removeprefix("tenant/"),
+        ):
+            raise NotFound("no such uploaded prompt", field=f"{field}.target")
     elif kind == "external" and not await outside_allowed(conn, tenant_id, target):
         raise InvalidInput(
             "the tenant's outbound policy does not allow this number", field=f"{field}.target"

@@ -34,6 +34,12 @@ async def put_ivr(
     ivr = parse_ivr(body)
     async with transaction(pool) as conn:
         for menu in ivr.menus.values():
+            if menu.prompt.startswith("tenant/") and not await conn.fetchval(
+                "SELECT 1 FROM prompts WHERE tenant_id = $1 AND name = $2",
+                tenant_id,
+                menu.prompt.removeprefix("tenant/"),
+            ):
+                raise NotFound("no such uploaded prompt", field=f"menus.{menu.name}.prompt")
             for path, action in menu.actions():
                 if action.terminal and action.kind != "hangup":
                     await check_destination(

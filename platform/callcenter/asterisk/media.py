@@ -1,0 +1,106 @@
+"""Mirror tenants' uploaded prompts from PostgreSQL into an Asterisk host's prompt directory.
+
+Runs beside each Asterisk (``callcenter media-sync``, or inside the control plane when both
+share a host): a full pass at start and after every reconnect, then one file per
+``cc_prompts`` notification. Files are ``<dir>/<tenant>/<name>.wav``, written to a temporary
+name and renamed, so Asterisk never plays half a file. The dialplan plays
+``${CC_PROMPTS}/${TENANT}/<name>``: a tenant can only ever reach its own prompts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+log = logging.getLogger(__name__)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _existing(root: Path) -> set[Path]:
+    return set(root.glob("*/*.wav")) if root.exists() else set()
+
+
+class PromptMirror:
+    """Keeps ``directory`` equal to the ``prompts`` table."""
+
+    def __init__(self, dsn: str, directory: str) -> None:
+        self._dsn = dsn
+        self._root = Path(directory)
+        self._changes: asyncio.Queue[str] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self.synced = asyncio.Event()
+
+    def path_of(self, tenant_id: str, name: str) -> Path:
+        """Where a prompt's file lives on this host."""
+        return self._root / tenant_id / f"{name}.wav"
+
+    async def start(self) -> None:
+        """Start mirroring in the background."""
+        self._task = asyncio.ensure_future(self._run())
+        self._task.set_name("prompt-mirror")
+
+    async def stop(self) -> None:
+        """Stop mirroring."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                conn = await asyncpg.connect(self._dsn)
+            except (OSError, asyncpg.PostgresError) as exc:
+                log.warning("prompt mirror cannot connect: %s", exc)
+                await asyncio.sleep(1)
+                continue
+            try:
+                await conn.add_listener(
+                    "cc_prompts", lambda _c, _p, _ch, key: self._changes.put_nowait(str(key))
+                )
+                await self._full(conn)
+                self.synced.set()
+                while not conn.is_closed():
+                    try:
+                        key = await asyncio.wait_for(self._changes.get(), 5)
+                    except TimeoutError:
+                        await conn.execute("SELECT 1")  # notice a dead connection
+                        continue
+                    tenant_id, _, name = key.partition("/")
+                    await self._one(conn, tenant_id, name)
+            except (OSError, asyncpg.PostgresError) as exc:
+                log.warning("prompt mirror lost PostgreSQL: %s", exc)
+            finally:
+                with contextlib.suppress(Exception):
+                    await conn.close()
+            await asyncio.sleep(1)
+
+    async def _full(self, conn: Any) -> None:
+        rows = await conn.fetch("SELECT tenant_id, name, sha256 FROM prompts")
+        wanted = {self.path_of(r["tenant_id"], r["name"]) for r in rows}
+        for stale in await asyncio.to_thread(_existing, self._root) - wanted:
+            await asyncio.to_thread(stale.unlink, missing_ok=True)
+        for r in rows:
+            await self._one(conn, r["tenant_id"], r["name"])
+
+    async def _one(self, conn: Any, tenant_id: str, name: str) -> None:
+        row = await conn.fetchrow(
+            "SELECT audio FROM prompts WHERE tenant_id = $1 AND name = $2", tenant_id, name
+        )
+        path = self.path_of(tenant_id, name)
+        if row is None:
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+        else:
+            await asyncio.to_thread(_write, path, bytes(row["audio"]))

@@ -1,0 +1,1 @@
+"""Audio prompts a tenant uploads, for IVR menus and announcements."""
