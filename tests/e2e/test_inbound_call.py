@@ -190,7 +190,9 @@ async def test_another_tenants_phone_cannot_reach_acmes_extensions_or_queue(
                 and sync.state_of("globex-2002") == "NOT_INUSE"
             )
         )
-        for target in ["1001", "600", "acme-1001", "1001@acme", "*600"]:
+        # acme's extension, queue, endpoint name, feature-code forms, and acme's hotline
+        # (an outside number that globex's outbound patterns do not allow).
+        for target in ["1001", "600", "acme-1001", "1001@acme", "*600", "4008001234"]:
             before = globex_phone.seen("CALL_CLOSED")
             await globex_phone.command("dial", f"sip:{target}@{REGISTRAR}")
             await wait_for(lambda n=before: globex_phone.seen("CALL_CLOSED") > n, timeout=10)

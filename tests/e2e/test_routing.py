@@ -505,6 +505,7 @@ async def test_an_uploaded_prompt_is_played_by_the_ivr(
         f"/api/v1/tenants/{tenant}/ivrs/main",
         {
             "entry": "m",
+            "greeting": "tenant/welcome",
             "menus": {
                 "m": {
                     "prompt": "tenant/welcome",
@@ -523,7 +524,7 @@ async def test_an_uploaded_prompt_is_played_by_the_ivr(
     mirrored = stack.platform.host_dir / "prompts" / tenant / "welcome.wav"
     await wait_for(lambda: mirrored.exists() and mirrored.read_bytes() == audio)
     log = stack.platform.host_dir / "log" / "messages.log"
-    async with calling(stack, number, "13800000081", keys_="1", delay=2.0):
+    async with calling(stack, number, "13800000081", keys_="1", delay=3.0):
         await wait_for(lambda: queue_of_caller(platform_api, "13800000081"), timeout=15)
     played = f"/srv/callcenter/{stack.platform.name}/prompts/{tenant}/welcome"
     assert played in log.read_text(errors="replace")
@@ -590,3 +591,85 @@ async def requested_contact(stack: Stack, endpoint: str) -> bool:
         return bool(await conn.fetchval("SELECT 1 FROM ps_contacts WHERE endpoint = $1", endpoint))
     finally:
         await conn.close()
+
+
+async def test_nobody_logged_in_overflows_at_once_and_outside_calls_respect_the_cap(
+    stack: Stack, platform_api: ApiClient, uid: str
+) -> None:
+    tenant, number = f"emp{uid}", "4008200011"
+    admin = await open_tenant(platform_api, tenant, number)
+    op = await platform_api.login(*OPERATOR)
+    await op.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/limits",
+        {"max_outbound": 1, "outbound_patterns": ["1[3-9]XXXXXXXXX"]},
+        expect=200,
+    )
+    await admin.call("POST", f"/api/v1/tenants/{tenant}/seats", {"extension": "1001"}, expect=201)
+    await _queue(admin, tenant, "backup", "602")
+    await admin.call(
+        "POST",
+        f"/api/v1/tenants/{tenant}/queues",
+        {
+            "name": "front",
+            "extension": "601",
+            "members": [{"extension": "1001"}],  # never signs in
+            "overflow": {"empty": {"kind": "external", "target": "13900139011"}},
+        },
+        expect=201,
+    )
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
+        {"type": "queue", "target": "front"},
+        expect=200,
+    )
+
+    async def outside() -> list[str]:
+        return [n for n in await mobile_calls(stack) if n == "13900139011"]
+
+    async with calling(stack, number, "13800000111"):
+        # Nobody can answer "front": the caller goes straight to the outside number.
+        await wait_for(outside, timeout=10)
+        # A second caller overflows too, but the tenant may hold one outside call only:
+        # the platform refuses it (busy) instead of placing a second one.
+        async with calling(stack, number, "13800000112"):
+            await asyncio.sleep(3)
+            assert len(await outside()) == 1
+
+
+async def _queue(admin: ApiClient, tenant: str, name: str, ext: str) -> None:
+    await admin.call(
+        "POST", f"/api/v1/tenants/{tenant}/queues", {"name": name, "extension": ext}, expect=201
+    )
+
+
+async def test_removing_a_seat_does_not_cut_its_call_in_progress(
+    stack: Stack, platform_api: ApiClient, uid: str
+) -> None:
+    tenant, number = f"cut{uid}", "4008200012"
+    admin = await open_tenant(platform_api, tenant, number)
+    _, seat = await admin.call(
+        "POST", f"/api/v1/tenants/{tenant}/seats", {"extension": "1001"}, expect=201
+    )
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
+        {"type": "agent", "target": "1001"},
+        expect=200,
+    )
+    phone = stack.phone(
+        f"cut-{uid}",
+        Account(seat["sip"]["username"], seat["sip"]["password"], REGISTRAR, auto_answer=True),
+    )
+    sync = platform_api.client.app[keys.SYNC]
+    async with running(phone):
+        await wait_for(lambda: sync.state_of(f"{tenant}-1001") == "NOT_INUSE")
+        await stack.call_in(number, caller="13800000121")
+        await phone.wait_event("CALL_ESTABLISHED", timeout=10)
+        await admin.call("DELETE", f"/api/v1/tenants/{tenant}/seats/1001", expect=204)
+        await asyncio.sleep(3)
+        assert phone.seen("CALL_CLOSED") == 0, "the call went on"
+        assert await carrier_channel_of(stack, "13800000121")
+        await phone.command("hangup")
+        await phone.wait_event("CALL_CLOSED", timeout=10)

@@ -11,13 +11,15 @@ from callcenter.routing.ivr import Ivr
 async def put_ivr(conn: Any, tenant_id: str, name: str, ivr: Ivr, definition: Any) -> None:
     """Create or replace an IVR and every menu and key row the dialplan reads."""
     await conn.execute(
-        "INSERT INTO ivrs (tenant_id, name, entry, definition) VALUES ($1, $2, $3, $4::jsonb)"
+        "INSERT INTO ivrs (tenant_id, name, entry, definition, greeting)"
+        " VALUES ($1, $2, $3, $4::jsonb, $5)"
         " ON CONFLICT (tenant_id, name) DO UPDATE SET entry = EXCLUDED.entry,"
-        " definition = EXCLUDED.definition, updated_at = now()",
+        " definition = EXCLUDED.definition, greeting = EXCLUDED.greeting, updated_at = now()",
         tenant_id,
         name,
         ivr.entry,
         json.dumps(definition),
+        ivr.greeting,
     )
     await conn.execute("DELETE FROM ivr_menus WHERE tenant_id = $1 AND ivr = $2", tenant_id, name)
     await conn.execute("DELETE FROM ivr_keys WHERE tenant_id = $1 AND ivr = $2", tenant_id, name)

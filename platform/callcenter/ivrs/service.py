@@ -33,13 +33,16 @@ async def put_ivr(
         raise InvalidInput("an IVR name is lowercase letters, digits and _", field="name")
     ivr = parse_ivr(body)
     async with transaction(pool) as conn:
-        for menu in ivr.menus.values():
-            if menu.prompt.startswith("tenant/") and not await conn.fetchval(
+        prompts = [("greeting", ivr.greeting)]
+        prompts += [(f"menus.{m.name}.prompt", m.prompt) for m in ivr.menus.values()]
+        for field, prompt in prompts:
+            if prompt.startswith("tenant/") and not await conn.fetchval(
                 "SELECT 1 FROM prompts WHERE tenant_id = $1 AND name = $2",
                 tenant_id,
-                menu.prompt.removeprefix("tenant/"),
+                prompt.removeprefix("tenant/"),
             ):
-                raise NotFound("no such uploaded prompt", field=f"menus.{menu.name}.prompt")
+                raise NotFound("no such uploaded prompt", field=field)
+        for menu in ivr.menus.values():
             for path, action in menu.actions():
                 if action.terminal and action.kind != "hangup":
                     await check_destination(

@@ -99,6 +99,7 @@ async def delete_prompt(request: web.Request) -> web.Response:
     async with transaction(request.app[keys.POOL]) as conn:
         used = await conn.fetch(
             "SELECT 'ivr ' || ivr AS what FROM ivr_menus WHERE tenant_id = $1 AND prompt = $2"
+            " UNION SELECT 'ivr ' || name FROM ivrs WHERE tenant_id = $1 AND greeting = $2"
             " UNION SELECT 'number ' || number FROM numbers WHERE tenant_id = $1"
             " AND destination_type = 'announcement' AND destination = $2",
             tenant_id,

@@ -102,13 +102,15 @@ class Menu:
 
 @dataclass(frozen=True)
 class Ivr:
-    """A tenant's IVR: named menus and the one a call enters first."""
+    """A tenant's IVR: named menus, the one a call enters first, and an optional greeting
+    played once on entry (the entry menu's prompt is replayed on repeat; the greeting not)."""
 
     entry: str
     menus: Mapping[str, Menu]
+    greeting: str = ""
 
     def __hash__(self) -> int:
-        return hash((self.entry, tuple(sorted(self.menus.items()))))
+        return hash((self.entry, self.greeting, tuple(sorted(self.menus.items()))))
 
 
 def referenced_queues(ivr: Ivr) -> frozenset[str]:
@@ -180,6 +182,8 @@ def validate_ivr(ivr: Ivr) -> None:
         raise InvalidInput(f"an IVR has 1..{MAX_MENUS} menus", field="menus")
     if ivr.entry not in ivr.menus:
         raise InvalidInput(f"entry menu {ivr.entry!r} does not exist", field="entry")
+    if ivr.greeting and not PROMPT_RE.match(ivr.greeting):
+        raise InvalidInput("greeting must be a sound file name [a-z0-9_/-]", field="greeting")
     for key, menu in ivr.menus.items():
         _check_menu(ivr, key, menu)
     _check_no_silent_loop(ivr)
@@ -203,15 +207,18 @@ def _int(data: dict[str, Any], key: str, default: int, base: str) -> int:
 def parse_ivr(data: dict[str, Any]) -> Ivr:
     """Build and validate an :class:`Ivr` from JSON-like input.
 
-    Shape: ``{"entry": "main", "menus": {"main": {"prompt": "acme/welcome", "timeout_s": 5,
+    Shape: ``{"entry": "main", "greeting": "tenant/welcome", "menus": {"main": {"prompt": "acme/welcome", "timeout_s": 5,
     "max_tries": 3, "options": {"1": {"kind": "queue", "target": "sales"}},
     "on_timeout": {"kind": "repeat"}, "on_invalid": {"kind": "repeat"},
     "on_max_tries": {"kind": "hangup"}}}}``. ``timeout_s`` defaults to 5, ``max_tries`` to 3,
     ``options`` to none, ``on_timeout``/``on_invalid`` to repeat, ``on_max_tries`` to hangup.
     Errors name the field, e.g. ``menus.main.options.1`` for a dangling submenu.
     """
-    data = _obj(data, "", {"entry", "menus"})
+    data = _obj(data, "", {"entry", "menus", "greeting"})
     entry, raw_menus = data.get("entry"), data.get("menus")
+    greeting = data.get("greeting", "")
+    if not isinstance(greeting, str):
+        raise InvalidInput("greeting must be a sound file name", field="greeting")
     if not isinstance(entry, str):
         raise InvalidInput("entry must be a menu name", field="entry")
     if not isinstance(raw_menus, dict):
@@ -240,6 +247,6 @@ def parse_ivr(data: dict[str, Any]) -> Ivr:
             on_invalid=acts["on_invalid"],
             on_max_tries=acts["on_max_tries"],
         )
-    ivr = Ivr(entry, menus)
+    ivr = Ivr(entry, menus, greeting)
     validate_ivr(ivr)
     return ivr
