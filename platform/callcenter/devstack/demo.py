@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import signal
 from typing import Any
@@ -140,6 +141,8 @@ async def run_demo(serve: bool = True) -> int:
         ),
     )
     await asyncio.gather(platform.start(), carrier.start())
+    # The control plane runs beside this Asterisk, so it mirrors uploaded prompts itself.
+    settings = dataclasses.replace(settings, prompts_dir=str(platform.host_dir / "prompts"))
     runner = web.AppRunner(create_app(settings))
     phones: list[SoftPhone] = []
     try:
