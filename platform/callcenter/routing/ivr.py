@@ -208,7 +208,8 @@ def parse_ivr(data: dict[str, Any]) -> Ivr:
     """Build and validate an :class:`Ivr` from JSON-like input.
 
     Shape: ``{"entry": "main", "greeting": "tenant/welcome", "menus": {"main": {"prompt":
-    "acme/welcome", "timeout_s": 5, "max_tries": 3, "options": {"1": {"kind": "queue", "target": "sales"}},
+    "acme/welcome", "timeout_s": 5, "max_tries": 3,
+    "options": {"1": {"kind": "queue", "target": "sales"}},
     "on_timeout": {"kind": "repeat"}, "on_invalid": {"kind": "repeat"},
     "on_max_tries": {"kind": "hangup"}}}}``. ``timeout_s`` defaults to 5, ``max_tries`` to 3,
     ``options`` to none, ``on_timeout``/``on_invalid`` to repeat, ``on_max_tries`` to hangup.
