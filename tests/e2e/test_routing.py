@@ -83,6 +83,8 @@ async def calling(
     try:
         yield task
     finally:
+        if task.done() and not task.cancelled() and task.exception() is not None:
+            print(f"call to {number} from {caller} failed: {task.exception()!r}")
         task.cancel()
         with contextlib.suppress(BaseException):
             await task

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -51,8 +53,20 @@ class AsteriskInstance:
             {**self.params, "DIR": self.inner_dir, "SYSTEM_NAME": self.name},
         )
 
+    def _kill_leftover(self) -> None:
+        """An instance left running by a killed run would hold our ports: stop it first."""
+        pidfile = self.host_dir / "run" / "asterisk.pid"
+        try:
+            pid = int(pidfile.read_text().strip())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except (OSError, ValueError):
+            return
+        if self.conf.encode() in cmdline:
+            os.kill(pid, signal.SIGKILL)
+
     async def start(self, timeout: float = 30.0) -> None:
         """Start in the foreground (``-f``) as a child and wait until fully booted."""
+        self._kill_leftover()
         self.render()
         log = open(self.host_dir / "log" / "console.log", "wb")  # noqa: ASYNC230
         self.process = await asyncio.create_subprocess_exec(
