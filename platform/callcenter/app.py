@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
@@ -30,6 +29,7 @@ from callcenter.schedules import api as schedules_api
 from callcenter.schedules.service import refresh_due
 from callcenter.seats import api as seats_api
 from callcenter.settings import Settings
+from callcenter.tasks import cancel_and_wait
 from callcenter.tenants import api as tenants_api
 from callcenter.web.middlewares import auth_middleware, errors_middleware
 
@@ -77,9 +77,7 @@ async def _schedule_spans(app: web.Application) -> AsyncIterator[None]:
     task = asyncio.ensure_future(loop())
     task.set_name("schedule-spans")
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await cancel_and_wait([task])
 
 
 async def _prompt_mirror(app: web.Application) -> AsyncIterator[None]:

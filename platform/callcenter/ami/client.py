@@ -9,7 +9,6 @@ always sent with ``Async: true``, and ``QueueAdd``-style actions sent with ``as_
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -20,6 +19,7 @@ from panoramisk.ami_protocol import AMIProtocol
 from callcenter.ami.events import AsteriskBooted, DomainEvent, to_domain_event
 from callcenter.ami.values import check_key, check_value
 from callcenter.errors import DomainError, Unavailable
+from callcenter.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +103,7 @@ class AmiClient:
 
     async def stop(self) -> None:
         """Close the connection and cancel every task this client started."""
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(list(self._tasks))
         if self._manager is not None:
             self._manager.close()
 
@@ -157,10 +153,8 @@ class AmiClient:
             try:
                 await lost.wait()
             finally:
-                watchdog.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await watchdog
                 self._ready.clear()
+                await cancel_and_wait([watchdog])
                 manager.close()
             log.warning("AMI connection lost; reconnecting")
 

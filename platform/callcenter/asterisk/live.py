@@ -33,6 +33,7 @@ from callcenter.asterisk import realtime
 from callcenter.asterisk.naming import device, tenant_context
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
+from callcenter.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +73,7 @@ class AsteriskSync:
 
     async def stop(self) -> None:
         """Cancel and await the tasks started by ``start``."""
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._tasks)
         self._tasks.clear()
 
     async def _listen(self) -> None:

@@ -18,6 +18,8 @@ from typing import Any
 
 import asyncpg
 
+from callcenter.tasks import cancel_and_wait
+
 log = logging.getLogger(__name__)
 
 
@@ -54,9 +56,7 @@ class PromptMirror:
     async def stop(self) -> None:
         """Stop mirroring."""
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_and_wait([self._task])
 
     async def _run(self) -> None:
         while True:

@@ -16,7 +16,6 @@ the next is placed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -24,6 +23,7 @@ from callcenter.ami.client import AmiClient
 from callcenter.ami.events import AsteriskBooted, CallbackRequested, DomainEvent
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
+from callcenter.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -65,11 +65,7 @@ class CallbackDesk:
 
     async def stop(self) -> None:
         """Stop waiting for stand-ins (they live on in Asterisk)."""
-        for task in self._tasks:
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(list(self._tasks))
         self._tasks.clear()
 
     async def handle(self, event: DomainEvent) -> None:
