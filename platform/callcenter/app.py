@@ -25,6 +25,7 @@ from callcenter.mailboxes import api as mailboxes_api
 from callcenter.numbers import api as numbers_api
 from callcenter.prompts import api as prompts_api
 from callcenter.queues import api as queues_api
+from callcenter.reports import api as reports_api
 from callcenter.schedules import api as schedules_api
 from callcenter.schedules.service import refresh_due
 from callcenter.seats import api as seats_api
@@ -129,6 +130,7 @@ def create_app(settings: Settings) -> web.Application:
         ivrs_api,
         mailboxes_api,
         prompts_api,
+        reports_api,
         cdr_api,
     ):
         app.router.add_routes(module.routes)

@@ -1,0 +1,1 @@
+"""Historical reports and KPIs."""
