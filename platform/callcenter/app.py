@@ -16,6 +16,7 @@ from callcenter.asterisk.media import PromptMirror
 from callcenter.auth import api as auth_api
 from callcenter.auth.service import bootstrap_operator
 from callcenter.auth.tokens import TokenService
+from callcenter.billing import api as billing_api
 from callcenter.callbacks.service import CallbackDesk
 from callcenter.cdr import api as cdr_api
 from callcenter.db.pool import create_pool
@@ -130,6 +131,7 @@ def create_app(settings: Settings) -> web.Application:
         mailboxes_api,
         prompts_api,
         cdr_api,
+        billing_api,
     ):
         app.router.add_routes(module.routes)
     return app
