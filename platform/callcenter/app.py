@@ -19,6 +19,7 @@ from callcenter.auth.tokens import TokenService
 from callcenter.billing import api as billing_api
 from callcenter.callbacks.service import CallbackDesk
 from callcenter.cdr import api as cdr_api
+from callcenter.cdr.sink import CdrSink
 from callcenter.db.pool import create_pool
 from callcenter.errors import DomainError
 from callcenter.ivrs import api as ivrs_api
@@ -92,6 +93,14 @@ async def _prompt_mirror(app: web.Application) -> AsyncIterator[None]:
     await mirror.stop()
 
 
+async def _cdr_sink(app: web.Application) -> AsyncIterator[None]:
+    sink = CdrSink(app[keys.POOL], app[keys.AMI])
+    app[keys.CDR_SINK] = sink
+    await sink.start()
+    yield
+    await sink.stop()
+
+
 async def health(request: web.Request) -> web.Response:
     """Liveness and dependencies: database reachable, AMI connected."""
     db_ok = True
@@ -119,6 +128,7 @@ def create_app(settings: Settings) -> web.Application:
         app.cleanup_ctx.append(_prompt_mirror)
     if settings.ami_enabled:
         app.cleanup_ctx.append(_asterisk)
+        app.cleanup_ctx.append(_cdr_sink)
     app.router.add_get("/healthz", health)
     for module in (
         auth_api,
