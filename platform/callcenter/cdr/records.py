@@ -44,6 +44,7 @@ COLUMNS: tuple[str, ...] = (
     "sequence",
     *_TEXT,
     *_OPTIONAL,
+    "written_by",
 )
 
 
@@ -90,4 +91,5 @@ def cdr_row(event: Mapping[str, str]) -> tuple[Any, ...]:
         values[column] = event.get(header, "")
     for column, header in _OPTIONAL.items():
         values[column] = event.get(header) or None  # cdr_pgsql leaves unset variables NULL
+    values["written_by"] = "ami"
     return tuple(values[c] for c in COLUMNS)

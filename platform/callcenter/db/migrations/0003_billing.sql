@@ -115,3 +115,7 @@ CREATE TABLE billing_rated_calls (
     PRIMARY KEY (tenant_id, call_id)
 );
 CREATE INDEX billing_rated_invoice ON billing_rated_calls (invoice_period, tenant_id);
+
+-- Which path wrote a CDR row: 'ami' for the control plane's Cdr-event path; cdr_pgsql leaves
+-- it empty or NULL (no CDR variable of that name). Diagnostics for the two-path design.
+ALTER TABLE cdr ADD COLUMN written_by text;
