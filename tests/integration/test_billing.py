@@ -362,3 +362,41 @@ async def test_seat_days_and_peaks_are_metered(api: ApiClient, uid: str, db: Any
     assert usage["answered_calls"] == {"inbound": 3}
     assert usage["seat_days"] >= 1
     await db.execute("DELETE FROM ps_contacts WHERE endpoint = $1", f"{tid}-1001")
+
+
+async def test_a_callback_is_one_outbound_call_and_a_forwarded_seat_is_the_agent(
+    api: ApiClient, uid: str, db: Any
+) -> None:
+    tid, admin = await billed_tenant(api, uid)
+    day = datetime(2036, 4, 8, 9, 0, tzinfo=UTC)
+    # Callback: the stand-in waiting in the queue, and the call to the customer (same call).
+    await leg(db, tid, f"{tid}cb", day, 40, direction="callback", ext="1003")
+    await leg(db, tid, f"{tid}cb", day, 38, direction="callback")
+    # A seat forwarded to a mobile: the queue rang Local/<seat>@cc-forward, which dialled out.
+    fw = await leg(db, tid, f"{tid}fw", day + timedelta(hours=1), 20, ext="1004")
+    await db.execute(
+        "UPDATE cdr SET dstchannel = $2 WHERE uniqueid = $1",
+        fw,
+        f"Local/{tid}-1004@cc-forward-00000001;1",
+    )
+    await leg(db, tid, f"{tid}fw", day + timedelta(hours=1), 19, direction="forward", ext="1004")
+    op = await api.login(*OPERATOR)
+    await op.call("POST", "/api/v1/billing/runs", {"period": "2036-04"}, expect=200)
+    rated = await db.fetch(
+        "SELECT call_id, direction, billsec, agent FROM billing_rated_calls"
+        " WHERE tenant_id = $1 ORDER BY call_id",
+        tid,
+    )
+    assert [(r["call_id"], r["direction"], r["billsec"], r["agent"]) for r in rated] == [
+        (f"{tid}cb", "outbound", 40, "1003"),
+        (f"{tid}fw", "inbound", 20, "1004"),
+        (f"{tid}fw/forward", "forwarded", 19, "1004"),
+    ]
+    _, invoice = await admin.call("GET", f"/api/v1/tenants/{tid}/invoices/2036-04", expect=200)
+    amounts = {line["code"]: line["amount"] for line in invoice["lines"]}
+    assert amounts == {
+        "platform-fee": "100.00",
+        "minutes-inbound": "0.20",
+        "minutes-outbound": "0.30",
+        "minutes-forwarded": "0.30",
+    }

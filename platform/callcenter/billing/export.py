@@ -25,6 +25,9 @@ Kind = Literal["invoices", "calls"]
 Format = Literal["csv", "json"]
 Sink = Callable[[bytes], Awaitable[None]]
 
+# An export of every tenant's month may stream for minutes (the pool's default is 10 s).
+EXPORT_TIMEOUT = 6 * 3600.0
+
 _TENANT = re.compile(r"^[a-z][a-z0-9]{1,15}$")
 _CALL_ID = re.compile(r"^[A-Za-z0-9._/-]{1,150}$")
 
@@ -145,12 +148,20 @@ async def stream(conn: Any, q: ExportQuery, sink: Sink) -> None:
     """Copy the export to ``sink`` chunk by chunk."""
     sql, args = build_sql(q)
     if q.fmt == "csv":
-        await conn.copy_from_query(sql, *args, output=sink, format="csv", header=True)
+        await conn.copy_from_query(
+            sql, *args, output=sink, format="csv", header=True, timeout=EXPORT_TIMEOUT
+        )
     else:
         # One JSON document per line. CSV mode with a quote and delimiter that JSON text
         # never contains raw (it escapes control characters) copies the text verbatim.
         await conn.copy_from_query(
-            sql, *args, output=sink, format="csv", quote="\x01", delimiter="\x02"
+            sql,
+            *args,
+            output=sink,
+            format="csv",
+            quote="\x01",
+            delimiter="\x02",
+            timeout=EXPORT_TIMEOUT,
         )
 
 

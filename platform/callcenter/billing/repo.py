@@ -9,39 +9,50 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+# Statements of a billing run over a whole month may take minutes (the pool's default is 10 s).
+LONG = 3600.0
+
 # Per-call metering. Legs of one call share linkedid; only ANSWERED legs are billable, and of
 # those the longest one is the call (a queue call leaves one row per member rung: the rings
 # are NO ANSWER). A leg forwarded to a mobile (CDR direction 'forward') is its own billable
-# record, '<linkedid>/forward', rated as outbound. Internal (phone to phone) calls are free.
-# The agent is the seat endpoint of the leg: PJSIP/<tenant>-<ext>-<suffix>.
+# record, '<linkedid>/forward', rated as outbound. A callback (the platform calls the customer
+# back) is one outbound call. Internal (phone to phone) calls are free. The agent is the seat
+# of the leg: PJSIP/<tenant>-<ext>-<suffix>, or Local/<tenant>-<ext>@cc-forward for a seat
+# forwarded to a mobile.
 BILLABLE_CALLS = """
-SELECT DISTINCT ON (tenant_id, call_id)
-       tenant_id, call_id, uniqueid, sequence, started_at, ended_at, billsec, direction,
-       disposition, agent, did, queue,
+SELECT tenant_id, call_id, uniqueid, sequence, started_at, ended_at, billsec, direction,
+       nullif(userfield, '') AS disposition,
+       coalesce(
+           CASE WHEN starts_with(dstchannel, 'PJSIP/' || tenant_id || '-') THEN
+               split_part(substr(dstchannel, length(tenant_id) + 8), '-', 1)
+           END,
+           CASE WHEN starts_with(dstchannel, 'Local/' || tenant_id || '-') THEN
+               split_part(substr(dstchannel, length(tenant_id) + 8), '@', 1)
+           END,
+           CASE WHEN starts_with(channel, 'PJSIP/' || tenant_id || '-') THEN
+               split_part(substr(channel, length(tenant_id) + 8), '-', 1)
+           END) AS agent,
+       did, queue,
        date_trunc('month', started_at AT TIME ZONE 'UTC')::date AS call_period
 FROM (
-    SELECT c.tenantid AS tenant_id,
-           CASE WHEN c.direction IN ('forward', 'forwarded') THEN c.linkedid || '/forward'
-                ELSE c.linkedid END AS call_id,
-           c.uniqueid, c.sequence, c.start AS started_at, c."end" AS ended_at, c.billsec,
-           CASE c.direction WHEN 'inbound' THEN 'inbound' WHEN 'outbound' THEN 'outbound'
-                WHEN 'forward' THEN 'forwarded' WHEN 'forwarded' THEN 'forwarded'
-                ELSE 'internal' END AS direction,
-           nullif(c.userfield, '') AS disposition,
-           coalesce(
-               CASE WHEN c.dstchannel LIKE 'PJSIP/' || c.tenantid || '-%' THEN
-                   regexp_replace(substr(c.dstchannel, length(c.tenantid) + 8), '-[^-]*$', '')
-               END,
-               CASE WHEN c.channel LIKE 'PJSIP/' || c.tenantid || '-%' THEN
-                   regexp_replace(substr(c.channel, length(c.tenantid) + 8), '-[^-]*$', '')
-               END) AS agent,
-           c.did, c.queue
-    FROM cdr c
-    WHERE c.tenantid IS NOT NULL AND c.disposition = 'ANSWERED'
-      AND c.start >= $1 AND c.start < $2 {tenant_filter}
-) legs
-WHERE direction <> 'internal'
-ORDER BY tenant_id, call_id, billsec DESC, uniqueid, sequence
+    SELECT DISTINCT ON (tenant_id, call_id) *
+    FROM (
+        SELECT c.tenantid COLLATE "C" AS tenant_id,
+               (CASE WHEN c.direction IN ('forward', 'forwarded') THEN c.linkedid || '/forward'
+                     ELSE c.linkedid END) COLLATE "C" AS call_id,
+               c.uniqueid, c.sequence, c.start AS started_at, c."end" AS ended_at, c.billsec,
+               CASE c.direction WHEN 'inbound' THEN 'inbound' WHEN 'outbound' THEN 'outbound'
+                    WHEN 'callback' THEN 'outbound'
+                    WHEN 'forward' THEN 'forwarded' WHEN 'forwarded' THEN 'forwarded'
+                    ELSE 'internal' END AS direction,
+               c.userfield, c.channel, c.dstchannel, c.did, c.queue
+        FROM cdr c
+        WHERE c.tenantid IS NOT NULL AND c.disposition = 'ANSWERED'
+          AND c.start >= $1 AND c.start < $2 {tenant_filter}
+    ) legs
+    WHERE direction <> 'internal'
+    ORDER BY tenant_id, call_id, billsec DESC, uniqueid, sequence
+) calls
 """
 
 
@@ -200,8 +211,11 @@ async def get_plan(conn: Any, tenant_id: str) -> Any:
 
 
 async def lock_period(conn: Any, period: date) -> Any:
-    """Serialise runs of one period; the period row (None if never rated)."""
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('billing'), $1)", period.toordinal())
+    """Serialise billing runs; the period's row (None if never rated)."""
+    # A run sorts a month of legs by call: give it memory rather than temporary files.
+    await conn.execute("SET LOCAL work_mem = '256MB'")
+    # One run at a time, whatever the period: runs of different months compete for late calls.
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext('billing-run'))")
     return await conn.fetchrow(
         "SELECT period, rated_at, closed_at FROM billing_periods WHERE period = $1 FOR UPDATE",
         period,
@@ -229,25 +243,31 @@ SELECT m.tenant_id, m.call_id, $3::date, m.call_period, m.uniqueid, m.sequence,
        m.started_at, m.direction, m.billsec, m.disposition, m.agent, m.did, m.queue
 FROM ({calls}) m
 WHERE m.call_period = $3::date
-   OR (m.call_period < $3::date AND m.call_period IN (
-           SELECT period FROM billing_periods WHERE closed_at IS NOT NULL))
-ON CONFLICT (tenant_id, call_id) DO NOTHING
+   OR (m.call_period < $3::date
+       AND m.call_period IN (SELECT period FROM billing_periods WHERE closed_at IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM billing_rated_calls r
+                       WHERE r.tenant_id = m.tenant_id AND r.call_id = m.call_id))
 """
 
 
 async def claim_calls(conn: Any, period: date, lookback: date, after_last: date) -> int:
     """(Re)assign this period's calls, and late calls of closed periods, to its invoices.
 
-    Calls already rated by another invoice keep their invoice (ON CONFLICT DO NOTHING), so a
+    A call of this month can only have been rated by this month's invoices (deleted first);
+    a late call of a closed month is taken only if no invoice rated it yet. Runs are
+    serialised by ``lock_period`` and the primary key refuses a second row regardless, so a
     call is billed once however often a period is re-run.
     """
-    await conn.execute("DELETE FROM billing_rated_calls WHERE invoice_period = $1", period)
+    await conn.execute(
+        "DELETE FROM billing_rated_calls WHERE invoice_period = $1", period, timeout=LONG
+    )
     sql = CLAIM.format(calls=billable_calls_sql(tenant=False))
     status: str = await conn.execute(
         sql,
         datetime(lookback.year, lookback.month, lookback.day, tzinfo=UTC),
         datetime(after_last.year, after_last.month, after_last.day, tzinfo=UTC),
         period,
+        timeout=LONG,
     )
     return int(status.rsplit(" ", 1)[-1])
 
@@ -259,6 +279,7 @@ async def usage_of_invoice(conn: Any, period: date) -> list[Any]:
         " FROM billing_rated_calls"
         " WHERE invoice_period = $1 GROUP BY 1, 2, 3",
         period,
+        timeout=LONG,
     )
     return rows
 
@@ -269,6 +290,7 @@ async def dispositions_of_invoice(conn: Any, period: date) -> list[Any]:
         "SELECT tenant_id, call_period, disposition, count(*) AS n FROM billing_rated_calls"
         " WHERE invoice_period = $1 AND disposition IS NOT NULL GROUP BY 1, 2, 3",
         period,
+        timeout=LONG,
     )
     return rows
 

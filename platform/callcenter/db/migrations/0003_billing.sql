@@ -98,10 +98,12 @@ CREATE TABLE invoice_lines (
 -- Every billable (answered, non-internal) call exactly once: which invoice (invoice_period) rated it, and which month
 -- it belongs to (call_period; earlier than invoice_period for a late CDR = an adjustment).
 -- call_id is the linkedid, or '<linkedid>/forward' for a leg forwarded to a mobile.
+-- Keys collate "C": a run sorts millions of them, byte order is several times faster.
 CREATE TABLE billing_rated_calls (
-    tenant_id       text NOT NULL,
-    call_id         text NOT NULL,
-    invoice_period  date NOT NULL REFERENCES billing_periods (period),
+    tenant_id       text COLLATE "C" NOT NULL,
+    call_id         text COLLATE "C" NOT NULL,
+    invoice_period  date NOT NULL,  -- a billing_periods row; no FK: checked per row, it halves
+                                    -- the speed of a run
     call_period     date NOT NULL,
     uniqueid        text NOT NULL,
     sequence        integer NOT NULL,
