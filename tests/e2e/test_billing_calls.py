@@ -4,6 +4,7 @@ minutes and amounts are what the calls were."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -120,3 +121,86 @@ async def test_real_calls_are_metered_once_and_billed_as_they_were(
     )
     assert {r["agent"] for r in rated} <= {"3001", "3002"}
     assert {(r["did"], r["queue"]) for r in rated} == {(DID, f"{TENANT}-support")}
+
+
+async def test_a_leg_forwarded_to_a_mobile_is_billed_as_outbound_minutes(
+    stack: Stack, platform_api: ApiClient, db: Any
+) -> None:
+    tenant, number, mobile = "billfw", "4008205555", "13900139055"
+    op = await platform_api.login(*OPERATOR)
+    await op.call(
+        "POST",
+        "/api/v1/tenants",
+        {
+            "id": tenant,
+            "name": "Forwarding",
+            "admin": {"username": f"{tenant}-admin", "password": "admin-password"},
+        },
+        expect=201,
+    )
+    await op.call("POST", f"/api/v1/tenants/{tenant}/numbers", {"number": number}, expect=201)
+    admin = await platform_api.login(f"{tenant}-admin", "admin-password")
+    await admin.call("POST", f"/api/v1/tenants/{tenant}/seats", {"extension": "2001"}, expect=201)
+    await admin.call(
+        "PUT", f"/api/v1/tenants/{tenant}/seats/2001", {"forward_to": mobile}, expect=200
+    )
+    await admin.call(
+        "POST",
+        f"/api/v1/tenants/{tenant}/queues",
+        {"name": "mobiles", "extension": "602", "members": [{"extension": "2001"}]},
+        expect=201,
+    )
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
+        {"type": "queue", "target": "mobiles"},
+        expect=200,
+    )
+    await op.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/billing/plan",
+        {
+            "per_minute": {
+                "price_per_minute": "0.20",
+                "outbound_price_per_minute": "0.30",
+                "rounding": "per_minute",
+            }
+        },
+        expect=200,
+    )
+    sync = platform_api.client.app[keys.SYNC]
+    await wait_for(lambda: sync.state_of(f"{tenant}-2001") == "NOT_INUSE")
+    # The mobile (the carrier's side) answers; the caller hangs up after 4 s.
+    await stack.carrier_ami.originate(
+        Channel=f"PJSIP/{number}@platform",
+        Application="Wait",
+        Data="4",
+        CallerID='"13800138055" <13800138055>',
+        Timeout=20000,
+        timeout=30,
+    )
+    await wait_for(
+        lambda: db.fetchval(
+            "SELECT count(*) FROM cdr WHERE tenantid = $1 AND disposition = 'ANSWERED'"
+            " AND direction = 'forward'",
+            tenant,
+        ),
+        timeout=20,
+    )
+    await asyncio.sleep(1)  # the inbound leg is written when the caller's channel ends
+    period = datetime.now(UTC).strftime("%Y-%m")
+    await op.call("POST", "/api/v1/billing/runs", {"period": period}, expect=200)
+    rated = await db.fetch(
+        "SELECT call_id, direction, billsec, agent FROM billing_rated_calls"
+        " WHERE tenant_id = $1 ORDER BY call_id",
+        tenant,
+    )
+    assert [(r["direction"], r["agent"]) for r in rated] == [
+        ("inbound", "2001"),
+        ("forwarded", "2001"),
+    ], [dict(r) for r in rated]
+    assert rated[1]["call_id"] == rated[0]["call_id"] + "/forward"
+    assert all(2 <= r["billsec"] <= 6 for r in rated)
+    _, invoice = await admin.call("GET", f"/api/v1/tenants/{tenant}/invoices/{period}", expect=200)
+    amounts = {line["code"]: line["amount"] for line in invoice["lines"]}
+    assert amounts == {"minutes-inbound": "0.20", "minutes-forwarded": "0.30"}

@@ -31,6 +31,9 @@ SELECT tenant_id, call_id, uniqueid, sequence, started_at, ended_at, billsec, di
            END,
            CASE WHEN starts_with(channel, 'PJSIP/' || tenant_id || '-') THEN
                split_part(substr(channel, length(tenant_id) + 8), '-', 1)
+           END,
+           CASE WHEN starts_with(channel, 'Local/' || tenant_id || '-') THEN
+               split_part(substr(channel, length(tenant_id) + 8), '@', 1)
            END) AS agent,
        did, queue,
        date_trunc('month', started_at AT TIME ZONE 'UTC')::date AS call_period
