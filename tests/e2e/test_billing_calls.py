@@ -106,6 +106,13 @@ async def test_real_calls_are_metered_once_and_billed_as_they_were(
             assert via_ami[column] == r[column], (column, via_ami, dict(r))
 
     period = datetime.now(UTC).strftime("%Y-%m")
+    # Metering from what Asterisk itself wrote: registrations (ps_contacts trigger) and CDRs.
+    _, usage = await admin.call(
+        "GET", f"/api/v1/tenants/{TENANT}/billing/usage?period={period}", expect=200
+    )
+    assert usage["peak_registered_agents"] == 2 and usage["registered_seconds"] > 0
+    assert usage["peak_concurrent_calls"] == 1 and usage["answered_calls"] == {"inbound": 2}
+    assert usage["seat_days"] >= 2 and usage["seat_days"] % 2 == 0
     await op.call("POST", "/api/v1/billing/runs", {"period": period}, expect=200)
     _, invoice = await admin.call("GET", f"/api/v1/tenants/{TENANT}/invoices/{period}", expect=200)
     amounts = {line["code"]: line["amount"] for line in invoice["lines"]}
