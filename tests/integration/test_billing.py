@@ -150,6 +150,29 @@ async def test_a_run_bills_the_answered_legs_once_and_a_rerun_gives_the_same_inv
     ]
     assert rated[2]["agent"] == "1001" and rated[2]["disposition"] == "sale"
 
+    # The month is still open: a re-run follows the CDRs. A new call, a longer answered leg
+    # of the queue call (say after a transfer), then the new call's CDR withdrawn.
+    new = await leg(db, tid, f"{tid}x1", datetime(2031, 3, 11, 9, 0, tzinfo=UTC), 10)
+    await leg(db, tid, f"{tid}q1", datetime(2031, 3, 10, 9, 0, 5, tzinfo=UTC), 200, ext="1003")
+    await op.call("POST", "/api/v1/billing/runs", {"period": "2031-03"}, expect=200)
+    rated = await db.fetch(
+        "SELECT call_id, billsec, agent FROM billing_rated_calls WHERE tenant_id = $1"
+        " ORDER BY call_id",
+        tid,
+    )
+    assert [(r["call_id"], r["billsec"]) for r in rated][2:] == [
+        (f"{tid}q1", 200),
+        (f"{tid}x1", 10),
+    ]
+    _, invoice = await admin.call("GET", f"/api/v1/tenants/{tid}/invoices/2031-03", expect=200)
+    # Inbound: 200 s -> 4 minutes, 10 s -> 1 minute: 5 x 0.20.
+    assert {ln["code"]: ln["amount"] for ln in invoice["lines"]}["minutes-inbound"] == "1.00"
+    await db.execute("DELETE FROM cdr WHERE uniqueid = $1", new)
+    await op.call("POST", "/api/v1/billing/runs", {"period": "2031-03"}, expect=200)
+    _, invoice = await admin.call("GET", f"/api/v1/tenants/{tid}/invoices/2031-03", expect=200)
+    assert invoice["rated_calls"] == 3
+    assert {ln["code"]: ln["amount"] for ln in invoice["lines"]}["minutes-inbound"] == "0.80"
+
 
 async def test_a_closed_period_is_immutable_and_a_late_cdr_is_adjusted_in_the_next_one(
     api: ApiClient, uid: str, db: Any

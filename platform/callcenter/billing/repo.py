@@ -253,26 +253,69 @@ WHERE m.call_period = $3::date
 """
 
 
-async def claim_calls(conn: Any, period: date, lookback: date, after_last: date) -> int:
-    """(Re)assign this period's calls, and late calls of closed periods, to its invoices.
+# A re-run of an open month: the month's billable calls are staged, then only the
+# differences touch billing_rated_calls (an unchanged month writes nothing).
+STAGE = """
+INSERT INTO cc_billable (tenant_id, call_id, invoice_period, call_period,
+    uniqueid, sequence, started_at, direction, billsec, disposition, agent, did, queue)
+SELECT m.tenant_id, m.call_id, $3::date, m.call_period, m.uniqueid, m.sequence,
+       m.started_at, m.direction, m.billsec, m.disposition, m.agent, m.did, m.queue
+FROM ({calls}) m
+WHERE m.call_period = $3::date
+   OR (m.call_period < $3::date
+       AND m.call_period IN (SELECT period FROM billing_periods WHERE closed_at IS NOT NULL))
+"""
 
-    A call of this month can only have been rated by this month's invoices (deleted first);
-    a late call of a closed month is taken only if no invoice rated it yet. Runs are
-    serialised by ``lock_period`` and the primary key refuses a second row regardless, so a
-    call is billed once however often a period is re-run.
+_FIELDS = (
+    "call_period, uniqueid, sequence, started_at, direction, billsec, disposition, agent,"
+    " did, queue"
+).split(", ")
+_R = ", ".join("r." + f for f in _FIELDS)
+_B = ", ".join("b." + f for f in _FIELDS)
+
+MERGE = f"""
+MERGE INTO billing_rated_calls r USING cc_billable b
+ON r.tenant_id = b.tenant_id AND r.call_id = b.call_id
+WHEN MATCHED AND r.invoice_period = b.invoice_period
+     AND ({_R}) IS DISTINCT FROM ({_B}) THEN
+    UPDATE SET {", ".join(f + " = b." + f for f in _FIELDS)}
+WHEN NOT MATCHED THEN
+    INSERT (tenant_id, call_id, invoice_period, {", ".join(_FIELDS)})
+    VALUES (b.tenant_id, b.call_id, b.invoice_period, {_B})
+"""  # noqa: S608 - constant column names
+
+
+async def claim_calls(conn: Any, period: date, lookback: date, after_last: date) -> None:
+    """Assign this period's calls, and late calls of closed periods, to its invoices.
+
+    A call of this month can only be rated by this month's invoices; a late call of a closed
+    month is taken only if no invoice rated it yet. Runs are serialised by ``lock_period``
+    and the primary key refuses a second row regardless, so a call is billed once however
+    often a period is re-run. The first run inserts; a re-run applies only the differences
+    (new calls, changed legs, calls whose CDRs are gone).
     """
-    await conn.execute(
-        "DELETE FROM billing_rated_calls WHERE invoice_period = $1", period, timeout=LONG
-    )
-    sql = CLAIM.format(calls=billable_calls_sql(tenant=False))
-    status: str = await conn.execute(
-        sql,
+    args = (
         datetime(lookback.year, lookback.month, lookback.day, tzinfo=UTC),
         datetime(after_last.year, after_last.month, after_last.day, tzinfo=UTC),
         period,
+    )
+    calls = billable_calls_sql(tenant=False)
+    rated_before = await conn.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM billing_rated_calls WHERE invoice_period = $1)", period
+    )
+    if not rated_before:
+        await conn.execute(CLAIM.format(calls=calls), *args, timeout=LONG)
+        return
+    await conn.execute("CREATE TEMP TABLE cc_billable (LIKE billing_rated_calls) ON COMMIT DROP")
+    await conn.execute(STAGE.format(calls=calls), *args, timeout=LONG)
+    await conn.execute("ANALYZE cc_billable", timeout=LONG)
+    await conn.execute(
+        "DELETE FROM billing_rated_calls r WHERE r.invoice_period = $1 AND NOT EXISTS ("
+        " SELECT 1 FROM cc_billable b WHERE b.tenant_id = r.tenant_id AND b.call_id = r.call_id)",
+        period,
         timeout=LONG,
     )
-    return int(status.rsplit(" ", 1)[-1])
+    await conn.execute(MERGE, timeout=LONG)
 
 
 async def usage_of_invoice(conn: Any, period: date) -> list[Any]:
