@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -94,7 +95,8 @@ async def _prompt_mirror(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _cdr_sink(app: web.Application) -> AsyncIterator[None]:
-    sink = CdrSink(app[keys.POOL], app[keys.AMI])
+    spool = app[keys.SETTINGS].cdr_spool_dir
+    sink = CdrSink(app[keys.POOL], app[keys.AMI], spool_dir=Path(spool) if spool else None)
     app[keys.CDR_SINK] = sink
     await sink.start()
     yield

@@ -1,6 +1,6 @@
 """Nothing lost, nothing twice: during a burst of real calls, SIGKILL the control plane,
-restart PostgreSQL and restart the platform Asterisk; afterwards every completed call has
-exactly one billable record.
+restart PostgreSQL (and SIGKILL the control plane while it is down), restart the platform
+Asterisk; afterwards every completed call has exactly one billable record.
 
 Runs its own stack: a private PostgreSQL (never the machine's shared one), its own platform
 and carrier Asterisk, the control plane as a child process (so it can be SIGKILLed) and one
@@ -89,6 +89,7 @@ class ControlPlane:
     """``callcenter serve`` as a child process."""
 
     def __init__(self, dsn: str) -> None:
+        self.spool = tempfile.mkdtemp(prefix="cc-billing-spool-")
         self.env = {
             **os.environ,
             "CALLCENTER_DSN": dsn,
@@ -100,6 +101,7 @@ class ControlPlane:
             "CALLCENTER_OPERATOR_PASSWORD": OPERATOR[1],
             "CALLCENTER_JWT_SECRET": "fault-test-secret-" + "x" * 32,
             "PYTHONPATH": str(ROOT / "platform"),
+            "CALLCENTER_CDR_SPOOL_DIR": self.spool,
         }
         self.process: asyncio.subprocess.Process | None = None
         self.log = Path(tempfile.gettempdir()) / f"cc-billing-faults-{SLOT}.log"
@@ -182,6 +184,7 @@ async def rig() -> AsyncIterator[Rig]:
         with contextlib.suppress(RuntimeError):
             await pg.stop()
         pg.remove()
+        shutil.rmtree(control.spool, ignore_errors=True)
 
 
 async def api(http: aiohttp.ClientSession, method: str, path: str, body: Any, token: str) -> Any:
@@ -310,14 +313,17 @@ async def test_every_completed_call_has_exactly_one_billable_record_despite_faul
         await rig.control.start()
         await burst.run(3)
 
-        # 2. PostgreSQL restarts while calls are up: their CDRs end while it is down, so
-        #    cdr_pgsql drops them; the control plane's AMI path buffers and writes them later.
+        # 2. PostgreSQL stops while calls are up: their CDRs end while it is down, so
+        #    cdr_pgsql drops them; the control plane's AMI path spools them. Then, worse, the
+        #    control plane is SIGKILLed before PostgreSQL is back: its restart replays the spool.
         await asyncio.sleep(1)
         down = time.monotonic()
         await rig.pg.stop()
         await asyncio.sleep(HOLD_S + 1)
+        await rig.control.kill()
         await rig.pg.start()
         pg_down = (down, time.monotonic())
+        await rig.control.start()
         await burst.run(4)
 
         # 3. The platform Asterisk restarts mid-burst (calls up at that moment are cut).
