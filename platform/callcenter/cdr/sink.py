@@ -26,6 +26,7 @@ from callcenter.cdr.records import COLUMNS, NotACdr, cdr_row
 from callcenter.cdr.spool import Row, Spool, decode, encode
 from callcenter.db.pool import transaction
 from callcenter.errors import DomainError
+from callcenter.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -125,11 +126,7 @@ class CdrSink:
             await asyncio.wait_for(self._idle.wait(), drain_timeout)
         if self.pending:
             log.error("stopping with %d CDR(s) not written", self.pending)
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(self._tasks)
         self._tasks.clear()
 
     async def _spool_loop(self) -> None:
