@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -16,8 +17,10 @@ from callcenter.asterisk.media import PromptMirror
 from callcenter.auth import api as auth_api
 from callcenter.auth.service import bootstrap_operator
 from callcenter.auth.tokens import TokenService
+from callcenter.billing import api as billing_api
 from callcenter.callbacks.service import CallbackDesk
 from callcenter.cdr import api as cdr_api
+from callcenter.cdr.sink import CdrSink
 from callcenter.db.pool import create_pool
 from callcenter.errors import DomainError
 from callcenter.ivrs import api as ivrs_api
@@ -92,6 +95,15 @@ async def _prompt_mirror(app: web.Application) -> AsyncIterator[None]:
     await mirror.stop()
 
 
+async def _cdr_sink(app: web.Application) -> AsyncIterator[None]:
+    spool = app[keys.SETTINGS].cdr_spool_dir
+    sink = CdrSink(app[keys.POOL], app[keys.AMI], spool_dir=Path(spool) if spool else None)
+    app[keys.CDR_SINK] = sink
+    await sink.start()
+    yield
+    await sink.stop()
+
+
 async def health(request: web.Request) -> web.Response:
     """Liveness and dependencies: database reachable, AMI connected."""
     db_ok = True
@@ -119,6 +131,7 @@ def create_app(settings: Settings) -> web.Application:
         app.cleanup_ctx.append(_prompt_mirror)
     if settings.ami_enabled:
         app.cleanup_ctx.append(_asterisk)
+        app.cleanup_ctx.append(_cdr_sink)
     app.router.add_get("/healthz", health)
     for module in (
         auth_api,
@@ -132,6 +145,7 @@ def create_app(settings: Settings) -> web.Application:
         prompts_api,
         reports_api,
         cdr_api,
+        billing_api,
     ):
         app.router.add_routes(module.routes)
     return app

@@ -48,6 +48,12 @@ async def _media_sync(settings: Settings, directory: str) -> None:
         await mirror.stop()
 
 
+def _billing(settings: Settings, args: argparse.Namespace) -> int:
+    from callcenter.billing.cli import run_billing_command
+
+    return asyncio.run(run_billing_command(settings.dsn, args))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``callcenter`` console script."""
     parser = argparse.ArgumentParser(prog="callcenter")
@@ -64,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("--out", type=Path, required=True)
     media = sub.add_parser("media-sync", help="mirror uploaded prompts beside an Asterisk")
     media.add_argument("--dir", required=True, help="the prompt directory Asterisk reads")
+    from callcenter.billing.cli import add_billing_parser
+
+    add_billing_parser(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
@@ -75,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         from callcenter.devstack.demo import run_demo
 
         return asyncio.run(run_demo(serve=not args.no_serve))
+    elif args.command == "billing":
+        return _billing(settings, args)
     elif args.command == "asterisk":
         _render(args.flavour, args.out)
     elif args.command == "media-sync":

@@ -10,6 +10,7 @@ from callcenter.ami.client import AmiClient
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.media import PromptMirror
 from callcenter.auth.tokens import TokenService
+from callcenter.cdr.sink import CdrSink
 from callcenter.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -18,3 +19,4 @@ AMI = web.AppKey("ami", AmiClient)
 TOKENS = web.AppKey("tokens", TokenService)
 SYNC = web.AppKey("sync", AsteriskSync)
 PROMPTS = web.AppKey("prompts", PromptMirror)
+CDR_SINK = web.AppKey("cdr_sink", CdrSink)

@@ -8,8 +8,8 @@ See docs/billing.md for the plans and formulas.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Literal, get_args
@@ -146,6 +146,99 @@ class CallUsage:
         if self.direction not in DIRECTIONS:
             raise InvalidInput(f"unknown direction {self.direction!r}", field="calls.direction")
         _count(self.billsec, "calls.billsec")
+
+
+@dataclass(frozen=True)
+class DirectionUsage:
+    """Answered calls of one direction: count, raw seconds and seconds rounded per rule."""
+
+    calls: int = 0
+    seconds: int = 0
+    seconds_per_minute: int = 0
+    seconds_per_6s: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("calls", "seconds", "seconds_per_minute", "seconds_per_6s"):
+            _count(getattr(self, name), f"usage.{name}")
+
+    def __add__(self, other: DirectionUsage) -> DirectionUsage:
+        return DirectionUsage(
+            self.calls + other.calls,
+            self.seconds + other.seconds,
+            self.seconds_per_minute + other.seconds_per_minute,
+            self.seconds_per_6s + other.seconds_per_6s,
+        )
+
+
+@dataclass(frozen=True)
+class Usage:
+    """A period's answered calls reduced to what the plans need (summable, SQL-computable).
+
+    ``dispositions`` counts answered calls per (agent) disposition.
+    """
+
+    by_direction: Mapping[str, DirectionUsage] = field(default_factory=dict)
+    dispositions: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for direction in self.by_direction:
+            if direction not in DIRECTIONS:
+                raise InvalidInput(f"unknown direction {direction!r}", field="usage.direction")
+
+    def of(self, direction: Direction) -> DirectionUsage:
+        """Usage of one direction (zero when absent)."""
+        return self.by_direction.get(direction, DirectionUsage())
+
+    @property
+    def answered_calls(self) -> int:
+        """Answered calls, all directions."""
+        return sum(u.calls for u in self.by_direction.values())
+
+    @property
+    def talk_seconds(self) -> int:
+        """Raw talk seconds of answered calls, all directions."""
+        return sum(u.seconds for u in self.by_direction.values())
+
+    def billed(self, direction: Direction, rounding: Rounding) -> int:
+        """Seconds of one direction, each call rounded up by ``rounding`` then summed."""
+        u = self.of(direction)
+        if rounding == "per_minute":
+            return u.seconds_per_minute
+        if rounding == "per_6s":
+            return u.seconds_per_6s
+        return u.seconds
+
+    def successes(self, dispositions: frozenset[str]) -> int:
+        """Answered calls whose disposition is one of ``dispositions``."""
+        return sum(n for d, n in self.dispositions.items() if d in dispositions)
+
+    def __add__(self, other: Usage) -> Usage:
+        directions = {**self.by_direction}
+        for d, u in other.by_direction.items():
+            directions[d] = directions.get(d, DirectionUsage()) + u
+        dispositions = dict(self.dispositions)
+        for d, n in other.dispositions.items():
+            dispositions[d] = dispositions.get(d, 0) + n
+        return Usage(directions, dispositions)
+
+    @classmethod
+    def from_calls(cls, calls: Iterable[CallUsage], period: Period | None = None) -> Usage:
+        """Aggregate the answered calls (of ``period`` if given)."""
+        directions: dict[str, DirectionUsage] = {}
+        dispositions: dict[str, int] = {}
+        for c in calls:
+            if not c.answered or (period is not None and not period.contains(c.started_at)):
+                continue
+            one = DirectionUsage(
+                1,
+                c.billsec,
+                billed_seconds(c.billsec, "per_minute"),
+                billed_seconds(c.billsec, "per_6s"),
+            )
+            directions[c.direction] = directions.get(c.direction, DirectionUsage()) + one
+            if c.disposition is not None:
+                dispositions[c.disposition] = dispositions.get(c.disposition, 0) + 1
+        return cls(directions, dispositions)
 
 
 # --- plan components ----------------------------------------------------------------------
@@ -337,8 +430,7 @@ def _line(code: str, description: str, unit_price: Decimal, units: int, per: int
     return LineItem(code, description, quantity, unit_price, amount)
 
 
-def _rate_seats(plan: PerSeat, period: Period, seats: Iterable[SeatInterval]) -> LineItem:
-    used = seat_days(seats, period)
+def _rate_seats(plan: PerSeat, period: Period, used: int) -> LineItem:
     floor = plan.minimum_seats * period.days
     if used < floor:
         desc = f"Seats: minimum of {plan.minimum_seats} ({used} seat-days used)"
@@ -347,55 +439,50 @@ def _rate_seats(plan: PerSeat, period: Period, seats: Iterable[SeatInterval]) ->
     return _line("seats", desc, plan.monthly_price, used, period.days)
 
 
-def _rate_package(plan: Package, answered: Sequence[CallUsage]) -> list[LineItem]:
+def _rate_package(plan: Package, usage: Usage) -> list[LineItem]:
     lines = [_line("package-base", "Package base fee", plan.base_fee, 1)]
     if plan.included_calls is not None:
-        extra = max(0, len(answered) - plan.included_calls)
+        extra = max(0, usage.answered_calls - plan.included_calls)
         desc = f"Answered calls beyond {plan.included_calls} included"
         lines.append(_line("package-extra-calls", desc, plan.price_per_extra_call, extra))
     if plan.included_minutes is not None:
-        minutes = sum(billed_seconds(c.billsec, "per_minute") for c in answered) // 60
+        minutes = sum(usage.billed(d, "per_minute") for d in DIRECTIONS) // 60
         extra = max(0, minutes - plan.included_minutes)
         desc = f"Started minutes beyond {plan.included_minutes} included"
         lines.append(_line("package-extra-minutes", desc, plan.price_per_extra_minute, extra))
     return lines
 
 
-def _rate_per_call(plan: PerCall, answered: Sequence[CallUsage]) -> list[LineItem]:
+def _rate_per_call(plan: PerCall, usage: Usage) -> list[LineItem]:
     outbound = max(plan.price_per_outbound_call, plan.minimum_outbound_charge)
     prices = {"inbound": plan.price_per_inbound_call, "outbound": outbound, "forwarded": outbound}
     lines = [_line("per-call-base", "Per-call plan base fee", plan.base_fee, 1)]
     for direction in DIRECTIONS:
-        count = sum(1 for c in answered if c.direction == direction)
+        count = usage.of(direction).calls
         desc = f"Answered {direction} calls"
         lines.append(_line(f"calls-{direction}", desc, prices[direction], count))
     return lines
 
 
-def _rate_per_minute(plan: PerMinute, answered: Sequence[CallUsage]) -> list[LineItem]:
+def _rate_per_minute(plan: PerMinute, usage: Usage) -> list[LineItem]:
     outbound = plan.outbound_price_per_minute
     outbound = plan.price_per_minute if outbound is None else outbound
     prices = {"inbound": plan.price_per_minute, "outbound": outbound, "forwarded": outbound}
     lines = []
     for direction in DIRECTIONS:
-        seconds = sum(
-            billed_seconds(c.billsec, plan.rounding) for c in answered if c.direction == direction
-        )
+        seconds = usage.billed(direction, plan.rounding)
         desc = f"{direction.capitalize()} minutes, rounded {plan.rounding}"
         lines.append(_line(f"minutes-{direction}", desc, prices[direction], seconds, 60))
     return lines
 
 
-def _successes(answered: Sequence[CallUsage], dispositions: frozenset[str]) -> int:
-    return sum(1 for c in answered if c.disposition in dispositions)
-
-
-def _rate_campaign(plan: CampaignCommission, answered: Sequence[CallUsage]) -> list[LineItem]:
-    wins = _successes(answered, plan.success_dispositions)
+def _rate_campaign(plan: CampaignCommission, usage: Usage) -> list[LineItem]:
+    wins = usage.successes(plan.success_dispositions)
+    answered = usage.answered_calls
     # success rate >= threshold, compared without division: wins * 100 >= threshold * answered
-    if not answered or wins * 100 < plan.threshold_percent * len(answered):
+    if not answered or wins * 100 < plan.threshold_percent * answered:
         return []
-    desc = f"{plan.rate_percent}% of {plan.base_amount} ({wins}/{len(answered)} successful)"
+    desc = f"{plan.rate_percent}% of {plan.base_amount} ({wins}/{answered} successful)"
     return [_line("campaign-commission", desc, plan.base_amount * plan.rate_percent / 100, 1)]
 
 
@@ -408,26 +495,82 @@ def rate_period(
     charged. Lines come in a fixed order (platform fee, seats, package, per-call, per-minute,
     commission, campaign commission) and lines with a zero amount are left out.
     """
-    answered = [c for c in calls if c.answered and period.contains(c.started_at)]
+    return rate_usage(plan, period, seat_days(seats, period), Usage.from_calls(calls, period))
+
+
+def _usage_lines(plan: Plan, period: Period, used_seat_days: int, usage: Usage) -> list[LineItem]:
     lines = [_line("platform-fee", "Platform fee", plan.platform_fee, 1)]
     if plan.per_seat is not None:
-        lines.append(_rate_seats(plan.per_seat, period, seats))
+        lines.append(_rate_seats(plan.per_seat, period, used_seat_days))
     if plan.package is not None:
-        lines += _rate_package(plan.package, answered)
+        lines += _rate_package(plan.package, usage)
     if plan.per_call is not None:
-        lines += _rate_per_call(plan.per_call, answered)
+        lines += _rate_per_call(plan.per_call, usage)
     if plan.per_minute is not None:
-        lines += _rate_per_minute(plan.per_minute, answered)
+        lines += _rate_per_minute(plan.per_minute, usage)
     if plan.commission is not None:
-        wins = _successes(answered, plan.commission.success_dispositions)
+        wins = usage.successes(plan.commission.success_dispositions)
         fee = plan.commission.fee_per_success
         lines.append(_line("commission", "Successful calls", fee, wins))
     if plan.campaign_commission is not None:
-        lines += _rate_campaign(plan.campaign_commission, answered)
+        lines += _rate_campaign(plan.campaign_commission, usage)
+    return [line for line in lines if line.amount]
+
+
+def invoice_of(plan: Plan, period: Period, lines: Iterable[LineItem]) -> Invoice:
+    """Total ``lines`` (amounts already rounded) and add tax, rounded once on the subtotal."""
     kept = tuple(line for line in lines if line.amount)
     subtotal = sum((line.amount for line in kept), ZERO)
     tax = quantize_money(subtotal * plan.tax_rate)
     return Invoice(period, kept, subtotal, tax, subtotal + tax)
+
+
+def rate_usage(plan: Plan, period: Period, used_seat_days: int, usage: Usage) -> Invoice:
+    """Rate one month from aggregates: seat-days used and the answered calls' ``Usage``.
+
+    Gives the same invoice as ``rate_period`` on the calls and seats the aggregates came from;
+    callers that aggregate in SQL (millions of calls) use this directly.
+    """
+    _count(used_seat_days, "seat_days")
+    return invoice_of(plan, period, _usage_lines(plan, period, used_seat_days, usage))
+
+
+def adjustment(
+    plan: Plan, period: Period, used_seat_days: int, billed: Usage, late: Usage
+) -> LineItem | None:
+    """The charge for calls of ``period`` that arrived after it was invoiced.
+
+    The closed period is re-rated with the late calls added; the line is the difference of the
+    subtotals, so allowances, minimums and campaign thresholds apply as if the calls had been on
+    time. None when the late calls change nothing.
+    """
+    before = invoice_of(plan, period, _usage_lines(plan, period, used_seat_days, billed))
+    after = invoice_of(plan, period, _usage_lines(plan, period, used_seat_days, billed + late))
+    amount = after.subtotal - before.subtotal
+    if not amount:
+        return None
+    desc = (
+        f"Adjustment for {period.year:04d}-{period.month:02d}: "
+        f"{late.answered_calls} late answered call(s)"
+    )
+    return LineItem(
+        f"adjustment-{period.year:04d}-{period.month:02d}",
+        desc,
+        Decimal(1).quantize(QUANTITY_STEP),
+        amount,
+        amount,
+    )
+
+
+def utilisation(talk_seconds: int, logged_in_seconds: int) -> Decimal | None:
+    """Agent utilisation = talk time / logged-in time, as a fraction to 4 dp (None if 0)."""
+    _count(talk_seconds, "talk_seconds")
+    _count(logged_in_seconds, "logged_in_seconds")
+    if not logged_in_seconds:
+        return None
+    return (Decimal(talk_seconds) / logged_in_seconds).quantize(
+        QUANTITY_STEP, rounding=ROUND_HALF_UP
+    )
 
 
 def cost_metrics(
@@ -441,13 +584,25 @@ def cost_metrics(
     (= total talk seconds / ``standard_talk_seconds``). Money is rounded to 0.01, the standard
     call count to 0.01; values that would divide by zero are None.
     """
+    talk = [c.billsec for c in calls if c.answered]
+    return cost_metrics_of(total_cost, len(talk), sum(talk), standard_talk_seconds)
+
+
+def cost_metrics_of(
+    total_cost: Decimal,
+    answered: int,
+    talk_seconds: int,
+    standard_talk_seconds: int = STANDARD_TALK_SECONDS,
+) -> CostMetrics:
+    """``cost_metrics`` from aggregates: answered calls and their total talk seconds."""
     cost = parse_money(total_cost, "total_cost")
+    _count(answered, "answered_calls")
+    _count(talk_seconds, "talk_seconds")
     if isinstance(standard_talk_seconds, bool) or standard_talk_seconds <= 0:
         raise InvalidInput(
             "standard_talk_seconds must be a positive integer", field="standard_talk_seconds"
         )
-    talk = [c.billsec for c in calls if c.answered]
-    answered, seconds = len(talk), sum(talk)
+    seconds = talk_seconds
     return CostMetrics(
         answered_calls=answered,
         talk_seconds=seconds,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from callcenter.cdr.records import COLUMNS
+
 
 async def list_cdrs(conn: Any, tenant_id: str, limit: int) -> list[Any]:
     """The tenant's latest call legs."""
@@ -15,3 +17,14 @@ async def list_cdrs(conn: Any, tenant_id: str, limit: int) -> list[Any]:
         limit,
     )
     return rows
+
+
+async def insert_cdrs(conn: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Insert CDR rows (``records.COLUMNS`` order); a key already present is skipped."""
+    columns = ", ".join(f'"{c}"' for c in COLUMNS)
+    params = ", ".join(f"${i}" for i in range(1, len(COLUMNS) + 1))
+    await conn.executemany(
+        f"INSERT INTO cdr ({columns}) VALUES ({params})"  # noqa: S608 - constant column list
+        " ON CONFLICT (uniqueid, sequence) DO NOTHING",
+        rows,
+    )

@@ -9,6 +9,7 @@ from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.naming import endpoint_id
 from callcenter.auth.passwords import new_secret
 from callcenter.auth.principal import Principal
+from callcenter.billing import repo as billing_repo
 from callcenter.db.pool import connection, transaction
 from callcenter.destinations.service import outside_allowed
 from callcenter.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -46,6 +47,7 @@ async def add_seat(
                 raise Conflict("extension already in use", field="extension")
             row = await repo.insert_seat(conn, tenant_id, data.extension, ep, data.name)
             await realtime.put_seat(conn, tenant_id, data.extension, password, data.name)
+            await billing_repo.seat_added(conn, tenant_id, data.extension, ep)
     except Conflict as exc:
         if "field" in exc.details:
             raise
@@ -85,6 +87,7 @@ async def remove_seat(
         if not await repo.delete_seat(conn, tenant_id, extension):
             raise NotFound("no such seat", field="extension")
         ep = await realtime.delete_seat(conn, tenant_id, extension)
+        await billing_repo.seat_removed(conn, tenant_id, extension)
     if sync is not None:
         try:
             await sync.seat_changed(ep)
