@@ -13,7 +13,7 @@ from aiohttp import web
 from callcenter import keys
 from callcenter.ami.client import AmiClient
 from callcenter.asterisk.live import AsteriskSync
-from callcenter.asterisk.media import PromptMirror
+from callcenter.asterisk.media import PromptMirror, RecordingCollector
 from callcenter.auth import api as auth_api
 from callcenter.auth.service import bootstrap_operator
 from callcenter.auth.tokens import TokenService
@@ -28,11 +28,14 @@ from callcenter.mailboxes import api as mailboxes_api
 from callcenter.numbers import api as numbers_api
 from callcenter.prompts import api as prompts_api
 from callcenter.queues import api as queues_api
+from callcenter.recordings import api as recordings_api
+from callcenter.recordings.api import purge_expired
 from callcenter.reports import api as reports_api
 from callcenter.schedules import api as schedules_api
 from callcenter.schedules.service import refresh_due
 from callcenter.seats import api as seats_api
 from callcenter.settings import Settings
+from callcenter.supervision import api as supervision_api
 from callcenter.tasks import cancel_and_wait
 from callcenter.tenants import api as tenants_api
 from callcenter.web.middlewares import auth_middleware, errors_middleware
@@ -67,32 +70,44 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     await sync.stop()
 
 
-async def _schedule_spans(app: web.Application) -> AsyncIterator[None]:
-    """Keep every schedule's precomputed open spans a year ahead."""
+async def _housekeeping(app: web.Application) -> AsyncIterator[None]:
+    """Hourly: keep schedules' open spans a year ahead; delete expired recordings."""
 
     async def loop() -> None:
         while True:
             try:
                 await refresh_due(app[keys.POOL])
+                await purge_expired(app[keys.POOL])
             except DomainError as exc:
-                log.warning("schedule refresh failed: %s", exc.message)
+                log.warning("housekeeping failed: %s", exc.message)
             await asyncio.sleep(3600)
 
     task = asyncio.ensure_future(loop())
-    task.set_name("schedule-spans")
+    task.set_name("housekeeping")
     yield
     await cancel_and_wait([task])
 
 
-async def _prompt_mirror(app: web.Application) -> AsyncIterator[None]:
-    """Beside Asterisk (demo, tests), mirror uploaded prompts into its prompt directory."""
+async def _media_agent(app: web.Application) -> AsyncIterator[None]:
+    """Beside Asterisk (demo, tests): mirror uploaded prompts into its prompt directory and
+    collect finished recordings from it."""
     settings = app[keys.SETTINGS]
-    assert settings.prompts_dir is not None
-    mirror = PromptMirror(settings.dsn, settings.prompts_dir)
-    app[keys.PROMPTS] = mirror
-    await mirror.start()
+    mirror = PromptMirror(settings.dsn, settings.prompts_dir) if settings.prompts_dir else None
+    collector = (
+        RecordingCollector(app[keys.POOL], settings.recordings_dir)
+        if settings.recordings_dir
+        else None
+    )
+    if mirror is not None:
+        app[keys.PROMPTS] = mirror
+        await mirror.start()
+    if collector is not None:
+        await collector.start()
     yield
-    await mirror.stop()
+    if collector is not None:
+        await collector.stop()
+    if mirror is not None:
+        await mirror.stop()
 
 
 async def _cdr_sink(app: web.Application) -> AsyncIterator[None]:
@@ -126,9 +141,9 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.TOKENS] = TokenService(settings.jwt_secret, settings.token_ttl_s)
     app.cleanup_ctx.append(_database)
-    app.cleanup_ctx.append(_schedule_spans)
-    if settings.prompts_dir:
-        app.cleanup_ctx.append(_prompt_mirror)
+    app.cleanup_ctx.append(_housekeeping)
+    if settings.prompts_dir or settings.recordings_dir:
+        app.cleanup_ctx.append(_media_agent)
     if settings.ami_enabled:
         app.cleanup_ctx.append(_asterisk)
         app.cleanup_ctx.append(_cdr_sink)
@@ -144,6 +159,8 @@ def create_app(settings: Settings) -> web.Application:
         mailboxes_api,
         prompts_api,
         reports_api,
+        recordings_api,
+        supervision_api,
         cdr_api,
         billing_api,
     ):

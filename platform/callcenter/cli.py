@@ -37,14 +37,23 @@ def _render(flavour: str, out: Path) -> None:
         print(path)
 
 
-async def _media_sync(settings: Settings, directory: str) -> None:
-    from callcenter.asterisk.media import PromptMirror
+async def _media_sync(settings: Settings, directory: str, recordings: str | None) -> None:
+    from callcenter.asterisk.media import PromptMirror, RecordingCollector
+    from callcenter.db.pool import create_pool
 
     mirror = PromptMirror(settings.dsn, directory)
     await mirror.start()
+    pool = await create_pool(settings.dsn, max_size=2) if recordings else None
+    collector = RecordingCollector(pool, recordings) if recordings else None
+    if collector is not None:
+        await collector.start()
     try:
         await asyncio.Event().wait()
     finally:
+        if collector is not None:
+            await collector.stop()
+        if pool is not None:
+            await pool.close()
         await mirror.stop()
 
 
@@ -70,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     render.add_argument("--out", type=Path, required=True)
     media = sub.add_parser("media-sync", help="mirror uploaded prompts beside an Asterisk")
     media.add_argument("--dir", required=True, help="the prompt directory Asterisk reads")
+    media.add_argument("--recordings", help="where Asterisk leaves finished recordings")
     from callcenter.billing.cli import add_billing_parser
 
     add_billing_parser(sub)
@@ -89,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "asterisk":
         _render(args.flavour, args.out)
     elif args.command == "media-sync":
-        asyncio.run(_media_sync(settings, args.dir))
+        asyncio.run(_media_sync(settings, args.dir, args.recordings))
     return 0
 
 

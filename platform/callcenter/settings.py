@@ -28,6 +28,8 @@ class Settings:
     # Where this host's Asterisk reads tenants' uploaded prompts; set when the control plane
     # runs beside Asterisk (demo, tests). Otherwise `callcenter media-sync` runs there.
     prompts_dir: str | None = None
+    # Where this host's Asterisk leaves finished recordings (same arrangement as prompts).
+    recordings_dir: str | None = None
     cdr_spool_dir: str | None = None  # write-ahead spool of the AMI CDR path (billing)
 
     def __post_init__(self) -> None:
@@ -61,5 +63,6 @@ class Settings:
             operator_username=get("OPERATOR_USERNAME", d.operator_username),
             operator_password=e.get("CALLCENTER_OPERATOR_PASSWORD") or None,
             prompts_dir=e.get("CALLCENTER_PROMPTS_DIR") or None,
+            recordings_dir=e.get("CALLCENTER_RECORDINGS_DIR") or None,
             cdr_spool_dir=e.get("CALLCENTER_CDR_SPOOL_DIR") or None,
         )

@@ -75,6 +75,7 @@ async def platform_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
         sip_host="127.0.0.1",
         sip_port=PLATFORM_SIP,
         prompts_dir=str(stack.platform.host_dir / "prompts"),
+        recordings_dir=str(stack.platform.host_dir / "recordings"),
     )
     app = create_app(settings)
     client = await aiohttp_client(app)

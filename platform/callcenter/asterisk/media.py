@@ -18,6 +18,8 @@ from typing import Any
 
 import asyncpg
 
+from callcenter.db.pool import connection
+from callcenter.errors import DomainError
 from callcenter.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
@@ -104,3 +106,78 @@ class PromptMirror:
             await asyncio.to_thread(path.unlink, missing_ok=True)
         else:
             await asyncio.to_thread(_write, path, bytes(row["audio"]))
+
+
+def _done_files(done: Path) -> list[Path]:
+    return sorted(done.glob("*.wav")) if done.exists() else []
+
+
+def _wav_seconds(data: bytes) -> float:
+    import io
+    import wave
+
+    try:
+        with wave.open(io.BytesIO(data), "rb") as w:
+            return w.getnframes() / float(w.getframerate() or 8000)
+    except (wave.Error, EOFError):
+        return 0.0
+
+
+class RecordingCollector:
+    """Moves finished call recordings from an Asterisk host into PostgreSQL.
+
+    Asterisk's ``cc-record`` moves each finished file to ``<dir>/done`` as
+    ``<tenant>.<uniqueid>.<linkedid>.wav``. Each file is inserted once (``uniqueid`` is
+    unique) and deleted only after the insert committed, so a crash in between just means
+    the next pass inserts nothing and deletes it.
+    """
+
+    def __init__(self, pool: Any, directory: str, interval: float = 1.0) -> None:
+        self._pool = pool
+        self._done = Path(directory) / "done"
+        self._interval = interval
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Collect in the background."""
+        self._task = asyncio.ensure_future(self._run())
+        self._task.set_name("recording-collector")
+
+    async def stop(self) -> None:
+        """Stop collecting."""
+        if self._task is not None:
+            await cancel_and_wait([self._task])
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.collect()
+            except (OSError, DomainError) as exc:
+                log.warning("recording collection failed: %s", exc)
+            await asyncio.sleep(self._interval)
+
+    async def collect(self) -> int:
+        """One pass; returns how many files were stored."""
+        stored = 0
+        for path in await asyncio.to_thread(_done_files, self._done):
+            # <tenant>.<system>-<epoch>.<seq>.<system>-<epoch>.<seq>.wav
+            parts = path.name.removesuffix(".wav").split(".")
+            if len(parts) != 5:
+                log.warning("recording %s has an unexpected name; left alone", path.name)
+                continue
+            tenant_id, uniqueid, linkedid = parts[0], ".".join(parts[1:3]), ".".join(parts[3:])
+            data = await asyncio.to_thread(path.read_bytes)
+            async with connection(self._pool) as conn:
+                await conn.execute(
+                    "INSERT INTO recordings (tenant_id, uniqueid, linkedid, audio, seconds)"
+                    " SELECT $1, $2, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM tenants WHERE id = $1)"
+                    " ON CONFLICT (uniqueid) DO NOTHING",
+                    tenant_id,
+                    uniqueid,
+                    linkedid,
+                    data,
+                    round(_wav_seconds(data), 2),
+                )
+            await asyncio.to_thread(path.unlink, missing_ok=True)
+            stored += 1
+        return stored

@@ -7,8 +7,8 @@ from typing import Literal
 
 from callcenter.errors import Forbidden
 
-Role = Literal["operator", "tenant_admin", "agent"]
-ROLES: tuple[Role, ...] = ("operator", "tenant_admin", "agent")
+Role = Literal["operator", "tenant_admin", "supervisor", "agent"]
+ROLES: tuple[Role, ...] = ("operator", "tenant_admin", "supervisor", "agent")
 
 
 @dataclass(frozen=True, slots=True)

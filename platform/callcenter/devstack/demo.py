@@ -142,7 +142,11 @@ async def run_demo(serve: bool = True) -> int:
     )
     await asyncio.gather(platform.start(), carrier.start())
     # The control plane runs beside this Asterisk, so it mirrors uploaded prompts itself.
-    settings = dataclasses.replace(settings, prompts_dir=str(platform.host_dir / "prompts"))
+    settings = dataclasses.replace(
+        settings,
+        prompts_dir=str(platform.host_dir / "prompts"),
+        recordings_dir=str(platform.host_dir / "recordings"),
+    )
     runner = web.AppRunner(create_app(settings))
     phones: list[SoftPhone] = []
     try:

@@ -21,3 +21,4 @@ class SeatUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(default=None, max_length=64, pattern=r"^[^\"<>\\\r\n\x00;,]*$")
     forward_to: str | None = Field(default=None, pattern=r"^[0-9]{5,20}$")
+    supervisor: bool | None = Field(default=None, description="may supervise calls")

@@ -25,6 +25,7 @@ def _view(row: Any) -> dict[str, Any]:
         "name": row["name"],
         "sip_username": row["endpoint_id"],
         "forward_to": row["forward_to"],
+        "supervisor": row["supervisor"],
         "created_at": row["created_at"].isoformat(),
     }
 
@@ -116,7 +117,9 @@ async def update_seat(
             raise InvalidInput(
                 "the tenant's outbound policy does not allow this number", field="forward_to"
             )
-        row = await repo.update_seat(conn, tenant_id, extension, data.name, data.forward_to)
+        row = await repo.update_seat(
+            conn, tenant_id, extension, data.name, data.forward_to, data.supervisor
+        )
         if row is None:
             raise NotFound("no such seat", field="extension")
         if data.name is not None:

@@ -1,0 +1,1 @@
+"""Call recordings: tenant policy, on-demand starts, listing, playback, retention."""

@@ -1,0 +1,1 @@
+"""Supervisors listen to, whisper to or barge into their own tenant's calls."""
