@@ -31,6 +31,8 @@ from callcenter.queues import api as queues_api
 from callcenter.recordings import api as recordings_api
 from callcenter.recordings.api import purge_expired
 from callcenter.reports import api as reports_api
+from callcenter.reports import wallboard_api
+from callcenter.reports.live import LiveWallboard
 from callcenter.schedules import api as schedules_api
 from callcenter.schedules.service import refresh_due
 from callcenter.seats import api as seats_api
@@ -62,6 +64,7 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     sync = AsteriskSync(app[keys.POOL], ami, settings.dsn)
     app[keys.SYNC] = sync
     callbacks = CallbackDesk(app[keys.POOL], ami)
+    app[keys.WALLBOARD] = LiveWallboard(app[keys.POOL], ami)
     await sync.start()
     await ami.start()
     yield
@@ -160,6 +163,7 @@ def create_app(settings: Settings) -> web.Application:
         prompts_api,
         reports_api,
         recordings_api,
+        wallboard_api,
         supervision_api,
         cdr_api,
         billing_api,

@@ -11,6 +11,7 @@ from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.media import PromptMirror
 from callcenter.auth.tokens import TokenService
 from callcenter.cdr.sink import CdrSink
+from callcenter.reports.live import LiveWallboard
 from callcenter.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -20,3 +21,4 @@ TOKENS = web.AppKey("tokens", TokenService)
 SYNC = web.AppKey("sync", AsteriskSync)
 PROMPTS = web.AppKey("prompts", PromptMirror)
 CDR_SINK = web.AppKey("cdr_sink", CdrSink)
+WALLBOARD = web.AppKey("wallboard", LiveWallboard)

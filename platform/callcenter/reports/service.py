@@ -12,7 +12,8 @@ from callcenter.reports import kpi, repo
 from callcenter.reports.schemas import ReportQuery
 
 
-def _events(rows: list[Any]) -> list[kpi.QueueEvent]:
+def events_from_rows(rows: list[Any]) -> list[kpi.QueueEvent]:
+    """Queue-log rows (times in UTC) as KPI engine events."""
     return [
         kpi.QueueEvent(
             time=r["time"].replace(tzinfo=UTC),
@@ -34,7 +35,7 @@ async def _load(pool: Any, tenant_id: str, q: ReportQuery) -> tuple[list[kpi.Que
     async with connection(pool) as conn:
         rows = await repo.queue_events(conn, tenant_id, q.start, q.end)
         settings = await repo.queue_settings(conn, tenant_id)
-    return _events(rows), settings
+    return events_from_rows(rows), settings
 
 
 async def queue_report(

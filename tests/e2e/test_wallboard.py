@@ -1,0 +1,70 @@
+"""Wallboard acceptance: while callers wait the wallboard shows them, within a second; a
+freshly started control plane rebuilds the same picture from Asterisk and today's log."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from e2e.test_routing import calling, open_tenant, queue_of_caller
+
+from callcenter import keys
+from callcenter.app import create_app
+
+from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, Stack
+from support import ApiClient, make_settings, wait_for
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_the_wallboard_shows_waiting_callers_and_survives_a_restart(
+    stack: Stack, platform_api: ApiClient, aiohttp_client: Any, uid: str
+) -> None:
+    tenant, number = f"wb{uid}", "4008200040"
+    admin = await open_tenant(platform_api, tenant, number)
+    await admin.call(
+        "POST",
+        f"/api/v1/tenants/{tenant}/queues",
+        {"name": "sales", "extension": "601"},
+        expect=201,
+    )
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
+        {"type": "queue", "target": "sales"},
+        expect=200,
+    )
+
+    async def board(api: ApiClient) -> dict[str, Any]:
+        _, body = await api.call("GET", f"/api/v1/tenants/{tenant}/wallboard", expect=200)
+        return {q["queue"]: q for q in body["queues"]}
+
+    async with calling(stack, number, "13800000401"):
+        await wait_for(lambda: queue_of_caller(platform_api, "13800000401"))
+        seen = time.monotonic()
+        await wait_for(lambda: _waiting(board(admin), 1), timeout=1.0, interval=0.02)
+        print(f"wallboard showed the caller {1000 * (time.monotonic() - seen):.0f} ms after")
+        async with calling(stack, number, "13800000402"):
+            await wait_for(lambda: _waiting(board(admin), 2), timeout=5)
+            # A control plane started now rebuilds the same picture from QueueStatus.
+            settings = make_settings(
+                stack.dsn,
+                ami_enabled=True,
+                ami_port=PLATFORM_AMI,
+                ami_username=AMI_USER,
+                ami_secret=AMI_SECRET,
+            )
+            app = create_app(settings)
+            fresh = ApiClient(await aiohttp_client(app))
+            await app[keys.AMI].wait_ready()
+            fresh_admin = await fresh.login(f"{tenant}-admin", "admin-password")
+            rebuilt = await wait_for(lambda: _waiting(board(fresh_admin), 2), timeout=5)
+            assert rebuilt["sales"]["longest_wait_s"] >= 0
+    # Both hung up: nobody waits any more.
+    await wait_for(lambda: _waiting(board(admin), 0), timeout=5)
+
+
+async def _waiting(snapshot: Any, count: int) -> dict[str, Any] | None:
+    queues = await snapshot
+    return queues if queues.get("sales", {}).get("waiting") == count else None
