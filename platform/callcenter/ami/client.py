@@ -91,6 +91,7 @@ class AmiClient:
         self._raw_handlers: list[RawHandler] = []
         self._manager: _SupervisedManager | None = None
         self._ready = asyncio.Event()
+        self._lost = asyncio.Event()  # of the current connection
         self._queue: asyncio.Queue[Mapping[str, str]] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
         self.connects = 0
@@ -147,6 +148,7 @@ class AmiClient:
                 continue
             backoff = 0.2
             self._manager = manager
+            self._lost = lost
             self.connects += 1
             self._ready.set()
             watchdog = asyncio.ensure_future(self._watchdog(manager, lost))
@@ -267,11 +269,22 @@ class AmiClient:
             as_list = False
         elif lowered in _LIST_ACTIONS:
             as_list = True
+        lost = self._lost
+        future = self._manager.send_action(action, as_list=as_list)
+        # A reply can never come over a connection that is gone: fail at once rather than
+        # after the timeout, so a re-sync in progress gives way to the one after reconnect.
+        lost_wait = asyncio.ensure_future(lost.wait())
         try:
-            future = self._manager.send_action(action, as_list=as_list)
-            reply = await asyncio.wait_for(asyncio.shield(future), timeout)
-        except TimeoutError as exc:
-            raise Unavailable(f"Asterisk did not answer {name}") from exc
+            await asyncio.wait(
+                {future, lost_wait}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            lost_wait.cancel()
+        if not future.done():
+            if lost.is_set():
+                raise Unavailable(f"AMI connection lost while waiting for {name}")
+            raise Unavailable(f"Asterisk did not answer {name}")
+        reply = future.result()
         first = reply[0] if isinstance(reply, list) else reply
         if str(first.get("Response", "")) == "Error":
             raise AmiError(f"Asterisk refused {name}", ami_message=str(first.get("Message", "")))
