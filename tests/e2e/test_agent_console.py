@@ -300,3 +300,100 @@ async def _record(admin: ApiClient, linkedid: str) -> dict[str, Any] | None:
 
 def _median(values: list[float]) -> float:
     return statistics.median(values) if values else 0.0
+
+
+async def test_click_to_call_hold_and_blind_and_attended_transfers_from_the_console(
+    stack: Stack, console_api: ApiClient, browser: Any, platform_ami: Any, db: Any
+) -> None:
+    from callcenter.devstack.phones import Account
+
+    from stack import running
+
+    admin = await provision(console_api, "xfer", "4008002100", wrapup=0)
+    _, seat = await admin.call(
+        "POST", "/api/v1/tenants/xfer/seats", {"extension": "1002"}, expect=201
+    )
+    await admin.call(
+        "POST",
+        "/api/v1/tenants/xfer/contacts",
+        {"phone": "13912345678", "name": "Wei Customer"},
+        expect=201,
+    )
+    colleague = stack.phone(
+        "xfer-1002",
+        Account(seat["sip"]["username"], seat["sip"]["password"], seat["sip"]["registrar"]),
+    )
+    sync = console_api.client.app[keys.SYNC]
+    ctx, page = await open_console(browser, console_api, "xfer-agent")
+    try:
+        async with running(colleague):
+            await wait_for(lambda: sync.state_of("xfer-1002") == "NOT_INUSE")
+            await page.click("#login")
+            await page.wait_for_selector("#presence[data-presence='available']")
+
+            # Click-to-call: the page's phone rings first (auto-answered: the agent asked),
+            # then the customer, who sees the tenant's number.
+            await page.fill("#dial-number", "13912345678")
+            await page.click("#dial-form button")
+            await page.wait_for_selector("#contact-name:text('Wei Customer')", timeout=5_000)
+            await page.wait_for_selector("#presence[data-presence='on_call']", timeout=10_000)
+            carrier = await wait_for(stack.carrier_channels, timeout=10)
+            assert carrier, "the customer's leg reached the carrier"
+            out_cdr_linkedid = await page.evaluate("cc.pop.linkedid")
+            assert out_cdr_linkedid
+
+            # Hold and resume from the page.
+            await page.wait_for_selector("#hold:enabled", timeout=5_000)
+            await page.click("#hold")
+            await page.wait_for_selector("#unhold:enabled", timeout=5_000)
+            await page.click("#unhold")
+            await page.wait_for_selector("#hold:enabled", timeout=5_000)
+
+            # Blind transfer of the customer to the colleague's seat.
+            await page.select_option("#xfer-type", "agent")
+            await page.fill("#xfer-target", "1002")
+            await page.click("#xfer-blind")
+            await colleague.wait_event("CALL_ESTABLISHED", timeout=10)
+            await page.wait_for_selector("#presence[data-presence='available']", timeout=10_000)
+            assert await stack.carrier_channels(), "the customer is still connected"
+            closed = colleague.seen("CALL_CLOSED")
+            await colleague.command("hangup")
+            await wait_for(lambda: colleague.seen("CALL_CLOSED") > closed, timeout=10)
+            await wait_for(lambda: _no_channels(stack), timeout=10)
+            row = await wait_for(
+                lambda: db.fetchrow(
+                    "SELECT * FROM cdr WHERE tenantid = 'xfer' AND direction = 'outbound'"
+                    " AND dstchannel LIKE 'PJSIP/carrier-%' AND disposition = 'ANSWERED'"
+                ),
+                timeout=10,
+            )
+            assert row["src"] == "4008002100" or "4008002100" in row["clid"], dict(row)
+
+            # Attended transfer: the agent talks to the colleague first, then hangs up.
+            call = asyncio.ensure_future(stack.call_in("4008002100", caller=CALLER))
+            await page.wait_for_selector("#answer:enabled", timeout=10_000)
+            await page.click("#answer")
+            await call
+            await page.wait_for_selector("#presence[data-presence='on_call']", timeout=10_000)
+            established = colleague.seen("CALL_ESTABLISHED")
+            await page.fill("#xfer-target", "1002")
+            await page.click("#xfer-attended")
+            await wait_for(lambda: colleague.seen("CALL_ESTABLISHED") > established, timeout=10)
+            await page.screenshot(path=str(ARTIFACTS / "console-attended.png"), full_page=True)
+            await page.click("#hangup")
+            await page.wait_for_selector("#presence[data-presence='available']", timeout=10_000)
+            await asyncio.sleep(1)
+            assert await stack.carrier_channels(), "the caller now talks to the colleague"
+            assert colleague.seen("CALL_CLOSED") == closed + 1, "the colleague's call goes on"
+            for ch in await stack.carrier_channels():
+                await stack.carrier_ami.action("Hangup", Channel=ch["Channel"])
+    finally:
+        with contextlib.suppress(Exception):
+            await ctx.close()
+        with contextlib.suppress(Exception):
+            for ch in await stack.carrier_channels():
+                await stack.carrier_ami.action("Hangup", Channel=ch["Channel"])
+
+
+async def _no_channels(stack: Stack) -> bool:
+    return not await stack.carrier_channels()

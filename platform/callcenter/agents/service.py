@@ -31,6 +31,7 @@ from callcenter.settings import Settings
 log = logging.getLogger(__name__)
 
 XFER_CONTEXT = "cc-agents-xfer"
+ATXFER_CONTEXT = "cc-agents-atxfer"
 OUTBOUND_CONTEXT = "cc-outbound"
 
 
@@ -381,7 +382,8 @@ async def _originate(desk: Desk, ami: AmiClient, ref: AgentRef, number: str) -> 
             Exten=number,
             Priority=1,
             CallerID=f'"{number}" <{number}>',
-            Variable=[f"__TENANT={ref.tenant_id}", "__CC_DIRECTION=outbound"],
+            # BRIDGE_FEATURES=T: the agent (the caller of this bridge) may transfer.
+            Variable=[f"__TENANT={ref.tenant_id}", "BRIDGE_FEATURES=T"],
             Timeout=30000,
             timeout=40,
         )
@@ -397,11 +399,16 @@ async def transfer(desk: Desk, who: Principal, data: TransferIn) -> dict[str, An
     channel = desk.workspace.channels.get(ref.endpoint)
     if channel is None:
         raise Conflict("no call to transfer", field="call")
-    exten = await _transfer_exten(desk, ref, data)
+    kind, target = await _transfer_target(desk, ref, data)
     if data.mode == "blind":
+        exten = f"{ref.tenant_id}*{kind}*{target}"
         await ami.action("BlindTransfer", Channel=channel, Context=XFER_CONTEXT, Exten=exten)
     else:
-        await ami.action("Atxfer", Channel=channel, Context=XFER_CONTEXT, Exten=exten)
+        # Atxfer dials its target as DTMF digits through the bridge's transfer feature: digits
+        # only; the tenant comes from the agent channel's own TENANT (set by our dialplan or
+        # by our Originate, never by a caller). Extensions never start with 0.
+        exten = target if kind == "in" else f"0{target}"
+        await ami.action("Atxfer", Channel=channel, Context=ATXFER_CONTEXT, Exten=exten)
     return {"mode": data.mode, "target_type": data.target_type, "target": data.target}
 
 
@@ -416,7 +423,7 @@ async def cancel_transfer(desk: Desk, who: Principal) -> dict[str, Any]:
     return {"cancelled": True}
 
 
-async def _transfer_exten(desk: Desk, ref: AgentRef, data: TransferIn) -> str:
+async def _transfer_target(desk: Desk, ref: AgentRef, data: TransferIn) -> tuple[str, str]:
     # The extension names the tenant itself: the control plane is the only way into
     # cc-agents-xfer, and the target is looked up there again under that tenant.
     async with connection(desk.pool) as conn:
@@ -436,8 +443,7 @@ async def _transfer_exten(desk: Desk, ref: AgentRef, data: TransferIn) -> str:
             found = data.target if data.target.isdigit() and len(data.target) >= 3 else None
     if not found:
         raise NotFound(f"no such {data.target_type}", field="target")
-    kind = "out" if data.target_type == "number" else "in"
-    return f"{ref.tenant_id}*{kind}*{found}"
+    return ("out" if data.target_type == "number" else "in"), str(found)
 
 
 def seat_endpoint(tenant_id: str, extension: str) -> str:

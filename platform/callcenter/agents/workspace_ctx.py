@@ -21,9 +21,9 @@ async def workspace_ctx(app: web.Application) -> AsyncIterator[None]:
     pool = app[keys.POOL]
     session = aiohttp.ClientSession(headers={"User-Agent": "callcenter"})
     webhooks = WebhookSender(pool, session)
-    workspace = Workspace(pool, Hub(), CrmLookup(pool, session), webhooks)
-    await workspace.load()
     ami = app.get(keys.AMI)
+    workspace = Workspace(pool, Hub(), CrmLookup(pool, session), webhooks, ami)
+    await workspace.load()
     sync = app.get(keys.SYNC)
     if sync is not None:
         # Before the first re-sync publishes seat states (and again now, in case it ran).

@@ -45,6 +45,7 @@ class AgentCalled:
     member: str  # endpoint id
     agent_channel: str
     context: CallContext
+    caller_channel: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,9 @@ def to_workspace_event(msg: Mapping[str, str]) -> WorkspaceEvent | None:
     queue = msg.get("Queue", "")
     linkedid = msg.get("Linkedid", "")
     if name == "AgentCalled" and member:
-        return AgentCalled(member, msg.get("DestChannel", ""), _context(msg, queue))
+        return AgentCalled(
+            member, msg.get("DestChannel", ""), _context(msg, queue), msg.get("Channel", "")
+        )
     if name == "AgentConnect" and member:
         return AgentConnected(
             member, msg.get("DestChannel", ""), queue, linkedid, _int(msg.get("HoldTime", ""))

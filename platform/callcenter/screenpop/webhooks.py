@@ -110,36 +110,39 @@ class WebhookSender:
             async with connection(self._pool) as conn:
                 integ = await repo.get_integrations(conn, delivery.tenant_id)
         except DomainError:
-            integ = None
-            status: int | None = None
-        if integ is not None and (not integ["webhook_url"] or not integ["webhook_secret"]):
-            return  # no webhook configured
-        if integ is not None:
-            ts = int(time.time())
-            headers = {
-                "Content-Type": "application/json",
-                SIGNATURE_HEADER: sign(integ["webhook_secret"], ts, delivery.body),
-                TIMESTAMP_HEADER: str(ts),
-                EVENT_ID_HEADER: delivery.event_id,
-            }
-            try:
-                async with self._session.post(
-                    integ["webhook_url"],
-                    data=delivery.body,
-                    headers=headers,
-                    timeout=self._timeout,
-                    allow_redirects=False,
-                ) as resp:
-                    status = resp.status
-            except (TimeoutError, aiohttp.ClientError):
-                status = None
-            if status is not None and 200 <= status < 300:
-                self.delivered += 1
-                return
-            if not should_retry(status):
-                self.failed += 1
-                log.info("webhook for %s refused with %s", delivery.tenant_id, status)
-                return
+            self._retry(delivery)  # database unavailable: try again later
+            return
+        if integ is None or not integ["webhook_url"] or not integ["webhook_secret"]:
+            return  # the tenant has no webhook
+        ts = int(time.time())
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign(integ["webhook_secret"], ts, delivery.body),
+            TIMESTAMP_HEADER: str(ts),
+            EVENT_ID_HEADER: delivery.event_id,
+        }
+        status: int | None
+        try:
+            async with self._session.post(
+                integ["webhook_url"],
+                data=delivery.body,
+                headers=headers,
+                timeout=self._timeout,
+                allow_redirects=False,
+            ) as resp:
+                status = resp.status
+        except (TimeoutError, aiohttp.ClientError):
+            status = None
+        if status is not None and 200 <= status < 300:
+            self.delivered += 1
+            return
+        if not should_retry(status):
+            self.failed += 1
+            log.info("webhook for %s refused with %s", delivery.tenant_id, status)
+            return
+        self._retry(delivery)
+
+    def _retry(self, delivery: _Delivery) -> None:
         if delivery.attempt >= len(self._delays):
             self.failed += 1
             log.warning(

@@ -36,6 +36,7 @@ from callcenter.agents.state import (
     apply,
     view,
 )
+from callcenter.ami.client import AmiClient
 from callcenter.asterisk.naming import tenant_of_queue
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
@@ -102,8 +103,10 @@ class Workspace:
         hub: Hub,
         crm: CrmLookup | None = None,
         webhooks: WebhookSender | None = None,
+        ami: AmiClient | None = None,
     ) -> None:
         self._pool = pool
+        self._ami = ami
         self.hub = hub
         self._crm = crm
         self._webhooks = webhooks
@@ -263,6 +266,19 @@ class Workspace:
             self._webhooks.enqueue(ref.tenant_id, webhook_event("call.ringing", pop))
         if new_call:
             self._spawn(self._enrich(call, ctx.caller_number), f"enrich-{ctx.linkedid}")
+            if event.caller_channel and self._ami is not None:
+                self._spawn(self._allow_transfer(event.caller_channel), f"xfer-{ctx.linkedid}")
+
+    async def _allow_transfer(self, caller_channel: str) -> None:
+        # Lowercase 't' in the caller's BRIDGE_FEATURES lets the callee (the agent) transfer:
+        # AMI Atxfer works through that bridge feature. The caller gets nothing.
+        assert self._ami is not None
+        try:
+            await self._ami.action(
+                "Setvar", Channel=caller_channel, Variable="BRIDGE_FEATURES", Value="t"
+            )
+        except DomainError as exc:
+            log.info("transfer feature not set on %s: %s", caller_channel, exc.message)
 
     async def _enrich(self, call: LiveCall, number: str) -> None:
         if self._crm is not None:
