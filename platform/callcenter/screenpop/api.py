@@ -18,7 +18,7 @@ from callcenter.auth.principal import Principal
 from callcenter.db.pool import transaction
 from callcenter.errors import DomainError, Forbidden, NotFound
 from callcenter.screenpop import repo
-from callcenter.screenpop.hub import Subscriber
+from callcenter.screenpop.hub import Hub, Subscriber
 from callcenter.screenpop.schemas import IntegrationsIn
 from callcenter.web.io import parse_body, principal_of
 
@@ -71,15 +71,16 @@ async def live(request: web.Request) -> web.StreamResponse:
         {"type": "hello", "tenant": tenant_id, "agent": extension, "role": who.role},
         *desk.workspace.snapshot(tenant_id, extension),
     ]:
-        sub.queue.put_nowait(json.dumps(message, separators=(",", ":")))
-    writer = asyncio.ensure_future(_write(ws, sub))
+        hub.offer(sub, message)
+    writer = asyncio.ensure_future(_write(ws, sub, hub))
+    sub.on_overflow = writer.cancel
     try:
         async for msg in ws:
             if msg.type != WSMsgType.TEXT:
                 continue
             reply = _client_message(msg.data, tenant_id, extension)
-            if reply is not None and not sub.queue.full():
-                sub.queue.put_nowait(json.dumps(reply, separators=(",", ":")))
+            if reply is not None:
+                hub.offer(sub, reply)
     finally:
         hub.unsubscribe(sub)
         writer.cancel()
@@ -131,21 +132,22 @@ def _client_message(raw: str, tenant_id: str, extension: str | None) -> dict[str
     return {"type": "error", "error": "invalid-input", "message": "unknown message type"}
 
 
-async def _write(ws: web.WebSocketResponse, sub: Subscriber) -> None:
-    overflow = asyncio.ensure_future(sub.overflowed.wait())
+async def _write(ws: web.WebSocketResponse, sub: Subscriber, hub: Hub) -> None:
+    # One wake-up per message: the hub's put_nowait resumes this task directly. A subscriber
+    # that overflows has this task cancelled by the hub, and its socket closed.
     try:
         while True:
-            get = asyncio.ensure_future(sub.queue.get())
-            done, _ = await asyncio.wait({get, overflow}, return_when=asyncio.FIRST_COMPLETED)
-            if overflow in done:
-                get.cancel()
-                await ws.close(code=CLOSE_TOO_SLOW, message=b"too-slow")
-                return
-            await ws.send_str(get.result())
+            data, ami_at = await sub.queue.get()
+            await ws.send_str(data)
+            hub.written(ami_at)
     except (ConnectionError, RuntimeError):
         return
-    finally:
-        overflow.cancel()
+    except asyncio.CancelledError:
+        if sub.overflowed.is_set():
+            with contextlib.suppress(Exception):
+                await ws.close(code=CLOSE_TOO_SLOW, message=b"too-slow")
+            return
+        raise
 
 
 # ------------------------------------------------------------------ console page

@@ -46,6 +46,7 @@ class AgentCalled:
     agent_channel: str
     context: CallContext
     caller_channel: str = ""
+    stamp: float | None = None  # Asterisk's event time (manager.conf timestampevents)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,11 @@ def to_workspace_event(msg: Mapping[str, str]) -> WorkspaceEvent | None:
     linkedid = msg.get("Linkedid", "")
     if name == "AgentCalled" and member:
         return AgentCalled(
-            member, msg.get("DestChannel", ""), _context(msg, queue), msg.get("Channel", "")
+            member,
+            msg.get("DestChannel", ""),
+            _context(msg, queue),
+            msg.get("Channel", ""),
+            _float(msg.get("Timestamp", "")),
         )
     if name == "AgentConnect" and member:
         return AgentConnected(

@@ -14,7 +14,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,8 +26,9 @@ class Subscriber:
 
     tenant_id: str
     extension: str | None  # None: every agent of the tenant (supervisor view)
-    queue: asyncio.Queue[str]
+    queue: asyncio.Queue[tuple[str, float | None]]  # (JSON text, AMI read time of a pop)
     overflowed: asyncio.Event = field(default_factory=asyncio.Event)
+    on_overflow: Callable[[], object] | None = None  # e.g. cancel the socket's writer
 
     def wants(self, extension: str | None) -> bool:
         """Whether a message about ``extension`` (None: tenant-wide) is for this subscriber."""
@@ -41,6 +43,8 @@ class Hub:
         self._by_tenant: dict[str, set[Subscriber]] = {}
         self.dropped = 0
         self.published = 0
+        # AMI event read -> pop written to the client's socket, seconds (bench figures).
+        self.pop_write_delays: deque[float] = deque(maxlen=100_000)
 
     def subscribe(self, tenant_id: str, extension: str | None) -> Subscriber:
         """Register a subscriber; the caller must ``unsubscribe`` it when the socket closes."""
@@ -68,18 +72,35 @@ class Hub:
         if not subs:
             return 0
         data = json.dumps({**message, "sent_at": time.time()}, separators=(",", ":"))
+        ami_at = message.get("ami_at") if message.get("type") == "call.ringing" else None
+        item = (data, ami_at if isinstance(ami_at, float) else None)
         delivered = 0
         for sub in subs:
             if not sub.wants(extension) or sub.overflowed.is_set():
                 continue
             try:
-                sub.queue.put_nowait(data)
+                sub.queue.put_nowait(item)
             except asyncio.QueueFull:
                 # Too slow to keep up: cut it off rather than buffer without bound. It will
                 # reconnect and get a snapshot.
                 sub.overflowed.set()
                 self.dropped += 1
+                if sub.on_overflow is not None:
+                    sub.on_overflow()
                 continue
             delivered += 1
         self.published += delivered
         return delivered
+
+    def offer(self, sub: Subscriber, message: Mapping[str, Any]) -> bool:
+        """Queue one message for one subscriber (snapshots, replies); False when full."""
+        try:
+            sub.queue.put_nowait((json.dumps(message, separators=(",", ":")), None))
+        except asyncio.QueueFull:
+            return False
+        return True
+
+    def written(self, ami_at: float | None) -> None:
+        """A message left for the client's socket (records the pop delay)."""
+        if ami_at is not None:
+            self.pop_write_delays.append(time.time() - ami_at)

@@ -254,6 +254,8 @@ class Workspace:
             waited_s=waited_seconds(ctx, self._waits.joined.get(ctx.linkedid), now),
             ami_at=now,
         )
+        if event.stamp is not None:
+            pop["ast_at"] = event.stamp
         if call.crm_status != "pending":
             pop = {**pop, "contact": call.contact, "crm": {"status": call.crm_status}}
         self.pops[ref.endpoint] = pop

@@ -40,7 +40,7 @@ async def test_hub_delivers_only_inside_the_tenant_and_to_the_right_agent() -> N
     assert a1.queue.qsize() == 1 and sup.queue.qsize() == 1
     assert a2.queue.empty() and b1.queue.empty(), "same extension, other tenant: nothing"
     assert hub.publish("acme", None, {"type": "tenant"}) == 3
-    assert json.loads(a1.queue.get_nowait())["type"] == "call.ringing"
+    assert json.loads(a1.queue.get_nowait()[0])["type"] == "call.ringing"
     hub.unsubscribe(b1)
     assert hub.publish("globex", "1001", {"type": "x"}) == 0
 
