@@ -11,7 +11,11 @@ still identified by MemberName, as forward-to-mobile seats are). Prints:
   ``call.ringing`` (AMI transit + our handling + hub + websocket);
 * AMI read -> pop at the client: our share only.
 
-Usage: CALLCENTER_TEST_SLOT=2 .venv/bin/python bench/screenpop.py [N]
+Calls are started PACE ms apart (default 20: 200 calls in 4 s, all ringing together at the
+end; 0 = all at once, which measures a burst queueing behind Asterisk's single realtime DB
+connection rather than steady ringing).
+
+Usage: CALLCENTER_TEST_SLOT=2 .venv/bin/python bench/screenpop.py [N] [PACE_MS]
 """
 
 from __future__ import annotations
@@ -76,7 +80,7 @@ async def api(s: aiohttp.ClientSession, method: str, path: str, token: str, body
         return data
 
 
-async def main(n: int) -> None:
+async def main(n: int, pace_ms: float = 20.0) -> None:
     dsn = f"{PG}/cc_bench_{uuid.uuid4().hex[:8]}"
     await migrate(dsn)
     sandbox = await Sandbox.ensure()
@@ -200,6 +204,8 @@ async def main(n: int) -> None:
                     Value="NOT_INUSE",
                 )
 
+            cpu_before = time.process_time()
+            wall_before = time.monotonic()
             # The consoles run in another process, as browsers would: their event loop
             # never competes with the control plane's.
             proc = await asyncio.create_subprocess_exec(
@@ -217,7 +223,12 @@ async def main(n: int) -> None:
             ready = await proc.stdout.readline()
             assert ready.strip() == b"ready", ready
             watcher = await asyncio.create_subprocess_exec(
-                sys.executable, __file__, "--watch", str(n), stdout=asyncio.subprocess.PIPE
+                sys.executable,
+                __file__,
+                "--watch",
+                str(n),
+                str(pace_ms),
+                stdout=asyncio.subprocess.PIPE,
             )
             assert watcher.stdout is not None
             assert (await watcher.stdout.readline()).strip() == b"ready"
@@ -267,6 +278,8 @@ async def main(n: int) -> None:
             except TimeoutError:
                 print(f"only {len(pops)} pops arrived")
             sampler.cancel()
+            cpu = time.process_time() - cpu_before
+            wall = time.monotonic() - wall_before
             await asyncio.sleep(0.5)
             for child in (proc, watcher):
                 child.kill()
@@ -278,7 +291,9 @@ async def main(n: int) -> None:
         dialplan = [p["ast_at"] - p["invite"] for p in pops if p.get("invite")]
         to_client = [p["recv"] - p["ast_at"] for p in pops]
         ours = [p["recv"] - p["ami_at"] for p in pops]
-        print(f"\nscreen pop, {n} concurrent calls ringing {n} agents")
+        print(
+            f"\nscreen pop, {n} concurrent calls ringing {n} agents (started {pace_ms:g} ms apart)"
+        )
         show("INVITE -> AgentCalled (Asterisk)", dialplan)
         show("AgentCalled -> pop at client", to_client)
         show("AMI read -> pop at client (ours)", ours)
@@ -286,6 +301,10 @@ async def main(n: int) -> None:
             "AMI read -> pop written to socket", list(app[keys.DESK].workspace.hub.pop_write_delays)
         )
         show("event-loop lag of the control plane", lags)
+        print(f"control plane CPU during the calls: {cpu:.2f} s in {wall:.2f} s")
+        starts = [p["invite"] for p in pops if p.get("invite")]
+        if starts:
+            print(f"calls entered the platform over {max(starts) - min(starts):.2f} s")
         print(f"hub dropped slow clients: {app[keys.DESK].workspace.hub.dropped}")
     finally:
         for ch in (
@@ -304,7 +323,7 @@ async def consoles(port: int) -> None:
     """Simulated agent consoles: one websocket per token read from stdin; prints each pop
     with Asterisk's stamp of the carrier leg's Newchannel (the INVITE) on the platform."""
     tokens = [t for t in sys.stdin.read().split() if t]
-    async with aiohttp.ClientSession() as s:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as s:
         sockets = []
         for token in tokens:
             ws = await s.ws_connect(f"http://127.0.0.1:{port}/api/v1/ws")
@@ -327,7 +346,7 @@ async def consoles(port: int) -> None:
         await asyncio.gather(*(read(ws) for ws in sockets))
 
 
-async def place_calls(n: int) -> None:
+async def place_calls(n: int, pace_ms: float) -> None:
     """Have the carrier call the N numbers; print Asterisk's stamp of each carrier leg's
     Newchannel (the INVITE) on the platform. A process of its own: the carrier's and the
     platform's AMI traffic parsed here never delays the control plane's event loop."""
@@ -357,6 +376,7 @@ async def place_calls(n: int) -> None:
             Timeout=60000,
             Async="true",
         )
+        await asyncio.sleep(pace_ms / 1000)
     await asyncio.sleep(3600)
 
 
@@ -364,6 +384,11 @@ if __name__ == "__main__":
     if len(sys.argv) > 2 and sys.argv[1] == "--consoles":
         asyncio.run(consoles(int(sys.argv[2])))
     elif len(sys.argv) > 2 and sys.argv[1] == "--watch":
-        asyncio.run(place_calls(int(sys.argv[2])))
+        asyncio.run(place_calls(int(sys.argv[2]), float(sys.argv[3])))
     else:
-        asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 200))
+        asyncio.run(
+            main(
+                int(sys.argv[1]) if len(sys.argv) > 1 else 200,
+                float(sys.argv[2]) if len(sys.argv) > 2 else 20.0,
+            )
+        )
