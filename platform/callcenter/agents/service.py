@@ -23,9 +23,18 @@ from callcenter.auth.passwords import hash_password
 from callcenter.auth.principal import Principal
 from callcenter.contacts import repo as contacts_repo
 from callcenter.db.pool import connection, transaction
-from callcenter.errors import Conflict, DomainError, Forbidden, NotFound, Unavailable
+from callcenter.destinations.service import outside_allowed
+from callcenter.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unavailable,
+)
 from callcenter.screenpop.payload import contact_view
 from callcenter.screenpop.workspace import AgentRef, Workspace, ref_of_row
+from callcenter.seats import repo as seats_repo
 from callcenter.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -161,13 +170,26 @@ async def profile(desk: Desk, who: Principal) -> dict[str, Any]:
 
 
 async def set_device(desk: Desk, who: Principal, data: DeviceIn) -> dict[str, Any]:
-    """Choose the browser softphone, an external SIP app, or a mobile number."""
+    """Choose the browser softphone, an external SIP app, or a mobile number (the seat's
+    calls are then forwarded there by the routing dialplan; the console still pops)."""
     ref, _ = await _me(desk, who)
     if data.device == "mobile" and not data.mobile_number:
-        raise Conflict("a mobile number is needed", field="mobile_number")
+        raise InvalidInput("a mobile number is needed", field="mobile_number")
+    forward_to = data.mobile_number if data.device == "mobile" else None
     async with transaction(desk.pool) as conn:
+        if forward_to is not None and not await outside_allowed(conn, ref.tenant_id, forward_to):
+            raise InvalidInput(
+                "the tenant's outbound policy does not allow this number", field="mobile_number"
+            )
         await repo.set_device(conn, ref.tenant_id, ref.user_id, data.device, data.mobile_number)
         await realtime.set_seat_webrtc(conn, ref.tenant_id, ref.extension, data.device == "browser")
+        await seats_repo.update_seat(conn, ref.tenant_id, ref.extension, None, forward_to)
+        await realtime.set_forwarding(conn, ref.tenant_id, ref.extension, forward_to is not None)
+    if desk.sync is not None:
+        try:
+            await desk.sync.seat_changed(ref.endpoint)
+        except DomainError:
+            pass  # published on the next re-sync
     desk.workspace.put_agent(
         AgentRef(ref.user_id, ref.tenant_id, ref.extension, ref.endpoint, ref.name, data.device)
     )

@@ -233,12 +233,19 @@ async def add_queue_member(
 ) -> None:
     """Put a seat back into one queue's realtime members (per-queue login)."""
     ep = endpoint_id(tenant_id, extension)
+    forwarded = bool(
+        await conn.fetchval(
+            "SELECT forward_to IS NOT NULL FROM seats WHERE tenant_id = $1 AND extension = $2",
+            tenant_id,
+            extension,
+        )
+    )
     await conn.execute(
         "INSERT INTO queue_members (queue_name, interface, membername, state_interface,"
         " penalty, paused) VALUES ($1, $2, $3, $4, $5, $6)"
         " ON CONFLICT (queue_name, interface) DO NOTHING",
         queue_name(tenant_id, name),
-        f"PJSIP/{ep}",
+        member_interface(ep, forwarded=forwarded),
         ep,
         device(ep),
         penalty,
