@@ -397,3 +397,46 @@ async def test_click_to_call_hold_and_blind_and_attended_transfers_from_the_cons
 
 async def _no_channels(stack: Stack) -> bool:
     return not await stack.carrier_channels()
+
+
+async def test_a_mobile_forward_agent_gets_the_same_pop_and_state_while_the_mobile_answers(
+    stack: Stack, console_api: ApiClient, browser: Any, platform_ami: Any, db: Any
+) -> None:
+    await provision(console_api, "mobi", "4008002200", wrapup=2)
+    sync = console_api.client.app[keys.SYNC]
+    ctx, page = await open_console(browser, console_api, "mobi-agent")
+    try:
+        # The agent takes calls on a mobile: the page's softphone goes away, the seat forwards.
+        await page.fill("#mobile-number", "13900139000")
+        await page.select_option("#device", "mobile")
+        await page.wait_for_selector("#phone-status:text('not registered')")
+        assert (
+            await db.fetchval("SELECT forward_to FROM seats WHERE endpoint_id = 'mobi-1001'")
+            == "13900139000"
+        )
+        await page.click("#login")
+        await page.wait_for_selector("#presence[data-presence='available']")
+        await wait_for(lambda: sync.state_of("mobi-1001") == "NOT_INUSE")
+
+        call = asyncio.ensure_future(stack.call_in("4008002200", caller=CALLER))
+        await page.wait_for_selector("#presence[data-presence='ringing']", timeout=10_000)
+        assert await page.text_content("#pop-number") == CALLER
+        assert await page.text_content("#pop-queue") == "support"
+        # The carrier's "mobile" answers by itself.
+        await page.wait_for_selector("#presence[data-presence='on_call']", timeout=10_000)
+        await call
+        await page.screenshot(path=str(ARTIFACTS / "console-mobile-on-call.png"), full_page=True)
+        mobile_legs = [
+            c for c in await stack.carrier_channels() if "13900139000" in str(c.values())
+        ]
+        assert mobile_legs, "the carrier's mobile leg is up"
+        for ch in await stack.carrier_channels():
+            await stack.carrier_ami.action("Hangup", Channel=ch["Channel"])
+        await page.wait_for_selector("#presence[data-presence='wrapup']", timeout=10_000)
+        await page.wait_for_selector("#presence[data-presence='available']", timeout=10_000)
+    finally:
+        with contextlib.suppress(Exception):
+            await ctx.close()
+        with contextlib.suppress(Exception):
+            for ch in await stack.carrier_channels():
+                await stack.carrier_ami.action("Hangup", Channel=ch["Channel"])

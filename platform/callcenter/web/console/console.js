@@ -70,6 +70,7 @@
     $("desk").hidden = false;
     $("who").textContent = `${cc.me.name || cc.me.username} · ${cc.me.tenant} · ext ${cc.me.extension}`;
     $("device").value = cc.me.device;
+    $("mobile-number").value = cc.me.mobile_number || "";
     renderQueues(cc.me.queues);
     renderFigures(cc.me.figures);
     renderState(cc.me.state);
@@ -271,7 +272,9 @@
   $("unpause").onclick = () => act("POST", "/api/v1/agent/unpause");
   $("end-wrapup").onclick = () => act("POST", "/api/v1/agent/wrapup/end");
   $("device").onchange = async () => {
-    const res = await act("PUT", "/api/v1/agent/device", { device: $("device").value });
+    const body = { device: $("device").value };
+    if (body.device === "mobile") body.mobile_number = $("mobile-number").value;
+    const res = await act("PUT", "/api/v1/agent/device", body);
     if (res) {
       cc.me.device = res.device;
       showCreds();
