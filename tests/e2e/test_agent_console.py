@@ -206,6 +206,12 @@ async def test_an_agent_takes_a_queue_call_in_the_browser_with_a_screen_pop_and_
         await page_b.click("#login")
         await page_b.wait_for_selector("#presence[data-presence='available']")
         assert await page.is_checked("#queue-support"), "logged in to its queue"
+        # Per-queue logout takes the seat out of that realtime queue (re-read by app_queue
+        # when the queue is next loaded: a caller joining, or here `queue show`), and back.
+        await page.uncheck("#queue-support")
+        await wait_for(lambda: _member_gone(stack, "desk-support"), timeout=5)
+        await page.check("#queue-support")
+        await wait_for(lambda: _paused(stack, "desk-support", "0"), timeout=5)
 
         # Pause with a reason, then back: app_queue sees both.
         await page.select_option("#pause-reason", "lunch")
@@ -284,6 +290,10 @@ async def test_an_agent_takes_a_queue_call_in_the_browser_with_a_screen_pop_and_
         with contextlib.suppress(Exception):
             for ch in await stack.carrier_channels():
                 await stack.carrier_ami.action("Hangup", Channel=ch["Channel"])
+
+
+async def _member_gone(stack: Stack, queue: str) -> bool:
+    return not await member_status(stack, queue)
 
 
 async def _paused(stack: Stack, queue: str, value: str) -> dict[str, str] | None:
