@@ -31,6 +31,7 @@ AUTH_TIMEOUT_S = 5.0
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
+_UNAUTHORIZED = frozenset({"unauthorized", "invalid-token", "token-expired"})
 
 
 def same_origin(origin: str, host: str) -> bool:
@@ -52,19 +53,19 @@ async def live(request: web.Request) -> web.StreamResponse:
         raise Forbidden("origin not allowed", field="origin")
     ws = web.WebSocketResponse(heartbeat=20.0, max_msg_size=8192)
     await ws.prepare(request)
+    desk = request.app[keys.DESK]
+    extension: str | None = None
     try:
         who = await _authenticate(request, ws)
+        if who.role == "agent":
+            extension = (await agents.agent_ref(desk, who)).extension
     except DomainError as exc:
-        code = CLOSE_FORBIDDEN if exc.slug == "forbidden" else CLOSE_UNAUTHORIZED
+        code = CLOSE_UNAUTHORIZED if exc.slug in _UNAUTHORIZED else CLOSE_FORBIDDEN
         await ws.send_json({"type": "error", "error": exc.slug, "message": exc.message})
         await ws.close(code=code, message=exc.slug.encode())
         return ws
-    desk = request.app[keys.DESK]
     tenant_id = who.tenant_id
     assert tenant_id is not None
-    extension: str | None = None
-    if who.role == "agent":
-        extension = (await agents.agent_ref(desk, who)).extension
     hub = desk.workspace.hub
     sub = hub.subscribe(tenant_id, extension)
     for message in [

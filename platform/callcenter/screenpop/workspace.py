@@ -119,6 +119,7 @@ class Workspace:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self.pop_delays: list[float] = []  # AMI event read -> pop queued, seconds (bench)
+        self._stopped = False
 
     # ------------------------------------------------------------------ lifecycle
     async def load(self) -> None:
@@ -136,7 +137,8 @@ class Workspace:
             )
 
     async def stop(self) -> None:
-        """Cancel owned tasks and timers."""
+        """Cancel owned tasks and timers; later AMI events are ignored."""
+        self._stopped = True
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()
@@ -178,6 +180,8 @@ class Workspace:
     # ------------------------------------------------------------------ AMI input
     def on_raw(self, fields: Mapping[str, str]) -> None:
         """Every raw AMI event; synchronous and quick (runs in the AMI reader)."""
+        if self._stopped:
+            return
         event = to_workspace_event(fields)
         if event is not None:
             self.handle(event, time.time())
@@ -283,10 +287,16 @@ class Workspace:
             log.info("transfer feature not set on %s: %s", caller_channel, exc.message)
 
     async def _enrich(self, call: LiveCall, number: str) -> None:
+        if call.queue and call.wrapup_s is None:
+            call.wrapup_s = await self._wrapup_of(call.tenant_id, call.queue)
+        contact: dict[str, Any] | None = None
+        status = "not_found"
         if self._crm is not None:
-            contact, status = await self._crm.lookup(call.tenant_id, number)
-        else:
-            contact, status = None, "not_found"
+            try:
+                contact, status = await self._crm.lookup(call.tenant_id, number)
+            except Exception:  # a CRM failure must never lose the call's pop
+                log.exception("CRM lookup failed for %s", call.tenant_id)
+                contact, status = None, "error"
         call.contact, call.crm_status = contact, status
         message = contact_pop(call.linkedid, contact, status)
         for ep in call.agents:
@@ -294,12 +304,13 @@ class Workspace:
             if pop is not None and pop.get("linkedid") == call.linkedid:
                 self.pops[ep] = {**pop, "contact": contact, "crm": {"status": status}}
                 self.hub.publish(call.tenant_id, self.agents[ep].extension, message)
-        if call.queue and call.wrapup_s is None:
-            try:
-                async with connection(self._pool) as conn:
-                    call.wrapup_s = await agents_repo.queue_wrapup(conn, call.tenant_id, call.queue)
-            except DomainError:
-                call.wrapup_s = None
+
+    async def _wrapup_of(self, tenant_id: str, queue: str) -> int | None:
+        try:
+            async with connection(self._pool) as conn:
+                return await agents_repo.queue_wrapup(conn, tenant_id, queue)
+        except DomainError:
+            return None
 
     def _connected(self, ref: AgentRef, channel: str, linkedid: str, now: float) -> None:
         call = self.calls.get(linkedid)
@@ -327,7 +338,24 @@ class Workspace:
         self, ref: AgentRef, linkedid: str, now: float, *, talk_time: int, reason: str
     ) -> None:
         call = self.calls.get(linkedid)
+        if call is not None and call.queue and call.wrapup_s is None:
+            # The wrap-up time is not known yet (lookup still running or failed): fetch it.
+            self._spawn(
+                self._complete_later(ref, call, now, talk_time, reason), f"complete-{linkedid}"
+            )
+            return
         wrapup = call.wrapup_s if call is not None and call.wrapup_s is not None else 0
+        self._finish(ref, linkedid, wrapup, now, talk_time, reason)
+
+    async def _complete_later(
+        self, ref: AgentRef, call: LiveCall, now: float, talk_time: int, reason: str
+    ) -> None:
+        call.wrapup_s = await self._wrapup_of(call.tenant_id, call.queue)
+        self._finish(ref, call.linkedid, call.wrapup_s or 0, now, talk_time, reason)
+
+    def _finish(
+        self, ref: AgentRef, linkedid: str, wrapup: int, now: float, talk_time: int, reason: str
+    ) -> None:
         pop = self.pops.get(ref.endpoint)
         self.change(ref, Ended(linkedid, wrapup), now)
         self.hub.publish(
