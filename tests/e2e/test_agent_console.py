@@ -142,7 +142,7 @@ async def open_console(browser: Any, api: ApiClient, username: str) -> tuple[Any
     await page.fill("#username", username)
     await page.fill("#password", "agent-password")
     await page.click("#signin-button")
-    await page.wait_for_selector("#phone-status:text('registered')", timeout=10_000)
+    await page.wait_for_selector("#phone-status:text-is('registered')", timeout=10_000)
     return context, page
 
 
@@ -419,7 +419,7 @@ async def test_a_mobile_forward_agent_gets_the_same_pop_and_state_while_the_mobi
         # The agent takes calls on a mobile: the page's softphone goes away, the seat forwards.
         await page.fill("#mobile-number", "13900139000")
         await page.select_option("#device", "mobile")
-        await page.wait_for_selector("#phone-status:text('not registered')")
+        await page.wait_for_selector("#phone-status:text-is('not registered')")
         assert (
             await db.fetchval("SELECT forward_to FROM seats WHERE endpoint_id = 'mobi-1001'")
             == "13900139000"
