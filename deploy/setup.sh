@@ -8,6 +8,10 @@ need_apt=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v debootstrap >/dev/null 2>&1 || need_apt+=(debootstrap)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
+# The agent console's tests drive Debian's chromium (never a browser downloaded by Playwright)
+# and the JsSIP bundle is built with npm + esbuild.
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing ${need_apt[*]}" >&2
     apt-get update -qq
@@ -33,4 +37,8 @@ bash deploy/sandbox.sh ensure >/dev/null
 # The Python environment.
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+
+# JsSIP for the browser softphone: installed from npm into a cache outside the repo, bundled
+# as one IIFE (global JsSIP) into the console's gitignored vendor folder.
+bash deploy/jssip.sh
 echo "setup: ready" >&2

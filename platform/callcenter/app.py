@@ -11,6 +11,8 @@ from typing import Any
 from aiohttp import web
 
 from callcenter import keys
+from callcenter.agents import api as agents_api
+from callcenter.agents.workspace_ctx import workspace_ctx
 from callcenter.ami.client import AmiClient
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.media import PromptMirror, RecordingCollector
@@ -21,6 +23,7 @@ from callcenter.billing import api as billing_api
 from callcenter.callbacks.service import CallbackDesk
 from callcenter.cdr import api as cdr_api
 from callcenter.cdr.sink import CdrSink
+from callcenter.contacts import api as contacts_api
 from callcenter.db.pool import create_pool
 from callcenter.errors import DomainError
 from callcenter.ivrs import api as ivrs_api
@@ -35,6 +38,7 @@ from callcenter.reports import wallboard_api
 from callcenter.reports.live import LiveWallboard
 from callcenter.schedules import api as schedules_api
 from callcenter.schedules.service import refresh_due
+from callcenter.screenpop import api as screenpop_api
 from callcenter.seats import api as seats_api
 from callcenter.settings import Settings
 from callcenter.supervision import api as supervision_api
@@ -150,6 +154,7 @@ def create_app(settings: Settings) -> web.Application:
     if settings.ami_enabled:
         app.cleanup_ctx.append(_asterisk)
         app.cleanup_ctx.append(_cdr_sink)
+    app.cleanup_ctx.append(workspace_ctx)
     app.router.add_get("/healthz", health)
     for module in (
         auth_api,
@@ -168,5 +173,7 @@ def create_app(settings: Settings) -> web.Application:
         cdr_api,
         billing_api,
     ):
+        app.router.add_routes(module.routes)
+    for module in (agents_api, contacts_api, screenpop_api):
         app.router.add_routes(module.routes)
     return app

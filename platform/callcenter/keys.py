@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
+from callcenter.agents.service import Desk
 from callcenter.ami.client import AmiClient
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.media import PromptMirror
@@ -22,3 +23,4 @@ SYNC = web.AppKey("sync", AsteriskSync)
 PROMPTS = web.AppKey("prompts", PromptMirror)
 CDR_SINK = web.AppKey("cdr_sink", CdrSink)
 WALLBOARD = web.AppKey("wallboard", LiveWallboard)
+DESK = web.AppKey("desk", Desk)  # agent workspace: live state, hub, AMI, pool

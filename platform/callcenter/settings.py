@@ -23,6 +23,7 @@ class Settings:
     ami_enabled: bool = True
     sip_host: str = "127.0.0.1"
     sip_port: int = 5060
+    sip_ws_url: str = "ws://127.0.0.1:8088/ws"  # Asterisk's websocket for browser softphones
     operator_username: str = "operator"
     operator_password: str | None = None
     # Where this host's Asterisk reads tenants' uploaded prompts; set when the control plane
@@ -60,6 +61,7 @@ class Settings:
             ami_enabled=get("AMI_ENABLED", "1") not in ("0", "false", "no"),
             sip_host=get("SIP_HOST", d.sip_host),
             sip_port=int(get("SIP_PORT", str(d.sip_port))),
+            sip_ws_url=get("SIP_WS_URL", d.sip_ws_url),
             operator_username=get("OPERATOR_USERNAME", d.operator_username),
             operator_password=e.get("CALLCENTER_OPERATOR_PASSWORD") or None,
             prompts_dir=e.get("CALLCENTER_PROMPTS_DIR") or None,

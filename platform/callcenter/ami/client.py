@@ -199,7 +199,11 @@ class AmiClient:
     def _on_message(self, _manager: Any, message: Any) -> None:
         # Runs inside panoramisk's data_received: it must never raise.
         try:
-            fields = {str(k): str(v) for k, v in dict(message).items()}
+            # A repeated header (ChanVariable with channelvars) arrives as a list: one per line.
+            fields = {
+                str(k): "\n".join(map(str, v)) if isinstance(v, list) else str(v)
+                for k, v in dict(message).items()
+            }
             if fields.get("Event") == "Shutdown":
                 self._ready.clear()
             for raw in self._raw_handlers:

@@ -58,6 +58,7 @@ class AsteriskSync:
         self._registered: set[str] = set()
         self._forwarded: set[str] = set()
         self._published: dict[str, str] = {}
+        self._logged_out: set[str] = set()  # agents' seats, logged out of the workspace
         self.resyncs = 0
         ami.on_event(self.handle)
 
@@ -183,6 +184,8 @@ class AsteriskSync:
     async def _publish(self, endpoint: str, *, force: bool = False) -> None:
         reachable = endpoint in self._registered or endpoint in self._forwarded
         state = device_state(reachable, self._channels[endpoint])
+        if state == "NOT_INUSE" and endpoint in self._logged_out:
+            state = "UNAVAILABLE"
         if not force and self._published.get(endpoint) == state:
             return
         try:
@@ -197,3 +200,19 @@ class AsteriskSync:
     def state_of(self, endpoint: str) -> str | None:
         """The last state published for ``endpoint``."""
         return self._published.get(endpoint)
+
+    # ------------------------------------------------------------ agent presence (issue 4)
+    def set_logged_out(self, endpoints: set[str]) -> None:
+        """The seats whose agents are logged out (loaded at start, before the first re-sync)."""
+        self._logged_out = set(endpoints)
+
+    async def agent_presence(self, endpoint: str, logged_in: bool) -> None:
+        """An agent logged in or out: its seat is UNAVAILABLE to every queue while out.
+
+        Instant, needs no queue reload, and survives an Asterisk restart (the re-sync
+        publishes it again)."""
+        if logged_in:
+            self._logged_out.discard(endpoint)
+        else:
+            self._logged_out.add(endpoint)
+        await self._publish(endpoint, force=True)

@@ -181,3 +181,85 @@ async def registered_endpoints(conn: Any, endpoints: Sequence[str] | None = None
         endpoints,
     )
     return {r["endpoint"] for r in rows}
+
+
+# ---------------------------------------------------------------- agent workspace (issue 4)
+async def set_seat_webrtc(conn: Any, tenant_id: str, extension: str, enabled: bool) -> None:
+    """Switch a seat between the browser softphone (WebRTC over the websocket transport:
+    DTLS-SRTP, ICE, opus) and a plain SIP phone over UDP."""
+    ep = endpoint_id(tenant_id, extension)
+    if enabled:
+        # No fixed transport: requests to the seat follow its contact (ws or udp).
+        await conn.execute(
+            "UPDATE ps_endpoints SET webrtc = 'yes', transport = NULL, allow = 'opus,ulaw'"
+            " WHERE id = $1 AND tenant_id = $2",
+            ep,
+            tenant_id,
+        )
+    else:
+        await conn.execute(
+            "UPDATE ps_endpoints SET webrtc = NULL, transport = 'transport-udp',"
+            " allow = 'ulaw,alaw,opus' WHERE id = $1 AND tenant_id = $2",
+            ep,
+            tenant_id,
+        )
+
+
+async def seat_password(conn: Any, tenant_id: str, extension: str) -> str | None:
+    """The SIP password of a seat (shown to its own agent for an external SIP app)."""
+    password: str | None = await conn.fetchval(
+        "SELECT password FROM ps_auths WHERE id = $1 AND tenant_id = $2",
+        endpoint_id(tenant_id, extension),
+        tenant_id,
+    )
+    return password
+
+
+async def remove_queue_member(conn: Any, tenant_id: str, name: str, extension: str) -> None:
+    """Take a seat out of one queue's realtime members (per-queue logout).
+
+    app_queue re-reads a realtime queue's members when a caller joins it, so the seat is no
+    longer rung from the next call on. (AMI QueueRemove refuses realtime members.)
+    """
+    await conn.execute(
+        "DELETE FROM queue_members WHERE queue_name = $1 AND membername = $2",
+        queue_name(tenant_id, name),
+        endpoint_id(tenant_id, extension),
+    )
+
+
+async def add_queue_member(
+    conn: Any, tenant_id: str, name: str, extension: str, penalty: int, paused: bool
+) -> None:
+    """Put a seat back into one queue's realtime members (per-queue login)."""
+    ep = endpoint_id(tenant_id, extension)
+    forwarded = bool(
+        await conn.fetchval(
+            "SELECT forward_to IS NOT NULL FROM seats WHERE tenant_id = $1 AND extension = $2",
+            tenant_id,
+            extension,
+        )
+    )
+    await conn.execute(
+        "INSERT INTO queue_members (queue_name, interface, membername, state_interface,"
+        " penalty, paused) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT (queue_name, interface) DO NOTHING",
+        queue_name(tenant_id, name),
+        member_interface(ep, forwarded=forwarded),
+        ep,
+        device(ep),
+        penalty,
+        1 if paused else 0,
+    )
+
+
+async def set_member_paused(conn: Any, tenant_id: str, extension: str, paused: bool) -> list[str]:
+    """Write ``paused`` on every realtime membership of a seat; returns their interfaces."""
+    rows = await conn.fetch(
+        "UPDATE queue_members SET paused = $2 WHERE membername = $1"
+        " AND queue_name LIKE $3 RETURNING interface",
+        endpoint_id(tenant_id, extension),
+        1 if paused else 0,
+        queue_name(tenant_id, "%"),
+    )
+    return sorted({r["interface"] for r in rows})

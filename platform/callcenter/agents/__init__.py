@@ -1,0 +1,1 @@
+"""Agents: users bound to seats, their presence, queue logins, pauses and calls."""

@@ -1,0 +1,45 @@
+"""The agent workspace's long-lived resources, opened and closed in ``app.cleanup_ctx``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from callcenter import keys
+from callcenter.agents.service import Desk
+from callcenter.errors import DomainError
+from callcenter.screenpop.crm import CrmLookup
+from callcenter.screenpop.hub import Hub
+from callcenter.screenpop.webhooks import WebhookSender
+from callcenter.screenpop.workspace import Workspace
+
+
+async def workspace_ctx(app: web.Application) -> AsyncIterator[None]:
+    """Hub, CRM client, webhook sender and the live workspace fed by AMI."""
+    pool = app[keys.POOL]
+    session = aiohttp.ClientSession(headers={"User-Agent": "callcenter"})
+    webhooks = WebhookSender(pool, session)
+    ami = app.get(keys.AMI)
+    workspace = Workspace(pool, Hub(), CrmLookup(pool, session), webhooks, ami)
+    await workspace.load()
+    sync = app.get(keys.SYNC)
+    if sync is not None:
+        # Before the first re-sync publishes seat states (and again now, in case it ran).
+        logged_out = workspace.logged_out_endpoints()
+        sync.set_logged_out(logged_out)
+        if ami is not None and ami.connected:
+            for endpoint in logged_out:
+                try:
+                    await sync.agent_presence(endpoint, False)
+                except DomainError:
+                    pass
+    if ami is not None:
+        ami.on_raw(workspace.on_raw)
+    app[keys.DESK] = Desk(pool, workspace, app[keys.SETTINGS], sync, ami)
+    await webhooks.start()
+    yield
+    await workspace.stop()
+    await webhooks.stop()
+    await session.close()

@@ -1,0 +1,1 @@
+"""Screen pop: live events over a websocket hub, CRM lookups, tenant webhooks."""

@@ -1,0 +1,198 @@
+"""The live websocket (``/api/v1/ws``), the agent console page (``/agent``), and a tenant's
+integrations (``/api/v1/tenants/{tenant_id}/integrations``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from aiohttp import WSMsgType, web
+
+from callcenter import keys
+from callcenter.agents import service as agents
+from callcenter.auth.principal import Principal
+from callcenter.db.pool import transaction
+from callcenter.errors import DomainError, Forbidden, NotFound
+from callcenter.screenpop import repo
+from callcenter.screenpop.hub import Hub, Subscriber
+from callcenter.screenpop.schemas import IntegrationsIn
+from callcenter.web.io import parse_body, principal_of
+
+routes = web.RouteTableDef()
+
+CONSOLE_DIR = Path(__file__).resolve().parents[1] / "web" / "console"
+AUTH_TIMEOUT_S = 5.0
+
+# Close codes (4000-4999 are the application's).
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_TOO_SLOW = 4408
+_UNAUTHORIZED = frozenset({"unauthorized", "invalid-token", "token-expired"})
+
+
+def same_origin(origin: str, host: str) -> bool:
+    """Whether a browser's ``Origin`` is this server (scheme-less host:port comparison)."""
+    parsed = urlparse(origin)
+    return parsed.scheme in ("http", "https") and parsed.netloc.lower() == host.lower()
+
+
+@routes.get("/api/v1/ws")
+async def live(request: web.Request) -> web.StreamResponse:
+    """Live events of one tenant: an agent sees its own, a tenant admin all its agents'.
+
+    The first message must be ``{"type": "auth", "token": "<JWT>"}`` (browsers cannot set
+    headers on a websocket; a token in the URL would end up in logs). The scope comes from
+    the token only; asking for anything else is refused.
+    """
+    origin = request.headers.get("Origin")
+    if origin is not None and not same_origin(origin, request.host):
+        raise Forbidden("origin not allowed", field="origin")
+    ws = web.WebSocketResponse(heartbeat=20.0, max_msg_size=8192)
+    await ws.prepare(request)
+    desk = request.app[keys.DESK]
+    extension: str | None = None
+    try:
+        who = await _authenticate(request, ws)
+        if who.role == "agent":
+            extension = (await agents.agent_ref(desk, who)).extension
+    except DomainError as exc:
+        code = CLOSE_UNAUTHORIZED if exc.slug in _UNAUTHORIZED else CLOSE_FORBIDDEN
+        await ws.send_json({"type": "error", "error": exc.slug, "message": exc.message})
+        await ws.close(code=code, message=exc.slug.encode())
+        return ws
+    tenant_id = who.tenant_id
+    assert tenant_id is not None
+    hub = desk.workspace.hub
+    sub = hub.subscribe(tenant_id, extension)
+    for message in [
+        {"type": "hello", "tenant": tenant_id, "agent": extension, "role": who.role},
+        *desk.workspace.snapshot(tenant_id, extension),
+    ]:
+        hub.offer(sub, message)
+    writer = asyncio.ensure_future(_write(ws, sub, hub))
+    sub.on_overflow = writer.cancel
+    try:
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            reply = _client_message(msg.data, tenant_id, extension)
+            if reply is not None:
+                hub.offer(sub, reply)
+    finally:
+        hub.unsubscribe(sub)
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await writer
+    return ws
+
+
+async def _authenticate(request: web.Request, ws: web.WebSocketResponse) -> Principal:
+    try:
+        first = await ws.receive(timeout=AUTH_TIMEOUT_S)
+    except TimeoutError as exc:
+        raise DomainError("authenticate first", slug="unauthorized") from exc
+    if first.type != WSMsgType.TEXT:
+        raise DomainError("authenticate first", slug="unauthorized")
+    try:
+        data = json.loads(first.data)
+    except ValueError as exc:
+        raise DomainError("not JSON", slug="unauthorized") from exc
+    if (
+        not isinstance(data, dict)
+        or data.get("type") != "auth"
+        or not isinstance(data.get("token"), str)
+    ):
+        raise DomainError("authenticate first", slug="unauthorized")
+    who = request.app[keys.TOKENS].verify(data["token"])
+    if who.role not in ("agent", "tenant_admin") or who.tenant_id is None:
+        raise Forbidden("agents and tenant admins only", role=who.role)
+    return who
+
+
+def _client_message(raw: str, tenant_id: str, extension: str | None) -> dict[str, Any] | None:
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {"type": "error", "error": "invalid-input", "message": "not JSON"}
+    if not isinstance(data, dict):
+        return {"type": "error", "error": "invalid-input", "message": "not an object"}
+    kind = data.get("type")
+    if kind == "ping":
+        return {"type": "pong", "t": data.get("t")}
+    if kind == "subscribe":
+        # The scope is fixed by the token; anything broader is refused, never widened.
+        if data.get("tenant", tenant_id) != tenant_id or (
+            extension is not None and data.get("agent", extension) != extension
+        ):
+            return {"type": "error", "error": "forbidden", "message": "not your tenant or agent"}
+        return {"type": "subscribed", "tenant": tenant_id, "agent": extension}
+    return {"type": "error", "error": "invalid-input", "message": "unknown message type"}
+
+
+async def _write(ws: web.WebSocketResponse, sub: Subscriber, hub: Hub) -> None:
+    # One wake-up per message: the hub's put_nowait resumes this task directly. A subscriber
+    # that overflows has this task cancelled by the hub, and its socket closed.
+    try:
+        while True:
+            data, ami_at = await sub.queue.get()
+            await ws.send_str(data)
+            hub.written(ami_at)
+    except (ConnectionError, RuntimeError):
+        return
+    except asyncio.CancelledError:
+        if sub.overflowed.is_set():
+            with contextlib.suppress(Exception):
+                await ws.close(code=CLOSE_TOO_SLOW, message=b"too-slow")
+            return
+        raise
+
+
+# ------------------------------------------------------------------ console page
+@routes.get("/agent")
+async def console(_request: web.Request) -> web.StreamResponse:
+    """The agent console (a static page; everything else goes over the API)."""
+    return web.FileResponse(CONSOLE_DIR / "console.html")
+
+
+@routes.get("/agent/static/{name}")
+async def console_static(request: web.Request) -> web.StreamResponse:
+    """The console's script and style, and the JsSIP bundle built by the setup."""
+    name = request.match_info["name"]
+    allowed = {"console.js", "console.css", "jssip.js"}
+    if name not in allowed:
+        raise NotFound("no such file")
+    path = CONSOLE_DIR / ("vendor" if name == "jssip.js" else "") / name
+    if not path.is_file():
+        raise NotFound("not built; run deploy/setup.sh", file=name)
+    return web.FileResponse(path, headers={"Cache-Control": "no-cache"})
+
+
+# ------------------------------------------------------------------ integrations
+@routes.put("/api/v1/tenants/{tenant_id}/integrations")
+async def put_integrations(request: web.Request) -> web.Response:
+    """Set the tenant's CRM lookup URL and webhook (URL and signing secret)."""
+    who = principal_of(request)
+    tenant_id = request.match_info["tenant_id"]
+    who.require_tenant(tenant_id, "tenant_admin")
+    body = await parse_body(request, IntegrationsIn)
+    async with transaction(request.app[keys.POOL]) as conn:
+        row = await repo.put_integrations(
+            conn,
+            tenant_id,
+            body.crm_lookup_url,
+            body.crm_timeout_ms,
+            body.webhook_url,
+            body.webhook_secret,
+        )
+    return web.json_response(
+        {
+            "crm_lookup_url": row["crm_lookup_url"],
+            "crm_timeout_ms": row["crm_timeout_ms"],
+            "webhook_url": row["webhook_url"],
+            "webhook_secret_set": row["webhook_secret"] is not None,
+        }
+    )

@@ -1,0 +1,74 @@
+"""CRM lookup at ring time: the tenant's own CRM (short timeout) with the hosted contacts as
+fallback. Never raises: a failing CRM leaves the pop with a new-contact form."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import aiohttp
+
+from callcenter.contacts import repo as contacts_repo
+from callcenter.db.pool import connection
+from callcenter.errors import DomainError
+from callcenter.screenpop import repo
+from callcenter.screenpop.payload import contact_view, crm_lookup_url, parse_crm_reply
+
+log = logging.getLogger(__name__)
+
+
+class CrmLookup:
+    """Finds the contact of a caller for one tenant."""
+
+    def __init__(self, pool: Any, session: aiohttp.ClientSession) -> None:
+        self._pool = pool
+        self._session = session
+
+    async def lookup(self, tenant_id: str, number: str) -> tuple[dict[str, Any] | None, str]:
+        """``(contact or None, status)``; status is found, not_found, timeout or error."""
+        if not number.isdigit():
+            return None, "not_found"
+        try:
+            async with connection(self._pool) as conn:
+                integ = await repo.get_integrations(conn, tenant_id)
+                hosted_row = await contacts_repo.find_by_phone(conn, tenant_id, number)
+        except DomainError as exc:
+            log.warning("contact lookup failed for %s: %s", tenant_id, exc.message)
+            return None, "error"
+        hosted = contact_view(hosted_row) if hosted_row is not None else None
+        url = integ["crm_lookup_url"] if integ is not None else None
+        if not url:
+            return hosted, "found" if hosted else "not_found"
+        external, status = await self._external(url, integ["crm_timeout_ms"], number)
+        if external is not None:
+            return external, "found"
+        if hosted is not None:
+            return hosted, "found" if status == "not_found" else f"found_hosted_{status}"
+        return None, status
+
+    async def _external(
+        self, base: str, timeout_ms: int, number: str
+    ) -> tuple[dict[str, Any] | None, str]:
+        url = crm_lookup_url(base, number)
+        try:
+            async with self._session.get(
+                url,
+                timeout=aiohttp.ClientTimeout(total=timeout_ms / 1000),
+                allow_redirects=False,
+                headers={"Accept": "application/json"},
+            ) as resp:
+                if resp.status == 404:
+                    return None, "not_found"
+                if resp.status != 200:
+                    return None, "error"
+                body = await resp.json(content_type=None)
+        except TimeoutError:
+            return None, "timeout"
+        except (aiohttp.ClientError, ValueError) as exc:
+            log.info("CRM lookup %s failed: %s", base, exc)
+            return None, "error"
+        except asyncio.CancelledError:
+            raise
+        contact = parse_crm_reply(body)
+        return contact, "found" if contact else "not_found"

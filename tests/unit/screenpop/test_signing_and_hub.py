@@ -1,0 +1,58 @@
+"""Webhook signatures, retry policy, and the hub's scoping and back-pressure."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from callcenter.screenpop.hub import Hub
+from callcenter.screenpop.signing import retry_delays, should_retry, sign, verify
+
+
+def test_signature_is_hmac_sha256_over_timestamp_and_body() -> None:
+    import hashlib
+    import hmac
+
+    body = b'{"event":"call.ringing"}'
+    expected = hmac.new(b"s" * 16, b"1700000000." + body, hashlib.sha256).hexdigest()
+    assert sign("s" * 16, 1700000000, body) == "sha256=" + expected
+    sig = sign("secret-secret-12", 100, body)
+    assert verify("secret-secret-12", 100, body, sig, now=150)
+    assert not verify("secret-secret-12", 100, body + b" ", sig, now=150), "body tampered"
+    assert not verify("another-secret-1", 100, body, sig, now=150), "wrong secret"
+    assert not verify("secret-secret-12", 100, body, sig, now=1000), "replayed too late"
+
+
+def test_retry_policy() -> None:
+    assert retry_delays(5) == [0.5, 1.0, 2.0, 4.0]
+    assert retry_delays(10, cap_s=3)[-1] == 3
+    assert [should_retry(s) for s in (None, 500, 503, 429, 408)] == [True] * 5
+    assert [should_retry(s) for s in (400, 401, 404, 410)] == [False] * 4
+
+
+async def test_hub_delivers_only_inside_the_tenant_and_to_the_right_agent() -> None:
+    hub = Hub()
+    a1 = hub.subscribe("acme", "1001")
+    a2 = hub.subscribe("acme", "1002")
+    sup = hub.subscribe("acme", None)
+    b1 = hub.subscribe("globex", "1001")
+    assert hub.publish("acme", "1001", {"type": "call.ringing"}) == 2
+    assert a1.queue.qsize() == 1 and sup.queue.qsize() == 1
+    assert a2.queue.empty() and b1.queue.empty(), "same extension, other tenant: nothing"
+    assert hub.publish("acme", None, {"type": "tenant"}) == 3
+    assert json.loads(a1.queue.get_nowait()[0])["type"] == "call.ringing"
+    hub.unsubscribe(b1)
+    assert hub.publish("globex", "1001", {"type": "x"}) == 0
+
+
+async def test_a_slow_subscriber_is_cut_off_without_slowing_the_others() -> None:
+    hub = Hub(queue_size=3)
+    slow = hub.subscribe("acme", None)
+    fast = hub.subscribe("acme", None)
+    for i in range(10):
+        hub.publish("acme", None, {"n": i})
+        fast.queue.get_nowait()  # a fast client drains as it goes
+    assert slow.overflowed.is_set() and slow.queue.qsize() == 3
+    assert not fast.overflowed.is_set()
+    assert hub.dropped == 1
+    await asyncio.sleep(0)
