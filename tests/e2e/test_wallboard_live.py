@@ -59,7 +59,7 @@ async def test_the_wallboard_shows_waiting_callers_and_survives_a_restart(
             fresh = ApiClient(await aiohttp_client(app))
             await app[keys.AMI].wait_ready()
             fresh_admin = await fresh.login(f"{tenant}-admin", "admin-password")
-            rebuilt = await wait_for(lambda: _waiting(board(fresh_admin), 2), timeout=5)
+            rebuilt = await wait_for(lambda: _waiting(board(fresh_admin), 2), timeout=20)
             assert rebuilt["sales"]["longest_wait_s"] >= 0
     # Both hung up: nobody waits any more.
     await wait_for(lambda: _waiting(board(admin), 0), timeout=5)
