@@ -155,6 +155,7 @@ def create_app(settings: Settings) -> web.Application:
         app.cleanup_ctx.append(_asterisk)
         app.cleanup_ctx.append(_cdr_sink)
     app.cleanup_ctx.append(workspace_ctx)
+    app.cleanup_ctx.append(wallboard_api.wallboard_push)
     app.router.add_get("/healthz", health)
     for module in (
         auth_api,

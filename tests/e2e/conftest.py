@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
 import pytest_asyncio
 
 from callcenter import keys
@@ -81,3 +82,23 @@ async def platform_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
     client = await aiohttp_client(app)
     await app[keys.AMI].wait_ready()
     return ApiClient(client)
+
+
+@pytest_asyncio.fixture
+async def browser() -> AsyncIterator[Any]:
+    """Debian's chromium, headless, with fake media devices (Playwright, never downloaded)."""
+    playwright_api = pytest.importorskip("playwright.async_api")
+    async with playwright_api.async_playwright() as pw:
+        chromium = await pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                "--disable-features=WebRtcHideLocalIpsWithMdns",
+            ],
+        )
+        try:
+            yield chromium
+        finally:
+            await chromium.close()

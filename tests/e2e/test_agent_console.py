@@ -31,12 +31,6 @@ pytestmark = pytest.mark.e2e
 playwright_api = pytest.importorskip("playwright.async_api")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
-]
 CALLER = "13800138000"
 
 
@@ -71,19 +65,6 @@ async def console_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
     client = await aiohttp_client(app)
     await app[keys.AMI].wait_ready()
     return ApiClient(client)
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Any]:
-    """Debian's chromium, headless, with fake media devices."""
-    async with playwright_api.async_playwright() as pw:
-        chromium = await pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
 
 
 async def provision(api: ApiClient, tenant: str, number: str, wrapup: int) -> ApiClient:

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pytest
+from e2e.test_agent_console import ARTIFACTS
 from e2e.test_routing import calling, open_tenant, queue_of_caller
 
 from callcenter import keys
@@ -68,3 +69,45 @@ async def test_the_wallboard_shows_waiting_callers_and_survives_a_restart(
 async def _waiting(snapshot: Any, count: int) -> dict[str, Any] | None:
     queues = await snapshot
     return queues if queues.get("sales", {}).get("waiting") == count else None
+
+
+async def test_the_wallboard_page_shows_callers_waiting_in_the_browser(
+    stack: Stack, platform_api: ApiClient, browser: Any, uid: str
+) -> None:
+    tenant, number = f"wp{uid}", "4008200041"
+    admin = await open_tenant(platform_api, tenant, number)
+    await admin.call(
+        "POST",
+        f"/api/v1/tenants/{tenant}/queues",
+        {"name": "sales", "extension": "601"},
+        expect=201,
+    )
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
+        {"type": "queue", "target": "sales"},
+        expect=200,
+    )
+    page = await browser.new_page()
+    await page.goto(str(platform_api.client.make_url("/wallboard")))
+    await page.get_by_label("User name").fill(f"{tenant}-admin")
+    await page.get_by_label("Password").fill("admin-password")
+    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_text("Live").wait_for(timeout=10000)
+    waiting = page.locator('tr[data-queue="sales"] td').first
+    async with calling(stack, number, "13800000411"):
+        async with calling(stack, number, "13800000412"):
+            await wait_for(lambda: queue_of_caller(platform_api, "13800000412"))
+            pushed_at = time.monotonic()
+            await page.wait_for_function(
+                "() => document.querySelector('tr[data-queue=\"sales\"] td')?.textContent === '2'",
+                timeout=5000,
+            )
+            print(f"page showed 2 waiting {1000 * (time.monotonic() - pushed_at):.0f} ms after")
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=str(ARTIFACTS / "wallboard.png"), full_page=True)
+    await page.wait_for_function(
+        "() => document.querySelector('tr[data-queue=\"sales\"] td')?.textContent === '0'",
+        timeout=5000,
+    )
+    assert await waiting.text_content() == "0"

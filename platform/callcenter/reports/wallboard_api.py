@@ -1,24 +1,47 @@
-"""``GET /api/v1/tenants/{tenant_id}/wallboard``: the live queue figures, right now.
-
-The same snapshot is pushed to the tenant's live-event subscribers whenever it changes.
-"""
+"""The live wallboard: ``GET /api/v1/tenants/{tenant_id}/wallboard`` and the ``/wallboard``
+page. The same queue snapshot is pushed to the tenant's live-event subscribers (``type:
+wallboard``) whenever it changes; agents' states are pushed by the agent workspace."""
 
 from __future__ import annotations
 
 import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
 from callcenter import keys
+from callcenter.agents.state import presence
 from callcenter.errors import Unavailable
 from callcenter.web.io import principal_of
 
 routes = web.RouteTableDef()
+PAGE_DIR = Path(__file__).resolve().parents[1] / "web" / "console"
+
+
+def agents_summary(app: web.Application, tenant_id: str, now: float) -> dict[str, Any]:
+    """Agents of the tenant by state, and paused agents by reason."""
+    desk = app.get(keys.DESK)
+    states: Counter[str] = Counter()
+    paused: Counter[str] = Counter()
+    if desk is not None:
+        ws = desk.workspace
+        for endpoint, ref in ws.agents.items():
+            if ref.tenant_id != tenant_id:
+                continue
+            state = ws.state_of(endpoint)
+            p = presence(state, now)
+            states[p] += 1
+            if p == "paused":
+                paused[state.pause_reason or "unspecified"] += 1
+    return {"by_state": dict(states), "paused_by_reason": dict(paused)}
 
 
 @routes.get("/api/v1/tenants/{tenant_id}/wallboard")
 async def wallboard(request: web.Request) -> web.Response:
-    """Waiting callers, longest wait, today's answered/abandoned/SL per queue."""
+    """Waiting callers, longest wait, today's answered/abandoned/SL per queue; agents."""
     who = principal_of(request)
     tenant_id = request.match_info["tenant_id"]
     who.require_tenant(tenant_id, "tenant_admin", "supervisor")
@@ -26,4 +49,36 @@ async def wallboard(request: web.Request) -> web.Response:
     if live is None:
         raise Unavailable("the wallboard needs the Asterisk connection")
     now = time.time()
-    return web.json_response({"queues": live.board.snapshot(tenant_id, now), "generated_at": now})
+    return web.json_response(
+        {
+            "queues": live.board.snapshot(tenant_id, now),
+            "agents": agents_summary(request.app, tenant_id, now),
+            "generated_at": now,
+        }
+    )
+
+
+@routes.get("/wallboard")
+async def page(_request: web.Request) -> web.StreamResponse:
+    """The wallboard page (static; data over the API and the live websocket)."""
+    return web.FileResponse(PAGE_DIR / "wallboard.html")
+
+
+@routes.get("/wallboard/static/wallboard.js")
+async def script(_request: web.Request) -> web.StreamResponse:
+    """The wallboard's script."""
+    return web.FileResponse(PAGE_DIR / "wallboard.js")
+
+
+async def wallboard_push(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: push wallboard snapshots through the agent workspace's hub."""
+    live = app.get(keys.WALLBOARD)
+    desk = app.get(keys.DESK)
+    if live is not None and desk is not None:
+        hub = desk.workspace.hub
+
+        def publish(tenant_id: str, queues: list[dict[str, object]]) -> None:
+            hub.publish(tenant_id, None, {"type": "wallboard", "queues": queues})
+
+        live.publishers.append(publish)
+    yield

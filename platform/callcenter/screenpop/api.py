@@ -108,8 +108,8 @@ async def _authenticate(request: web.Request, ws: web.WebSocketResponse) -> Prin
     ):
         raise DomainError("authenticate first", slug="unauthorized")
     who = request.app[keys.TOKENS].verify(data["token"])
-    if who.role not in ("agent", "tenant_admin") or who.tenant_id is None:
-        raise Forbidden("agents and tenant admins only", role=who.role)
+    if who.role not in ("agent", "tenant_admin", "supervisor") or who.tenant_id is None:
+        raise Forbidden("agents, supervisors and tenant admins only", role=who.role)
     return who
 
 

@@ -1,0 +1,113 @@
+// The wallboard: queue figures pushed over the tenant's live websocket (type "wallboard"),
+// agents' states refreshed from the API whenever an agent's state changes.
+"use strict";
+(() => {
+  const $ = (id) => document.getElementById(id);
+  let token = sessionStorage.getItem("wallboard.token");
+  let tenant = sessionStorage.getItem("wallboard.tenant");
+  let queues = [];
+  let agentsTimer = null;
+
+  function claims(jwt) {
+    return JSON.parse(atob(jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
+  }
+
+  async function api(path) {
+    const resp = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
+    if (!resp.ok) throw new Error((await resp.json()).message || resp.statusText);
+    return resp.json();
+  }
+
+  function cell(text, cls) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (cls) td.className = cls;
+    return td;
+  }
+
+  function renderQueues() {
+    const body = $("queues");
+    body.replaceChildren();
+    for (const q of queues) {
+      const tr = document.createElement("tr");
+      tr.dataset.queue = q.queue;
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = q.queue;
+      tr.append(th);
+      tr.append(cell(String(q.waiting), q.waiting > 0 ? "warn" : ""));
+      tr.append(cell(`${q.longest_wait_s} s`, q.longest_wait_s > 60 ? "bad" : ""));
+      tr.append(cell(String(q.answered_today)));
+      tr.append(cell(String(q.abandoned_today)));
+      const sl = q.service_level_today;
+      tr.append(cell(sl === null ? "–" : `${Math.round(sl * 100)} %`, sl !== null && sl < 0.8 ? "bad" : ""));
+      body.append(tr);
+    }
+  }
+
+  function renderAgents(agents) {
+    const names = { available: "Available", ringing: "Ringing", on_call: "On call", wrapup: "Wrap-up",
+      paused: "Paused", logged_out: "Logged out" };
+    const p = $("agents");
+    p.replaceChildren();
+    for (const [state, label] of Object.entries(names)) {
+      const span = document.createElement("span");
+      span.dataset.state = state;
+      span.textContent = `${label}: ${agents.by_state[state] || 0}`;
+      p.append(span);
+    }
+    for (const [reason, n] of Object.entries(agents.paused_by_reason)) {
+      const span = document.createElement("span");
+      span.textContent = `(${reason}: ${n})`;
+      p.append(span);
+    }
+  }
+
+  async function refresh() {
+    const board = await api(`/api/v1/tenants/${tenant}/wallboard`);
+    queues = board.queues;
+    renderQueues();
+    renderAgents(board.agents);
+  }
+
+  function connect() {
+    const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/v1/ws`);
+    ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token }));
+    ws.onmessage = (msg) => {
+      const data = JSON.parse(msg.data);
+      if (data.type === "hello") { $("status").textContent = "Live"; refresh(); }
+      else if (data.type === "wallboard") { queues = data.queues; renderQueues(); }
+      else if (data.type === "agent.state") {
+        clearTimeout(agentsTimer);
+        agentsTimer = setTimeout(() => api(`/api/v1/tenants/${tenant}/wallboard`).then((b) => renderAgents(b.agents)), 200);
+      }
+    };
+    ws.onclose = () => { $("status").textContent = "Reconnecting…"; setTimeout(connect, 1000); };
+  }
+
+  function start() {
+    $("login").hidden = true;
+    $("board").hidden = false;
+    $("tenant").textContent = tenant;
+    connect();
+  }
+
+  $("login").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const form = new FormData(ev.target);
+    const resp = await fetch("/api/v1/auth/token", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
+    });
+    const body = await resp.json();
+    if (!resp.ok) { $("login-error").textContent = body.message; return; }
+    token = body.token;
+    tenant = claims(token).tid;
+    sessionStorage.setItem("wallboard.token", token);
+    sessionStorage.setItem("wallboard.tenant", tenant);
+    start();
+  });
+
+  if (token && tenant) start();
+})();
