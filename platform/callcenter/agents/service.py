@@ -32,6 +32,7 @@ from callcenter.errors import (
     NotFound,
     Unavailable,
 )
+from callcenter.reports import repo as reports_repo
 from callcenter.screenpop.payload import contact_view
 from callcenter.screenpop.workspace import AgentRef, Workspace, ref_of_row
 from callcenter.seats import repo as seats_repo
@@ -212,6 +213,9 @@ async def log_in(desk: Desk, who: Principal, logged_in: bool) -> dict[str, Any]:
         await repo.set_presence(
             conn, ref.tenant_id, ref.user_id, logged_in=logged_in, paused=False, reason=""
         )
+        await reports_repo.log_agent_event(
+            conn, ref.endpoint, "AGENTLOGIN" if logged_in else "AGENTLOGOFF"
+        )
         if not logged_in:
             await realtime.set_member_paused(conn, ref.tenant_id, ref.extension, False)
     await _publish_presence(desk, ref, logged_in=logged_in)
@@ -231,6 +235,9 @@ async def pause(desk: Desk, who: Principal, data: PauseIn | None) -> dict[str, A
     async with transaction(desk.pool) as conn:
         await repo.set_presence(
             conn, ref.tenant_id, ref.user_id, logged_in=True, paused=paused, reason=reason
+        )
+        await reports_repo.log_agent_event(
+            conn, ref.endpoint, "PAUSE" if paused else "UNPAUSE", reason
         )
         await realtime.set_member_paused(conn, ref.tenant_id, ref.extension, paused)
     await _queue_pause(desk, ref, paused=paused, reason=reason)

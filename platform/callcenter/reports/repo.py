@@ -54,3 +54,15 @@ async def number_calls(
         tz,
     )
     return rows
+
+
+async def log_agent_event(conn: Any, endpoint: str, event: str, reason: str = "") -> None:
+    """Record an agent's sign-in, sign-out or pause in the queue log (agent reports read
+    logged-in and pause time from it). ``event``: AGENTLOGIN, AGENTLOGOFF, PAUSE, UNPAUSE."""
+    await conn.execute(
+        "INSERT INTO queue_log (callid, queuename, agent, event, data1)"
+        " VALUES ('NONE', 'NONE', $1, $2, $3)",
+        endpoint,
+        event,
+        reason,
+    )

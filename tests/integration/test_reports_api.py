@@ -1,0 +1,36 @@
+"""Agent reports from the presence the workspace records: logged-in and pause time."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from integration.test_agent_workspace_api import agent_setup
+
+from support import ApiClient
+
+
+async def test_login_and_pauses_become_logged_in_and_pause_time(
+    api: ApiClient, uid: str, db: Any
+) -> None:
+    tid, admin, agent = await agent_setup(api, uid)
+    start = datetime.now(UTC) - timedelta(minutes=1)
+    await agent.call("POST", "/api/v1/agent/login", expect=200)
+    await agent.call("POST", "/api/v1/agent/pause", {"reason": "lunch"}, expect=200)
+    await asyncio.sleep(1.2)
+    await agent.call("POST", "/api/v1/agent/unpause", expect=200)
+    await asyncio.sleep(0.3)
+    await agent.call("POST", "/api/v1/agent/logout", expect=200)
+    end = datetime.now(UTC) + timedelta(minutes=1)
+    _, rows = await admin.call(
+        "GET",
+        f"/api/v1/tenants/{tid}/reports/agents?from={start.isoformat().replace('+', '%2B')}"
+        f"&to={end.isoformat().replace('+', '%2B')}&interval=day&tz=UTC",
+        expect=200,
+    )
+    (row,) = rows
+    assert row["agent"] == "1001"
+    assert 1.4 <= row["logged_in_s"] < 10, row
+    assert 1.1 <= row["paused_s"]["lunch"] < row["logged_in_s"], row
+    assert row["utilisation"] == 0.0
