@@ -43,13 +43,16 @@ build() {
 
 top_up() {
     # A cached chroot from an older checkout may lack packages added since: install them.
-    local marker="$CHROOT/etc/callcenter-packages"
-    if [ "$(cat "$marker" 2>/dev/null)" != "$PACKAGES" ]; then
-        echo "sandbox: installing $PACKAGES into the cached chroot" >&2
+    local missing=() p
+    for p in $PACKAGES; do
+        chroot "$CHROOT" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" \
+            || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "sandbox: installing ${missing[*]} into the cached chroot" >&2
         chroot "$CHROOT" apt-get update -qq
-        chroot "$CHROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
+        chroot "$CHROOT" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
         chroot "$CHROOT" apt-get clean
-        echo "$PACKAGES" > "$marker"
     fi
 }
 

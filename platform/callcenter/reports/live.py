@@ -18,7 +18,8 @@ from callcenter.reports.service import events_from_rows
 from callcenter.reports.wallboard import Wallboard
 
 log = logging.getLogger(__name__)
-Publish = Callable[[str, list[dict[str, object]]], None]
+# (tenant, queue snapshot, Asterisk's stamp of the triggering event or None)
+Publish = Callable[[str, list[dict[str, object]], float | None], None]
 
 
 class LiveWallboard:
@@ -37,13 +38,17 @@ class LiveWallboard:
         # Runs inside the AMI reader: quick, never raises (the client guards it too).
         tenant = self.board.apply(fields, time.time())
         if tenant is not None:
-            self._publish(tenant)
+            try:
+                stamp: float | None = float(fields.get("Timestamp", ""))
+            except ValueError:
+                stamp = None
+            self._publish(tenant, stamp)
 
-    def _publish(self, tenant: str) -> None:
+    def _publish(self, tenant: str, event_at: float | None = None) -> None:
         snapshot = self.board.snapshot(tenant, time.time())
         for publish in self.publishers:
             try:
-                publish(tenant, snapshot)
+                publish(tenant, snapshot, event_at)
             except Exception:
                 log.exception("wallboard publisher failed")
 

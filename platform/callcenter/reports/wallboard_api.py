@@ -77,8 +77,8 @@ async def wallboard_push(app: web.Application) -> AsyncIterator[None]:
     if live is not None and desk is not None:
         hub = desk.workspace.hub
 
-        def publish(tenant_id: str, queues: list[dict[str, object]]) -> None:
-            hub.publish(tenant_id, None, {"type": "wallboard", "queues": queues})
+        def publish(tenant_id: str, queues: list[dict[str, object]], at: float | None) -> None:
+            hub.publish(tenant_id, None, {"type": "wallboard", "queues": queues, "event_at": at})
 
         live.publishers.append(publish)
     yield

@@ -1,0 +1,236 @@
+"""Wallboard latency at N active calls: from Asterisk's queue event to the browser's update.
+
+Brings up the platform and carrier Asterisk (the test slot's ports; run it when no test
+stack of that slot is up), the control plane, and one wallboard subscriber (a websocket
+client signed in as the tenant admin, exactly what the /wallboard page does). The carrier
+places N calls, PACE ms apart, into the tenant's queues, where they wait (no agent); then
+hangs them all up. Every QueueCallerJoin/Leave is stamped by Asterisk (timestampevents);
+every pushed ``wallboard`` message carries that stamp, and the client notes when it arrived.
+Prints the delay event -> client (p50/p90/p99/max), the count of callers the last message
+showed, and the control plane's CPU over the run.
+
+Usage: CALLCENTER_TEST_SLOT=0 .venv/bin/python bench/wallboard.py [N=200] [PACE_MS=20]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+import uuid
+from typing import Any
+
+import aiohttp
+import asyncpg
+from aiohttp import web
+
+from callcenter import keys
+from callcenter.ami.client import AmiClient
+from callcenter.app import create_app
+from callcenter.db.migrate import migrate
+from callcenter.devstack.asterisk import PairLayout, platform_and_carrier
+from callcenter.devstack.sandbox import Sandbox
+from callcenter.settings import Settings
+
+SLOT = int(os.environ.get("CALLCENTER_TEST_SLOT", "0"))
+PG = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres:postgres@127.0.0.1:5432")
+SIP, AMI, HTTP = 5170 + 20 * SLOT, 5178 + 20 * SLOT, 8178 + 20 * SLOT
+CARRIER_AMI = 5179 + 20 * SLOT
+API_PORT = 8191 + 20 * SLOT
+SECRET = "bench-ami-secret"
+TENANT = "wallb"
+QUEUES = 5
+
+
+def pct(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def api(s: aiohttp.ClientSession, method: str, path: str, token: str, body: Any) -> Any:
+    async with s.request(
+        method,
+        f"http://127.0.0.1:{API_PORT}{path}",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+    ) as resp:
+        data = await resp.json(content_type=None)
+        if resp.status >= 300:
+            raise RuntimeError(f"{method} {path}: {resp.status} {data}")
+        return data
+
+
+async def token(s: aiohttp.ClientSession, username: str, password: str) -> str:
+    async with s.post(
+        f"http://127.0.0.1:{API_PORT}/api/v1/auth/token",
+        json={"username": username, "password": password},
+    ) as resp:
+        return str((await resp.json())["token"])
+
+
+async def provision(s: aiohttp.ClientSession) -> list[str]:
+    op = await token(s, "operator", "bench-operator")
+    await api(
+        s,
+        "POST",
+        "/api/v1/tenants",
+        op,
+        {
+            "id": TENANT,
+            "name": "Wallboard bench",
+            "admin": {"username": "wallb-admin", "password": "wallb-admin-pw"},
+        },
+    )
+    await api(s, "PUT", f"/api/v1/tenants/{TENANT}/limits", op, {"max_calls": 0})
+    admin = await token(s, "wallb-admin", "wallb-admin-pw")
+    numbers = []
+    for i in range(QUEUES):
+        number = f"40093000{i:02d}"
+        await api(s, "POST", f"/api/v1/tenants/{TENANT}/numbers", op, {"number": number})
+        await api(
+            s,
+            "POST",
+            f"/api/v1/tenants/{TENANT}/queues",
+            admin,
+            {"name": f"q{i}", "extension": str(601 + i), "music_class": "default"},
+        )
+        await api(
+            s,
+            "PUT",
+            f"/api/v1/tenants/{TENANT}/numbers/{number}/route",
+            admin,
+            {"type": "queue", "target": f"q{i}"},
+        )
+        numbers.append(number)
+    return numbers
+
+
+CHANGED = asyncio.Event()
+
+
+async def wait_until(predicate: Any, timeout: float) -> None:
+    """Until ``predicate()`` holds (re-checked at every wallboard message) or ``timeout``."""
+    end = time.time() + timeout
+    while not predicate() and time.time() < end:
+        CHANGED.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(CHANGED.wait(), 0.5)
+
+
+async def subscriber(
+    s: aiohttp.ClientSession, admin: str, delays: list[float], last: dict[str, int]
+) -> None:
+    async with s.ws_connect(f"http://127.0.0.1:{API_PORT}/api/v1/ws") as ws:
+        await ws.send_json({"type": "auth", "token": admin})
+        async for msg in ws:
+            now = time.time()
+            data = json.loads(msg.data)
+            if data.get("type") != "wallboard":
+                continue
+            if isinstance(data.get("event_at"), float):
+                delays.append(now - data["event_at"])
+            last["waiting"] = sum(q["waiting"] for q in data["queues"])
+            CHANGED.set()
+
+
+async def main(n: int, pace_ms: float) -> None:
+    name = f"cc_bench_{uuid.uuid4().hex[:8]}"
+    dsn = f"{PG}/{name}"
+    await migrate(dsn)
+    sandbox = await Sandbox.ensure()
+    platform, carrier = platform_and_carrier(
+        sandbox,
+        dsn,
+        "callcenter",
+        SECRET,
+        PairLayout(
+            f"wbench{SLOT}",
+            SIP,
+            AMI,
+            HTTP,
+            12000 + 2000 * SLOT,
+            "127.0.0.2",
+            SIP,
+            CARRIER_AMI,
+            13000 + 2000 * SLOT,
+        ),
+    )
+    await asyncio.gather(platform.start(), carrier.start())
+    settings = Settings(
+        dsn=dsn,
+        ami_port=AMI,
+        ami_secret=SECRET,
+        operator_password="bench-operator",
+        http_port=API_PORT,
+        jwt_secret="bench-secret-" + "x" * 32,
+    )
+    app = create_app(settings)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", API_PORT).start()
+    carrier_ami = AmiClient("127.0.0.1", CARRIER_AMI, "callcenter", SECRET)
+    delays: list[float] = []
+    last: dict[str, int] = {"waiting": -1}
+    try:
+        await asyncio.gather(app[keys.AMI].wait_ready(), carrier_ami.start())
+        await carrier_ami.wait_ready()
+        async with aiohttp.ClientSession() as s:
+            numbers = await provision(s)
+            admin = await token(s, "wallb-admin", "wallb-admin-pw")
+            sub = asyncio.ensure_future(subscriber(s, admin, delays, last))
+            await asyncio.sleep(1)
+            cpu0 = resource.getrusage(resource.RUSAGE_SELF)
+            t0 = time.time()
+            for i in range(n):
+                await carrier_ami.action(
+                    "Originate",
+                    Channel=f"PJSIP/{numbers[i % QUEUES]}@platform",
+                    Context="caller",
+                    Exten="silence",
+                    Priority=1,
+                    CallerID=f"<1390000{i:04d}>",
+                    Async="true",
+                    Timeout=60000,
+                )
+                await asyncio.sleep(pace_ms / 1000)
+            await wait_until(lambda: last["waiting"] >= n, 30)
+            held = last["waiting"]
+            joins = len(delays)
+            await asyncio.sleep(2)
+            for item in await carrier_ami.action_list("CoreShowChannels"):
+                await carrier_ami.action("Hangup", Channel=item["Channel"])
+            await wait_until(lambda: last["waiting"] <= 0, 30)
+            took = time.time() - t0
+            cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+            sub.cancel()
+        ms = [d * 1000 for d in delays]
+        print(f"calls waiting at once, as the wallboard showed them: {held} of {n}")
+        print(
+            f"queue event -> wallboard at the client: n={len(ms)} (joins {joins})"
+            f"  p50 {statistics.median(ms):.1f} ms  p90 {pct(ms, 90):.1f} ms"
+            f"  p99 {pct(ms, 99):.1f} ms  max {max(ms):.1f} ms"
+        )
+        cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+        print(
+            f"control plane + bench client CPU: {cpu:.1f} s over {took:.0f} s"
+            f" ({100 * cpu / took:.0f}% of one core)"
+        )
+    finally:
+        await carrier_ami.stop()
+        await runner.cleanup()
+        await asyncio.gather(platform.stop(), carrier.stop())
+        conn = await asyncpg.connect(f"{PG}/postgres")
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    pace = float(sys.argv[2]) if len(sys.argv) > 2 else 20.0
+    asyncio.run(main(count, pace))
