@@ -147,3 +147,51 @@ async def test_a_supervisor_hears_their_tenants_call_never_another_and_recording
     status, _ = await admin_b.call("GET", f"/api/v1/tenants/{b}/recordings/{rec['id']}/audio")
     assert status == 404
     assert (await admin_b.call("GET", f"/api/v1/tenants/{b}/recordings", expect=200))[1] == []
+
+
+async def test_an_on_demand_recording_starts_mid_call_and_is_collected(
+    stack: Stack, platform_api: ApiClient, uid: str
+) -> None:
+    tenant, number = f"od{uid}", "4008200032"
+    admin = await open_tenant(platform_api, tenant, number)
+    _, seat = await admin.call(
+        "POST", f"/api/v1/tenants/{tenant}/seats", {"extension": "1001"}, expect=201
+    )
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
+        {"type": "agent", "target": "1001"},
+        expect=200,
+    )
+    # Policy "none": nothing may be recorded, not even on demand.
+    status, body = await admin.call(
+        "POST", f"/api/v1/tenants/{tenant}/recordings", {"extension": "1001"}
+    )
+    assert status == 409 and body["details"]["field"] == "policy"
+    await admin.call(
+        "PUT", f"/api/v1/tenants/{tenant}/recording", {"policy": "on_demand"}, expect=200
+    )
+    status, body = await admin.call(
+        "POST", f"/api/v1/tenants/{tenant}/recordings", {"extension": "1001"}
+    )
+    assert status == 404 and body["details"]["field"] == "extension", "not on a call yet"
+    phone = phone_of(stack, f"od-{uid}", seat)
+    sync = platform_api.client.app[keys.SYNC]
+    async with running(phone):
+        await wait_for(lambda: sync.state_of(f"{tenant}-1001") == "NOT_INUSE")
+        await stack.call_in(number, caller="13800000321")
+        await phone.wait_event("CALL_ESTABLISHED", timeout=10)
+        await admin.call(
+            "POST", f"/api/v1/tenants/{tenant}/recordings", {"extension": "1001"}, expect=201
+        )
+        await asyncio.sleep(2)
+        await stack.carrier_ami.action(
+            "Hangup", Channel=await carrier_channel_of(stack, "13800000321")
+        )
+
+    async def recorded() -> list[dict[str, Any]]:
+        _, rows = await admin.call("GET", f"/api/v1/tenants/{tenant}/recordings", expect=200)
+        return list(rows)
+
+    (rec,) = await wait_for(recorded, timeout=15)
+    assert rec["seconds"] >= 1

@@ -8,8 +8,9 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter import keys
+from callcenter.asterisk.naming import endpoint_id
 from callcenter.db.pool import connection, transaction
-from callcenter.errors import NotFound
+from callcenter.errors import Conflict, Forbidden, NotFound, Unavailable
 from callcenter.web.io import parse_body, principal_of
 
 routes = web.RouteTableDef()
@@ -93,3 +94,65 @@ async def purge_expired(pool: Any) -> int:
             " AND r.created_at < now() - make_interval(days => t.recording_retention_days)"
         )
     return int(result.split()[-1])
+
+
+class StartIn(BaseModel):
+    """Whose call to record now."""
+
+    model_config = ConfigDict(extra="forbid")
+    extension: str = Field(pattern=r"^[1-9][0-9]{2,5}$")
+
+
+@routes.post("/api/v1/tenants/{tenant_id}/recordings")
+async def start_recording(request: web.Request) -> web.Response:
+    """Record the call a seat is on, from now to its end (policy ``on_demand`` or ``all``).
+
+    Tenant admins and supervisors for any seat; an agent for their own seat only.
+    """
+    who = principal_of(request)
+    tenant_id = request.match_info["tenant_id"]
+    who.require_tenant(tenant_id, "tenant_admin", "supervisor", "agent")
+    body = await parse_body(request, StartIn)
+    pool = request.app[keys.POOL]
+    async with connection(pool) as conn:
+        policy = await conn.fetchval(
+            "SELECT recording_policy FROM tenants WHERE id = $1", tenant_id
+        )
+        if who.role == "agent":
+            own = await conn.fetchval(
+                "SELECT extension FROM agents WHERE tenant_id = $1 AND user_id = $2",
+                tenant_id,
+                who.user_id,
+            )
+            if own != body.extension:
+                raise Forbidden("agents record their own calls only", field="extension")
+    if policy == "none":
+        raise Conflict("this tenant does not record calls", field="policy")
+    ami = request.app.get(keys.AMI)
+    if ami is None or not ami.connected:
+        raise Unavailable("Asterisk is not connected")
+    prefix = f"PJSIP/{endpoint_id(tenant_id, body.extension)}-"
+    channel = next(
+        (
+            c
+            for c in await ami.action_list("CoreShowChannels")
+            if c.get("Channel", "").startswith(prefix) and c.get("BridgeId")
+        ),
+        None,
+    )
+    if channel is None:
+        raise NotFound("that seat is not on a call", field="extension")
+    # Paths are the Asterisk host's own (global CC_RECORDINGS); the file lands in done/
+    # when the call ends, where the media agent collects it like any other recording.
+    base = (await ami.action("Getvar", Variable="CC_RECORDINGS")).get("Value", "")
+    if not base.startswith("/"):
+        raise Unavailable("Asterisk has no recordings directory")
+    name = f"{tenant_id}.{channel['Uniqueid']}.{channel.get('Linkedid', channel['Uniqueid'])}.wav"
+    await ami.action(
+        "MixMonitor",
+        Channel=channel["Channel"],
+        File=f"{base}/active/{name}",
+        Options="b",
+        Command=f"mkdir -p {base}/done && mv {base}/active/{name} {base}/done/{name}",
+    )
+    return web.json_response({"recording": name, "channel": channel["Channel"]}, status=201)
