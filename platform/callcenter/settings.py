@@ -24,6 +24,7 @@ class Settings:
     sip_host: str = "127.0.0.1"
     sip_port: int = 5060
     sip_ws_url: str = "ws://127.0.0.1:8088/ws"  # Asterisk's websocket for browser softphones
+    integrations_allow_private: bool = False  # tenant CRM/webhook URLs on private addresses
     operator_username: str = "operator"
     operator_password: str | None = None
     # Where this host's Asterisk reads tenants' uploaded prompts; set when the control plane
@@ -62,6 +63,8 @@ class Settings:
             sip_host=get("SIP_HOST", d.sip_host),
             sip_port=int(get("SIP_PORT", str(d.sip_port))),
             sip_ws_url=get("SIP_WS_URL", d.sip_ws_url),
+            integrations_allow_private=get("INTEGRATIONS_ALLOW_PRIVATE", "0")
+            in ("1", "true", "yes"),
             operator_username=get("OPERATOR_USERNAME", d.operator_username),
             operator_password=e.get("CALLCENTER_OPERATOR_PASSWORD") or None,
             prompts_dir=e.get("CALLCENTER_PROMPTS_DIR") or None,

@@ -16,9 +16,10 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from callcenter import keys
+from callcenter.app import create_app
 from callcenter.screenpop.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 
-from support import OPERATOR, ApiClient
+from support import OPERATOR, ApiClient, make_settings
 
 WEBHOOK_SECRET = "whsec-0123456789abcdef"
 
@@ -342,9 +343,42 @@ async def receiver() -> AsyncIterator[tuple[TestServer, list[web.Request | dict[
     await server.close()
 
 
-async def test_tenant_crm_lookup_falls_back_quickly_and_webhooks_are_signed_and_retried(
+@pytest_asyncio.fixture
+async def on_prem_api(aiohttp_client: Any, dsn: str) -> ApiClient:
+    """A deployment that lets tenants' CRM and webhook URLs reach private addresses."""
+    settings = make_settings(dsn, integrations_allow_private=True)
+    return ApiClient(await aiohttp_client(create_app(settings)))
+
+
+async def test_tenant_urls_on_private_addresses_are_refused_by_default(
     api: ApiClient, uid: str, receiver: tuple[TestServer, list[Any]]
 ) -> None:
+    server, got = receiver
+    tid, admin, agent = await agent_setup(api, uid, "p")
+    base = f"http://127.0.0.1:{server.port}"
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tid}/integrations",
+        {
+            "crm_lookup_url": f"{base}/crm",
+            "webhook_url": f"{base}/hook",
+            "webhook_secret": WEBHOOK_SECRET,
+        },
+        expect=200,
+    )
+    socket = await live(agent)
+    api.client.app[keys.DESK].workspace.on_raw(agent_called(tid, "1700000002.1", "13900000002"))
+    refused = await socket.next("call.contact")
+    assert refused["contact"] is None and refused["crm"]["status"] == "error"
+    await asyncio.sleep(0.3)
+    assert got == [], "no request left for the tenant's private address"
+    await socket.ws.close()
+
+
+async def test_tenant_crm_lookup_falls_back_quickly_and_webhooks_are_signed_and_retried(
+    on_prem_api: ApiClient, uid: str, receiver: tuple[TestServer, list[Any]]
+) -> None:
+    api = on_prem_api
     server, got = receiver
     tid, admin, agent = await agent_setup(api, uid, "c")
     base = f"http://127.0.0.1:{server.port}"

@@ -20,9 +20,11 @@ async def workspace_ctx(app: web.Application) -> AsyncIterator[None]:
     """Hub, CRM client, webhook sender and the live workspace fed by AMI."""
     pool = app[keys.POOL]
     session = aiohttp.ClientSession(headers={"User-Agent": "callcenter"})
-    webhooks = WebhookSender(pool, session)
+    allow_private = app[keys.SETTINGS].integrations_allow_private
+    webhooks = WebhookSender(pool, session, allow_private=allow_private)
     ami = app.get(keys.AMI)
-    workspace = Workspace(pool, Hub(), CrmLookup(pool, session), webhooks, ami)
+    crm = CrmLookup(pool, session, allow_private=allow_private)
+    workspace = Workspace(pool, Hub(), crm, webhooks, ami)
     await workspace.load()
     sync = app.get(keys.SYNC)
     if sync is not None:

@@ -11,8 +11,9 @@ import aiohttp
 
 from callcenter.contacts import repo as contacts_repo
 from callcenter.db.pool import connection
-from callcenter.errors import DomainError
+from callcenter.errors import DomainError, Forbidden
 from callcenter.screenpop import repo
+from callcenter.screenpop.egress import check_destination
 from callcenter.screenpop.payload import contact_view, crm_lookup_url, parse_crm_reply
 
 log = logging.getLogger(__name__)
@@ -21,9 +22,12 @@ log = logging.getLogger(__name__)
 class CrmLookup:
     """Finds the contact of a caller for one tenant."""
 
-    def __init__(self, pool: Any, session: aiohttp.ClientSession) -> None:
+    def __init__(
+        self, pool: Any, session: aiohttp.ClientSession, *, allow_private: bool = False
+    ) -> None:
         self._pool = pool
         self._session = session
+        self._allow_private = allow_private
 
     async def lookup(self, tenant_id: str, number: str) -> tuple[dict[str, Any] | None, str]:
         """``(contact or None, status)``; status is found, not_found, timeout or error."""
@@ -52,6 +56,9 @@ class CrmLookup:
     ) -> tuple[dict[str, Any] | None, str]:
         url = crm_lookup_url(base, number)
         try:
+            await asyncio.wait_for(
+                check_destination(url, allow_private=self._allow_private), timeout_ms / 1000
+            )
             async with self._session.get(
                 url,
                 timeout=aiohttp.ClientTimeout(total=timeout_ms / 1000),
@@ -65,6 +72,9 @@ class CrmLookup:
                 body = await resp.json(content_type=None)
         except TimeoutError:
             return None, "timeout"
+        except Forbidden:
+            log.warning("CRM lookup URL refused (not a public address): %s", base)
+            return None, "error"
         except (aiohttp.ClientError, ValueError) as exc:
             log.info("CRM lookup %s failed: %s", base, exc)
             return None, "error"

@@ -19,8 +19,9 @@ from typing import Any
 import aiohttp
 
 from callcenter.db.pool import connection
-from callcenter.errors import DomainError
+from callcenter.errors import DomainError, Forbidden
 from callcenter.screenpop import repo
+from callcenter.screenpop.egress import check_destination
 from callcenter.screenpop.signing import (
     EVENT_ID_HEADER,
     SIGNATURE_HEADER,
@@ -54,7 +55,9 @@ class WebhookSender:
         attempts: int = 5,
         first_delay_s: float = 0.5,
         timeout_s: float = 5.0,
+        allow_private: bool = False,
     ) -> None:
+        self._allow_private = allow_private
         self._pool = pool
         self._session = session
         self._queue: asyncio.Queue[_Delivery] = asyncio.Queue(queue_size)
@@ -122,6 +125,12 @@ class WebhookSender:
             EVENT_ID_HEADER: delivery.event_id,
         }
         status: int | None
+        try:
+            await check_destination(integ["webhook_url"], allow_private=self._allow_private)
+        except Forbidden:
+            self.failed += 1
+            log.warning("webhook URL of %s refused (not a public address)", delivery.tenant_id)
+            return
         try:
             async with self._session.post(
                 integ["webhook_url"],

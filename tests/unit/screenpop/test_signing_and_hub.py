@@ -56,3 +56,22 @@ async def test_a_slow_subscriber_is_cut_off_without_slowing_the_others() -> None
     assert not fast.overflowed.is_set()
     assert hub.dropped == 1
     await asyncio.sleep(0)
+
+
+def test_only_public_addresses_count_as_public() -> None:
+    from callcenter.screenpop.egress import is_public
+
+    assert is_public("8.8.8.8") and is_public("2001:4860:4860::8888")
+    for private in (
+        "127.0.0.1",
+        "10.1.2.3",
+        "192.168.0.1",
+        "172.16.0.1",
+        "169.254.169.254",
+        "::1",
+        "fe80::1%eth0",
+        "0.0.0.0",
+        "100.64.0.1",
+        "224.0.0.1",
+    ):
+        assert not is_public(private), private
