@@ -144,7 +144,18 @@ async def set_queue_members(
             tenant_id,
         )
     }
+    # An agent who logged out of this queue stays out until they log back in.
+    logged_out = {
+        r["extension"]
+        for r in await conn.fetch(
+            "SELECT extension FROM agent_queue_logouts WHERE tenant_id = $1 AND queue_name = $2",
+            tenant_id,
+            name,
+        )
+    }
     for extension, penalty in members:
+        if extension in logged_out:
+            continue
         ep = endpoint_id(tenant_id, extension)
         await conn.execute(
             "INSERT INTO queue_members (queue_name, interface, membername, state_interface,"

@@ -59,13 +59,22 @@ async def update_queue(conn: Any, tenant_id: str, name: str, options: Mapping[st
 async def replace_members(
     conn: Any, tenant_id: str, name: str, members: Sequence[tuple[str, int]]
 ) -> None:
-    """Set a queue's members; an unknown extension raises ForeignKeyViolation."""
+    """Set a queue's members; an unknown extension raises ForeignKeyViolation.
+
+    Members who stay keep their rows (and so an agent's logout from this queue, which
+    hangs on the row); members who go are deleted, new ones inserted.
+    """
     await conn.execute(
-        "DELETE FROM acd_queue_members WHERE tenant_id = $1 AND queue_name = $2", tenant_id, name
+        "DELETE FROM acd_queue_members WHERE tenant_id = $1 AND queue_name = $2"
+        " AND NOT (extension = ANY($3::text[]))",
+        tenant_id,
+        name,
+        [ext for ext, _ in members],
     )
     await conn.executemany(
         "INSERT INTO acd_queue_members (tenant_id, queue_name, extension, penalty)"
-        " VALUES ($1, $2, $3, $4)",
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (tenant_id, queue_name, extension)"
+        " DO UPDATE SET penalty = EXCLUDED.penalty",
         [(tenant_id, name, ext, pen) for ext, pen in members],
     )
 
