@@ -423,3 +423,27 @@ async def test_a_callback_is_one_outbound_call_and_a_forwarded_seat_is_the_agent
         "minutes-outbound": "0.30",
         "minutes-forwarded": "0.30",
     }
+
+
+async def test_commission_follows_the_disposition_an_agent_saved_on_the_call(
+    api: ApiClient, uid: str, db: Any
+) -> None:
+    plan = {"commission": {"fee_per_success": "10", "success_dispositions": ["sale"]}}
+    tid, admin = await billed_tenant(api, uid, plan)
+    day = datetime(2033, 3, 3, 9, 0, tzinfo=UTC)
+    for n, billsec in enumerate((60, 30, 45)):
+        await leg(db, tid, f"{tid}d{n}", day + timedelta(hours=n), billsec)
+    # The agent's console saved "sale" on two calls and "no-interest" on the third.
+    for n, disposition in enumerate(("sale", "no-interest", "sale")):
+        await db.execute(
+            "INSERT INTO call_notes (tenant_id, linkedid, agent_extension, disposition)"
+            " VALUES ($1, $2, '1001', $3)",
+            tid,
+            f"{tid}d{n}",
+            disposition,
+        )
+    op = await api.login(*OPERATOR)
+    await op.call("POST", "/api/v1/billing/runs", {"period": "2033-03"}, expect=200)
+    _, invoice = await admin.call("GET", f"/api/v1/tenants/{tid}/invoices/2033-03", expect=200)
+    amounts = {line["code"]: line["amount"] for line in invoice["lines"]}
+    assert amounts["commission"] == "20.00"

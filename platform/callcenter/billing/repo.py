@@ -66,9 +66,23 @@ USAGE_COLUMNS = """
 """
 
 
+# The disposition an agent saved with the call (agent workspace, ``call_notes``) wins over a
+# CDR userfield; notes are few, so this is a hash join on a small table.
+WITH_DISPOSITIONS = """
+SELECT b.tenant_id, b.call_id, b.uniqueid, b.sequence, b.started_at, b.ended_at, b.billsec,
+       b.direction, coalesce(nullif(n.disposition, ''), b.disposition) AS disposition,
+       b.agent, b.did, b.queue, b.call_period
+FROM ({calls}) b
+LEFT JOIN call_notes n
+       ON n.tenant_id = b.tenant_id COLLATE "default"
+      AND n.linkedid = split_part(b.call_id, '/', 1) COLLATE "default"
+"""
+
+
 def billable_calls_sql(*, tenant: bool) -> str:
     """The metering query; ``$1``/``$2`` bound the leg start, ``$3`` the tenant if asked."""
-    return BILLABLE_CALLS.format(tenant_filter="AND c.tenantid = $3" if tenant else "")
+    calls = BILLABLE_CALLS.format(tenant_filter="AND c.tenantid = $3" if tenant else "")
+    return WITH_DISPOSITIONS.format(calls=calls)
 
 
 async def billable_calls(
