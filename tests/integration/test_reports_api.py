@@ -34,3 +34,18 @@ async def test_login_and_pauses_become_logged_in_and_pause_time(
     assert 1.4 <= row["logged_in_s"] < 10, row
     assert 1.1 <= row["paused_s"]["lunch"] < row["logged_in_s"], row
     assert row["utilisation"] == 0.0
+
+
+async def test_peak_logged_in_agents_are_metered_from_workspace_sessions(
+    api: ApiClient, uid: str
+) -> None:
+    tid, admin, agent = await agent_setup(api, uid, tag="p")
+    await agent.call("POST", "/api/v1/agent/login", expect=200)
+    await asyncio.sleep(1.1)
+    await agent.call("POST", "/api/v1/agent/logout", expect=200)
+    period = datetime.now(UTC).strftime("%Y-%m")
+    _, usage = await admin.call(
+        "GET", f"/api/v1/tenants/{tid}/billing/usage?period={period}", expect=200
+    )
+    assert usage["peak_logged_in_agents"] == 1
+    assert 1 <= usage["logged_in_seconds"] < 10

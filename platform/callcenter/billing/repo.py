@@ -154,6 +154,35 @@ async def registrations(conn: Any, tenant_id: str, start: datetime, end: datetim
     )
 
 
+async def agent_sessions(conn: Any, tenant_id: str, start: datetime, end: datetime) -> Any:
+    """Peak concurrent logged-in agents and total logged-in seconds, clipped to [start, end):
+    sessions from the AGENTLOGIN/AGENTLOGOFF rows the agent workspace writes to queue_log."""
+    return await conn.fetchrow(
+        """
+        WITH ev AS (
+            SELECT agent, time AT TIME ZONE 'UTC' AS t, event FROM queue_log
+            WHERE agent LIKE $1 || '-%' AND event IN ('AGENTLOGIN', 'AGENTLOGOFF')
+              AND time < $3::timestamptz AT TIME ZONE 'UTC'),
+        seq AS (
+            SELECT event, t, lead(t) OVER (PARTITION BY agent ORDER BY t) AS nxt FROM ev),
+        r AS (
+            SELECT greatest(t, $2) AS s, least(coalesce(nxt, now()), $3) AS e
+            FROM seq WHERE event = 'AGENTLOGIN'),
+        sw AS (SELECT s AS t, 1 AS d FROM r WHERE e > s UNION ALL
+               SELECT e, -1 FROM r WHERE e > s)
+        SELECT
+            (SELECT coalesce(max(n), 0) FROM (
+                SELECT sum(d) OVER (ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS n FROM sw) x)
+                AS peak,
+            (SELECT coalesce(sum(extract(epoch FROM e - s)), 0)::bigint FROM r WHERE e > s)
+                AS seconds
+        """,
+        tenant_id,
+        start,
+        end,
+    )
+
+
 # ---------------------------------------------------------------- seat history
 
 

@@ -282,6 +282,7 @@ async def metering(pool: Any, who: Principal, tenant_id: str, period: str) -> di
         calls = await repo.metered_usage(conn, tenant_id, start, end)
         peak_calls = await repo.peak_concurrent_calls(conn, tenant_id, start, end)
         reg = await repo.registrations(conn, tenant_id, start, end)
+        sessions = await repo.agent_sessions(conn, tenant_id, start, end)
     return {
         "tenant_id": tenant_id,
         "period": period_text(p),
@@ -289,6 +290,8 @@ async def metering(pool: Any, who: Principal, tenant_id: str, period: str) -> di
         "peak_concurrent_calls": peak_calls,
         "peak_registered_agents": int(reg["peak"]),
         "registered_seconds": int(reg["seconds"]),
+        "peak_logged_in_agents": int(sessions["peak"]),
+        "logged_in_seconds": int(sessions["seconds"]),
         "answered_calls": {r["direction"]: int(r["calls"]) for r in calls},
         "talk_seconds": {r["direction"]: int(r["seconds"]) for r in calls},
     }
