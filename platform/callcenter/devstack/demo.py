@@ -27,6 +27,7 @@ from callcenter.settings import Settings
 
 DEMO_TENANT = "demo"
 DEMO_ADMIN = ("demo-admin", "demo-admin-pass")
+DEMO_AGENT = ("demo-agent", "demo-agent-pass")
 
 
 def _defaults() -> Settings:
@@ -107,14 +108,57 @@ async def provision(base: str, settings: Settings) -> dict[str, Any]:
             admin,
             {"members": [{"extension": "1001"}, {"extension": "1002"}]},
         )
-        for number in ("4008001234", "075523456789"):
-            await _api(
-                s,
-                "PUT",
-                f"{base}/api/v1/tenants/{DEMO_TENANT}/numbers/{number}/route",
-                admin,
-                {"type": "queue", "target": "support"},
-            )
+        await _api(
+            s,
+            "PUT",
+            f"{base}/api/v1/tenants/{DEMO_TENANT}/numbers/4008001234/route",
+            admin,
+            {"type": "queue", "target": "support"},
+        )
+        # A browser agent on seat 1003 in queue "sales", and an IVR on the city number:
+        # 1 -> support, 2 -> sales.
+        await _api(
+            s, "POST", f"{base}/api/v1/tenants/{DEMO_TENANT}/seats", admin, {"extension": "1003"}
+        )
+        await _api(
+            s,
+            "POST",
+            f"{base}/api/v1/tenants/{DEMO_TENANT}/queues",
+            admin,
+            {"name": "sales", "extension": "601", "members": [{"extension": "1003"}]},
+        )
+        await _api(
+            s,
+            "POST",
+            f"{base}/api/v1/tenants/{DEMO_TENANT}/agents",
+            admin,
+            {"username": DEMO_AGENT[0], "password": DEMO_AGENT[1], "extension": "1003"},
+        )
+        await _api(
+            s,
+            "PUT",
+            f"{base}/api/v1/tenants/{DEMO_TENANT}/ivrs/main",
+            admin,
+            {
+                "entry": "main",
+                "menus": {
+                    "main": {
+                        "prompt": "demo-congrats",
+                        "options": {
+                            "1": {"kind": "queue", "target": "support"},
+                            "2": {"kind": "queue", "target": "sales"},
+                        },
+                    }
+                },
+            },
+        )
+        await _api(
+            s,
+            "PUT",
+            f"{base}/api/v1/tenants/{DEMO_TENANT}/numbers/075523456789/route",
+            admin,
+            {"type": "ivr", "target": "main"},
+        )
         return seats
 
 
@@ -158,6 +202,11 @@ async def run_demo(serve: bool = True) -> int:
             f"control plane: {base}  (operator: {settings.operator_username} / "
             f"{settings.operator_password}; tenant admin: {DEMO_ADMIN[0]} / {DEMO_ADMIN[1]})"
         )
+        print(
+            f"agent console: {base}/agent  ({DEMO_AGENT[0]} / {DEMO_AGENT[1]}, seat 1003,"
+            f" queue sales; 0755-2345-6789 -> IVR, press 2)"
+        )
+        print(f"wallboard: {base}/wallboard  ({DEMO_ADMIN[0]} / {DEMO_ADMIN[1]})")
         for ext, sip in seats.items():
             print(f"seat {ext}: {sip['uri']}  password {sip['password']}")
         phones = [
