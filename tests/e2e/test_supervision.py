@@ -135,6 +135,9 @@ async def test_a_supervisor_hears_their_tenants_call_never_another_and_recording
 
     (rec,) = await wait_for(recorded, timeout=15)
     assert rec["seconds"] > 1
+    # Listed on the call record, with where to fetch the audio.
+    _, call = await admin_a.call("GET", f"/api/v1/tenants/{a}/calls/{rec['linkedid']}", expect=200)
+    assert [r["id"] for r in call["recordings"]] == [rec["id"]]
     resp = await admin_a.client.get(
         f"/api/v1/tenants/{a}/recordings/{rec['id']}/audio",
         headers={"Authorization": f"Bearer {admin_a.token}"},

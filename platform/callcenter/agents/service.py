@@ -350,12 +350,17 @@ def _note_view(row: Any) -> dict[str, Any]:
 
 async def call_record(desk: Desk, who: Principal, tenant_id: str, linkedid: str) -> dict[str, Any]:
     """One call of the tenant: its CDR legs and the agent's note."""
-    who.require_tenant(tenant_id, "tenant_admin", "agent")
+    who.require_tenant(tenant_id, "tenant_admin", "supervisor", "agent")
     if not _valid_linkedid(linkedid):
         raise NotFound("no such call", field="linkedid")
     async with connection(desk.pool) as conn:
         legs = await repo.call_legs(conn, tenant_id, linkedid)
         note = await repo.get_note(conn, tenant_id, linkedid)
+        recordings = await conn.fetch(
+            "SELECT id, seconds FROM recordings WHERE tenant_id = $1 AND linkedid = $2 ORDER BY id",
+            tenant_id,
+            linkedid,
+        )
     if not legs and note is None:
         raise NotFound("no such call", field="linkedid")
     return {
@@ -378,6 +383,14 @@ async def call_record(desk: Desk, who: Principal, tenant_id: str, linkedid: str)
             for r in legs
         ],
         "note": _note_view(note) if note is not None else None,
+        "recordings": [
+            {
+                "id": r["id"],
+                "seconds": float(r["seconds"]),
+                "audio": f"/api/v1/tenants/{tenant_id}/recordings/{r['id']}/audio",
+            }
+            for r in recordings
+        ],
     }
 
 
