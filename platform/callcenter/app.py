@@ -24,8 +24,10 @@ from callcenter.callbacks.service import CallbackDesk
 from callcenter.cdr import api as cdr_api
 from callcenter.cdr.sink import CdrSink
 from callcenter.contacts import api as contacts_api
+from callcenter.console import api as console_api
 from callcenter.db.pool import create_pool
 from callcenter.errors import DomainError
+from callcenter.health import api as health_api
 from callcenter.ivrs import api as ivrs_api
 from callcenter.mailboxes import api as mailboxes_api
 from callcenter.numbers import api as numbers_api
@@ -173,6 +175,8 @@ def create_app(settings: Settings) -> web.Application:
         supervision_api,
         cdr_api,
         billing_api,
+        console_api,
+        health_api,
     ):
         app.router.add_routes(module.routes)
     for module in (agents_api, contacts_api, screenpop_api):

@@ -274,3 +274,17 @@ async def set_member_paused(conn: Any, tenant_id: str, extension: str, paused: b
         queue_name(tenant_id, "%"),
     )
     return sorted({r["interface"] for r in rows})
+
+# ---------------------------------------------------------------- console (issue 7)
+async def reset_seat_password(conn: Any, tenant_id: str, extension: str, password: str) -> str:
+    """New SIP password for a seat; its registrations are dropped, so only a phone holding
+    the new password can register again. Returns the endpoint id."""
+    ep = endpoint_id(tenant_id, extension)
+    await conn.execute(
+        "UPDATE ps_auths SET password = $3 WHERE id = $1 AND tenant_id = $2",
+        ep,
+        tenant_id,
+        password,
+    )
+    await conn.execute("DELETE FROM ps_contacts WHERE endpoint = $1", ep)
+    return ep

@@ -47,3 +47,23 @@ async def route_number(request: web.Request) -> web.Response:
             body,
         )
     )
+
+
+@routes.delete("/api/v1/tenants/{tenant_id}/numbers/{number}")
+async def release_number(request: web.Request) -> web.Response:
+    """Take a number back from the tenant (operators)."""
+    await service.release_number(
+        request.app[keys.POOL],
+        principal_of(request),
+        request.match_info["tenant_id"],
+        request.match_info["number"],
+    )
+    return web.Response(status=204)
+
+
+@routes.get("/api/v1/numbers")
+async def inventory(request: web.Request) -> web.Response:
+    """The number inventory: assigned and free numbers (operators)."""
+    return web.json_response(
+        await service.list_inventory(request.app[keys.POOL], principal_of(request))
+    )

@@ -68,3 +68,11 @@ async def release(conn: Any, tenant_id: str, number: str) -> bool:
         number,
     )
     return result.endswith(" 1")
+
+
+async def list_inventory(conn: Any) -> list[Any]:
+    """Every number the platform holds, assigned or free (operators only)."""
+    rows: list[Any] = await conn.fetch(
+        f"SELECT {_COLUMNS} FROM numbers ORDER BY number"  # noqa: S608
+    )
+    return rows

@@ -83,3 +83,19 @@ async def route_number(
     if row is None:
         raise NotFound("no such number", field="number")
     return _view(row)
+
+
+async def list_inventory(pool: Any, who: Principal) -> list[dict[str, Any]]:
+    """Operator: every number with the tenant holding it (None when free)."""
+    who.require_operator()
+    async with connection(pool) as conn:
+        return [{**_view(r), "tenant_id": r["tenant_id"]} for r in await repo.list_inventory(conn)]
+
+
+async def release_number(pool: Any, who: Principal, tenant_id: str, number: str) -> None:
+    """Operator: take a number back from a tenant; its route goes with it."""
+    who.require_operator()
+    parsed = parse_number(number, field="number")
+    async with transaction(pool) as conn:
+        if not await repo.release(conn, tenant_id, parsed.national):
+            raise NotFound("the tenant has no such number", field="number")

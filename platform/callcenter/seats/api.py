@@ -66,3 +66,17 @@ async def update_seat(request: web.Request) -> web.Response:
             body,
         )
     )
+
+
+@routes.post("/api/v1/tenants/{tenant_id}/seats/{extension}/credentials")
+async def reset_credentials(request: web.Request) -> web.Response:
+    """New SIP credentials for a seat (tenant admins); the old phone is signed out."""
+    seat = await service.reset_credentials(
+        request.app[keys.POOL],
+        request.app.get(keys.SYNC),
+        request.app[keys.SETTINGS],
+        principal_of(request),
+        request.match_info["tenant_id"],
+        request.match_info["extension"],
+    )
+    return web.json_response(seat)

@@ -131,3 +131,41 @@ async def update_seat(
         except DomainError:
             pass  # published on the next re-sync
     return _view(row)
+
+
+async def reset_credentials(
+    pool: Any,
+    sync: AsteriskSync | None,
+    settings: Settings,
+    who: Principal,
+    tenant_id: str,
+    extension: str,
+) -> dict[str, Any]:
+    """Give a seat a fresh SIP password (shown only in this answer); the phone holding the old
+    one is signed out at once and cannot register again. A call in progress goes on."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    password = new_secret()
+    async with transaction(pool) as conn:
+        row = next(
+            (r for r in await repo.list_seats(conn, tenant_id) if r["extension"] == extension), None
+        )
+        if row is None:
+            raise NotFound("no such seat", field="extension")
+        ep = await realtime.reset_seat_password(conn, tenant_id, extension, password)
+    if sync is not None:
+        try:
+            await sync.seat_changed(ep)
+        except DomainError:
+            pass  # published on the next re-sync
+    return {
+        **_view(row),
+        "sip": {
+            "username": ep,
+            "auth_username": ep,
+            "password": password,
+            "domain": settings.sip_host,
+            "registrar": f"{settings.sip_host}:{settings.sip_port}",
+            "transport": "udp",
+            "uri": f"sip:{ep}@{settings.sip_host}:{settings.sip_port}",
+        },
+    }

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from callcenter import keys
 from callcenter.tenants import service
-from callcenter.tenants.schemas import LimitsIn, TenantIn
+from callcenter.tenants.schemas import LimitsIn, StatusIn, TenantIn
 from callcenter.web.io import parse_body, principal_of
 
 routes = web.RouteTableDef()
@@ -48,4 +48,14 @@ async def set_limits(request: web.Request) -> web.Response:
     body = await parse_body(request, LimitsIn)
     return web.json_response(
         await service.set_limits(request.app[keys.POOL], who, request.match_info["tenant_id"], body)
+    )
+
+
+@routes.put("/api/v1/tenants/{tenant_id}/status")
+async def set_status(request: web.Request) -> web.Response:
+    """Suspend or reactivate a tenant (operators)."""
+    who = principal_of(request)
+    body = await parse_body(request, StatusIn)
+    return web.json_response(
+        await service.set_status(request.app[keys.POOL], who, request.match_info["tenant_id"], body)
     )

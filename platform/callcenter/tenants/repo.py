@@ -54,3 +54,12 @@ async def set_limits(
         regex,
         caller_number,
     )
+
+
+async def set_status(conn: Any, tenant_id: str, status: str) -> Any:
+    """Suspend or reactivate; the dialplan reads ``tenants.status`` at the next call."""
+    return await conn.fetchrow(
+        f"UPDATE tenants SET status = $2 WHERE id = $1 RETURNING {_COLUMNS}",  # noqa: S608
+        tenant_id,
+        status,
+    )

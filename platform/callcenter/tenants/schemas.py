@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 TENANT_ID = r"^[a-z][a-z0-9]{1,15}$"
@@ -36,3 +38,11 @@ class LimitsIn(BaseModel):
         max_length=20,
     )
     caller_number: str | None = Field(default=None, pattern=r"^[0-9]{5,20}$")
+
+
+class StatusIn(BaseModel):
+    """Operator: a suspended tenant's numbers answer with an announcement, its phones reach
+    nothing outside; active restores service."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["active", "suspended"]

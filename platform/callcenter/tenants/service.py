@@ -12,7 +12,7 @@ from callcenter.db.pool import connection, transaction
 from callcenter.errors import Conflict, DomainError, NotFound
 from callcenter.routing.outbound import compile_patterns
 from callcenter.tenants import repo
-from callcenter.tenants.schemas import LimitsIn, TenantIn
+from callcenter.tenants.schemas import LimitsIn, StatusIn, TenantIn
 
 
 def _view(row: Any) -> dict[str, Any]:
@@ -93,6 +93,17 @@ async def set_limits(pool: Any, who: Principal, tenant_id: str, data: LimitsIn) 
             regex=regex,
             caller_number=data.caller_number,
         )
+    if row is None:
+        raise NotFound("no such tenant", tenant=tenant_id)
+    return _view(row)
+
+
+async def set_status(pool: Any, who: Principal, tenant_id: str, data: StatusIn) -> dict[str, Any]:
+    """Operator: suspend a tenant (numbers answer with an announcement, phones cannot call
+    out) or reactivate it; calls already up are not cut."""
+    who.require_operator()
+    async with transaction(pool) as conn:
+        row = await repo.set_status(conn, tenant_id, data.status)
     if row is None:
         raise NotFound("no such tenant", tenant=tenant_id)
     return _view(row)

@@ -1,0 +1,1 @@
+"""Platform health for operators: dependencies and the calls up right now, per tenant."""
