@@ -23,8 +23,8 @@ from callcenter.billing import api as billing_api
 from callcenter.callbacks.service import CallbackDesk
 from callcenter.cdr import api as cdr_api
 from callcenter.cdr.sink import CdrSink
-from callcenter.contacts import api as contacts_api
 from callcenter.console import api as console_api
+from callcenter.contacts import api as contacts_api
 from callcenter.db.pool import create_pool
 from callcenter.errors import DomainError
 from callcenter.health import api as health_api

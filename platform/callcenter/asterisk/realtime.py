@@ -275,6 +275,7 @@ async def set_member_paused(conn: Any, tenant_id: str, extension: str, paused: b
     )
     return sorted({r["interface"] for r in rows})
 
+
 # ---------------------------------------------------------------- console (issue 7)
 async def reset_seat_password(conn: Any, tenant_id: str, extension: str, password: str) -> str:
     """New SIP password for a seat; its registrations are dropped, so only a phone holding
