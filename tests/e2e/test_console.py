@@ -1,10 +1,10 @@
 """Console acceptance in headless Chromium (Debian's, driven by Playwright from PyPI).
 
 An operator opens a tenant and assigns a 400 number in the console; the tenant's admin adds
-two seats, a queue with both as members, office hours and a two-level IVR to the queue, and
-routes the number to it, all in the console; the carrier calls the number and presses 1 then 2;
-a SIP phone (baresip, auto-answer: the browser softphone is the agent workspace's, issue 4)
-answers; the admin sees the call on the wallboard page and in today's report page. Every
+two seats, a queue with both as members, office hours and a two-level IVR to the queue, an
+agent user and a contact, and routes the number, all in the console; the carrier calls the
+number and presses 1 then 2; the agent answers in the agent workspace's browser softphone
+(JsSIP); the admin sees the call on the wallboard page and in today's report page. Every
 form's refusals appear next to the field the server names. A tenant admin who changes ids in
 the URL sees nothing of another tenant. Each page is saved as a screenshot at laptop and phone
 width under ``artifacts/console/``. A tenant the operator suspends in the console answers
@@ -23,10 +23,11 @@ import pytest_asyncio
 from e2e.test_routing import calling, mobile_calls, open_tenant, queue_of_caller
 
 from callcenter import keys
+from callcenter.app import create_app
 from callcenter.devstack.phones import Account
 
-from stack import PLATFORM_SIP, Stack, running
-from support import OPERATOR, ApiClient, wait_for
+from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, PLATFORM_HTTP, PLATFORM_SIP, Stack, running
+from support import OPERATOR, ApiClient, make_settings, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -38,12 +39,36 @@ if not Path(CHROMIUM).exists():
     pytest.skip(
         "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
     )
-CHROMIUM_ARGS = ["--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--disable-dev-shm-usage",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--disable-features=WebRtcHideLocalIpsWithMdns",
+]
 LAPTOP = {"width": 1366, "height": 860}
 PHONE = {"width": 390, "height": 844}
 REGISTRAR = f"127.0.0.1:{PLATFORM_SIP}"
 NUMBER = "4008200070"
 CALLER = "13800000701"
+
+
+@pytest_asyncio.fixture
+async def console_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
+    """The control plane on AMI, telling browsers where Asterisk's websocket is."""
+    settings = make_settings(
+        stack.dsn,
+        ami_enabled=True,
+        ami_port=PLATFORM_AMI,
+        ami_username=AMI_USER,
+        ami_secret=AMI_SECRET,
+        sip_host="127.0.0.1",
+        sip_port=PLATFORM_SIP,
+        sip_ws_url=f"ws://127.0.0.1:{PLATFORM_HTTP}/ws",
+    )
+    app = create_app(settings)
+    client = await aiohttp_client(app)
+    await app[keys.AMI].wait_ready()
+    return ApiClient(client)
 
 
 @pytest_asyncio.fixture
@@ -125,8 +150,9 @@ class Console:
 
 
 async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see_the_call(
-    stack: Stack, platform_api: ApiClient, browser: Any, uid: str
+    stack: Stack, console_api: ApiClient, browser: Any, uid: str
 ) -> None:
+    platform_api = console_api
     tenant, other = f"web{uid}", f"oth{uid}"
     base = f"http://127.0.0.1:{platform_api.client.port}"
     op_context = await browser.new_context(viewport=LAPTOP)
@@ -304,6 +330,24 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
         await ui.open(f"/t/{tenant}/{name}", ready)
         await ui.shoot(f"tenant-{name}")
 
+    # The agent user of seat 1001 (browser softphone) and a CRM contact for the caller.
+    await ui.open(f"/t/{tenant}/agents", "#agent-add")
+    await ui.page.fill("#agent-add-username", f"{tenant}-agent")
+    await ui.page.fill("#agent-add-password", "short")
+    await ui.page.select_option("#agent-add-extension", "1001")
+    await ui.page.click("#agent-add-submit")
+    assert await ui.error_of("#agent-add-password-error")
+    await ui.page.fill("#agent-add-password", "agent-password")
+    await ui.page.fill("#agent-add-name", "Alice")
+    await ui.page.click("#agent-add-submit")
+    await ui.wait(f"#agents-table tr[data-key='{tenant}-agent']")
+    await ui.page.fill("#contact-add-phone", CALLER)
+    await ui.page.fill("#contact-add-name", "Li Lei")
+    await ui.page.fill("#contact-add-company", "Lei Tea")
+    await ui.page.click("#contact-add-submit")
+    await ui.wait(f"#contacts-table tr[data-key='{CALLER}']")
+    await ui.shoot("tenant-agents")
+
     # ---- a tenant admin changing ids in the URL sees nothing of another tenant.
     for fragment in (f"/t/{other}/seats", f"/t/{other}/reports", "/op/tenants", "/op/numbers"):
         await ui.open(fragment, "#denied")
@@ -316,16 +360,26 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
     assert status == 403
     assert await page.evaluate("document.cookie") == ""
 
-    # ---- the carrier calls, presses 1 then 2, and a seat's phone answers.
-    phone = stack.phone(
-        f"web-{uid}", Account(f"{tenant}-1001", sip["1001"], REGISTRAR, auto_answer=True)
-    )
+    # ---- the carrier calls, presses 1 then 2, and the agent answers in the browser.
+    agent_context = await browser.new_context(viewport=LAPTOP)
+    agent = await agent_context.new_page()
+    await agent.goto(f"{base}/agent")
+    await agent.fill("#username", f"{tenant}-agent")
+    await agent.fill("#password", "agent-password")
+    await agent.click("#signin-button")
+    await agent.wait_for_selector("#phone-status:text-is('registered')", timeout=15_000)
+    await agent.click("#login")
+    await agent.wait_for_selector("#presence[data-presence='available']")
     sync = platform_api.client.app[keys.SYNC]
-    async with running(phone):
-        await wait_for(lambda: sync.state_of(f"{tenant}-1001") == "NOT_INUSE", timeout=15)
+    await wait_for(lambda: sync.state_of(f"{tenant}-1001") == "NOT_INUSE", timeout=15)
+    try:
         async with calling(stack, NUMBER, CALLER, keys_="1ww2"):
-            await phone.wait_event("CALL_ESTABLISHED", timeout=20)
+            await agent.wait_for_selector("#presence[data-presence='ringing']", timeout=20_000)
+            await agent.wait_for_selector("#contact-name:text('Li Lei')", timeout=5_000)
+            await agent.click("#answer")
+            await agent.wait_for_selector("#presence[data-presence='on_call']", timeout=10_000)
             assert await queue_of_caller(platform_api, CALLER) == f"{tenant}-support"
+            await agent.screenshot(path=str(ARTIFACTS / "agent-on-call.png"), full_page=True)
             # The operator's health page counts it as the tenant's call.
             await opui.open("/op/health", "#health-calls")
             await opui.wait(f"#calls-table tr[data-key='{tenant}']")
@@ -338,6 +392,10 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
             await ui.open(f"/t/{tenant}/wallboard", "#wallboard [data-queue='support']")
             await ui.shoot("tenant-wallboard-call")
             await asyncio.sleep(1)
+            await agent.click("#hangup")
+            await agent.wait_for_selector("#presence:not([data-presence='on_call'])")
+    finally:
+        await agent_context.close()
     # The wallboard counts the answered call (it refreshes itself).
     await ui.page.wait_for_function(
         """document.querySelector("[data-queue='support'] [data-figure='answered_today']")

@@ -7,10 +7,10 @@
 "use strict";
 (() => {
   const TOKEN_KEY = "cc.console.token";
-  const TENANT_PAGES = ["overview", "seats", "numbers", "schedules", "ivrs", "queues", "mailboxes", "wallboard", "reports", "billing"];
+  const TENANT_PAGES = ["overview", "seats", "agents", "numbers", "schedules", "ivrs", "queues", "mailboxes", "wallboard", "reports", "billing"];
   const OP_PAGES = ["tenants", "numbers", "plans", "billing", "health"];
   const TITLES = {
-    overview: "Overview", seats: "Seats and agents", numbers: "Numbers and routes", schedules: "Hours and holidays",
+    overview: "Overview", seats: "Seats", agents: "Agents and CRM", numbers: "Numbers and routes", schedules: "Hours and holidays",
     ivrs: "IVR menus", queues: "Queues", mailboxes: "Mailboxes", wallboard: "Wallboard", reports: "Reports", billing: "Plan, usage and invoices",
     tenants: "Tenants", plans: "Plans and prices", health: "Platform health",
   };
@@ -418,6 +418,58 @@
         ["Domain", h("code", {}, s.domain)], ["Registrar", h("code", {}, s.registrar)], ["Transport", s.transport.toUpperCase()],
         ["SIP URI", h("code", { id: "sip-uri" }, s.uri)]]));
   }
+
+  // ---- agent users (the agent workspace's sign-ins, bound to seats), hosted CRM, webhooks.
+  TENANT.agents = async (t) => {
+    const [agents, seats, contacts] = await Promise.all([
+      api("GET", T(t, "/agents")), api("GET", T(t, "/seats")), api("GET", T(t, "/contacts")),
+    ]);
+    const aid = "agent-add";
+    const cid = "contact-add";
+    const iid = "integrations";
+    page(TITLES.agents,
+      h("p", { class: "muted" }, "Agents sign in at ", h("a", { href: "/agent" }, "/agent"), " with the username and password set here; the browser is their phone unless their device is a SIP phone or a mobile."),
+      table([["username", "Username"], ["name", "Name"], ["extension", "Seat"], ["device", "Takes calls on"],
+        ["mobile_number", "Mobile"], ["state", "Now", (v) => (v ? `${v.presence}${v.pause_reason ? ` (${v.pause_reason})` : ""}` : "")]],
+      agents, { id: "agents-table", key: (r) => r.username, empty: "No agent users yet." }),
+      formCard(aid, "Add an agent user", [h("div", { class: "row" },
+        field(aid, "username", "Username", { help: "lowercase letters, digits, . _ -" }),
+        field(aid, "password", "Password", { type: "password", autocomplete: "new-password", help: "at least 10 characters" }),
+        field(aid, "extension", "Seat", { options: seats.map((x) => [x.extension, `${x.extension} ${x.name || ""}`.trim()]) }),
+        field(aid, "name", "Name"),
+        field(aid, "device", "Takes calls on", { options: [["browser", "the browser"], ["sip", "a SIP phone"], ["mobile", "a mobile"]] }))],
+      "Add agent", async (f) => {
+        await api("POST", T(t, "/agents"), { username: val(f, "username"), password: f.querySelector("[name=password]").value,
+          extension: val(f, "extension"), name: val(f, "name"), device: val(f, "device") });
+        await refresh();
+        return null;
+      }),
+      h("h2", {}, "Contacts (hosted CRM)"),
+      table([["phone", "Phone"], ["name", "Name"], ["company", "Company"], ["email", "E-mail"], ["notes", "Notes"]],
+        contacts, { id: "contacts-table", key: (r) => r.phone, empty: "No contacts yet." }),
+      formCard(cid, "Add a contact", [h("div", { class: "row" },
+        field(cid, "phone", "Phone", { inputmode: "tel" }), field(cid, "name", "Name"), field(cid, "company", "Company"),
+        field(cid, "email", "E-mail", { type: "email" })), field(cid, "notes", "Notes", { type: "textarea" })],
+      "Add contact", async (f) => {
+        await api("POST", T(t, "/contacts"), { phone: val(f, "phone"), name: val(f, "name"), company: val(f, "company"),
+          email: val(f, "email"), notes: val(f, "notes") });
+        await refresh();
+        return null;
+      }),
+      formCard(iid, "CRM lookup and webhook", [
+        h("p", { class: "muted" }, "Leave the lookup URL empty to use the hosted contacts above. Saving replaces both settings."),
+        h("div", { class: "row" },
+          field(iid, "crm_lookup_url", "CRM lookup URL", { type: "url", placeholder: "https://crm.example.com/lookup?number={number}" }),
+          field(iid, "crm_timeout_ms", "Lookup timeout (ms)", { type: "number", value: 800 })),
+        h("div", { class: "row" },
+          field(iid, "webhook_url", "Webhook URL", { type: "url" }),
+          field(iid, "webhook_secret", "Webhook signing secret", { type: "password", autocomplete: "new-password", help: "16 to 128 characters" })),
+      ], "Save integrations", async (f) => {
+        await api("PUT", T(t, "/integrations"), { crm_lookup_url: val(f, "crm_lookup_url") || null, crm_timeout_ms: num(f, "crm_timeout_ms") ?? 800,
+          webhook_url: val(f, "webhook_url") || null, webhook_secret: f.querySelector("[name=webhook_secret]").value || null });
+        return "Saved: the next call's pop uses it";
+      }));
+  };
 
   TENANT.numbers = async (t) => {
     const [numbers, schedules, queues, ivrs] = await Promise.all([
