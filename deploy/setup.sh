@@ -41,4 +41,6 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 # JsSIP for the browser softphone: installed from npm into a cache outside the repo, bundled
 # as one IIFE (global JsSIP) into the console's gitignored vendor folder.
 bash deploy/jssip.sh
+# The admin console's QR code generator, the same way (a plain copy: it is one file).
+bash deploy/qrcode.sh
 echo "setup: ready" >&2

@@ -251,6 +251,7 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
         await ui.page.wait_for_selector(f"#sip-title:has-text('{ext}')")
         sip[ext] = str(await ui.page.text_content("#sip-password"))
         assert f"sip:{tenant}-{ext}@" in str(await ui.page.text_content("#sip-uri"))
+        assert await ui.page.is_visible("#sip-qr"), "a QR code for a softphone app"
     await ui.page.wait_for_selector("#seats-table tr[data-key='1002']")
     await ui.page.fill("#fwd-1002-forward_to", "abc")
     await ui.page.click("#fwd-1002-submit")

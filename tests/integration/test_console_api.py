@@ -41,7 +41,11 @@ async def test_the_console_page_and_its_files_are_served_with_a_strict_policy(
     assert '<main id="main"' in text and 'lang="en"' in text
     csp = resp.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
-    for name, kind in (("admin.js", "javascript"), ("admin.css", "css")):
+    for name, kind in (
+        ("admin.js", "javascript"),
+        ("admin.css", "css"),
+        ("qrcode.js", "javascript"),
+    ):
         resp = await api.client.get(f"/console/static/{name}")
         assert resp.status == 200 and kind in resp.content_type
     for name in ("../app.py", "index.html", "nope.js"):

@@ -18,6 +18,7 @@ routes = web.RouteTableDef()
 
 ADMIN_DIR = Path(__file__).resolve().parent.parent / "web" / "admin"
 STATIC = frozenset({"admin.js", "admin.css"})
+VENDOR = frozenset({"qrcode.js"})  # copied from npm by deploy/qrcode.sh (gitignored)
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
@@ -46,6 +47,11 @@ async def root(_request: web.Request) -> web.StreamResponse:
 async def console_static(request: web.Request) -> web.StreamResponse:
     """The console's script and style sheet (a fixed list: no path from the URL)."""
     name = request.match_info["name"]
+    if name in VENDOR:
+        path = ADMIN_DIR / "vendor" / name
+        if not path.is_file():
+            raise NotFound("not installed; run deploy/setup.sh", file=name)
+        return web.FileResponse(path, headers=HEADERS)
     if name not in STATIC:
         raise NotFound("no such file", file=name)
     return web.FileResponse(ADMIN_DIR / name, headers=HEADERS)

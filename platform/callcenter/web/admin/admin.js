@@ -416,7 +416,34 @@
       h("p", {}, "Enter these in the agent's softphone app. The password is shown only now."),
       dl([["Username", h("code", { id: "sip-username" }, s.username)], ["Password", h("code", { id: "sip-password" }, s.password)],
         ["Domain", h("code", {}, s.domain)], ["Registrar", h("code", {}, s.registrar)], ["Transport", s.transport.toUpperCase()],
-        ["SIP URI", h("code", { id: "sip-uri" }, s.uri)]]));
+        ["SIP URI", h("code", { id: "sip-uri" }, s.uri)]]),
+      qrCanvas(`sip:${s.username}:${s.password}@${s.registrar};transport=${s.transport}`));
+  }
+
+  // A QR code of the account (user, password, registrar) for a softphone app to scan; drawn on
+  // a canvas from the generator's module matrix (no markup from a string). Without the
+  // generator (deploy/qrcode.sh not run) the settings above are enough.
+  function qrCanvas(text) {
+    if (typeof window.qrcode !== "function") return null;
+    const qr = window.qrcode(0, "M");
+    qr.addData(text);
+    qr.make();
+    const n = qr.getModuleCount();
+    const scale = 4;
+    const quiet = 4;
+    const size = (n + 2 * quiet) * scale;
+    const canvas = h("canvas", { id: "sip-qr", width: size, height: size, role: "img",
+      "aria-label": "QR code with this seat's SIP account for a softphone app" });
+    const ctx = canvas.getContext("2d");
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, size, size);
+    ctx.fillStyle = "#000";
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) {
+        if (qr.isDark(r, c)) ctx.fillRect((c + quiet) * scale, (r + quiet) * scale, scale, scale);
+      }
+    }
+    return h("figure", {}, canvas, h("figcaption", { class: "muted" }, "Scan with the softphone app (contains the password)."));
   }
 
   // ---- agent users (the agent workspace's sign-ins, bound to seats), hosted CRM, webhooks.
