@@ -14,6 +14,8 @@ with an announcement and its phones cannot call out, until it is reactivated.
 from __future__ import annotations
 
 import asyncio
+import io
+import wave
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,7 @@ async def console_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
         sip_host="127.0.0.1",
         sip_port=PLATFORM_SIP,
         sip_ws_url=f"ws://127.0.0.1:{PLATFORM_HTTP}/ws",
+        prompts_dir=str(stack.platform.host_dir / "prompts"),
     )
     app = create_app(settings)
     client = await aiohttp_client(app)
@@ -82,6 +85,17 @@ async def browser() -> AsyncIterator[Any]:
             yield chromium
         finally:
             await chromium.close()
+
+
+def silence_wav(seconds: float = 0.5) -> bytes:
+    """A valid 8 kHz mono 16-bit WAV of silence."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00\x00" * int(8000 * seconds))
+    return out.getvalue()
 
 
 class Console:
@@ -297,6 +311,19 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
 
     await ui.open(f"/t/{tenant}/ivrs", "#ivr")
     page = ui.page
+    # A prompt uploaded from the page (a refused one first), then offered to the menus.
+    await page.fill("#prompt-name", "welcome")
+    await page.set_input_files(
+        "#prompt-file", {"name": "x.wav", "mimeType": "audio/wav", "buffer": b"not a wav"}
+    )
+    await page.click("#prompt-submit")
+    assert await ui.error_of("#prompt-error")
+    await page.set_input_files(
+        "#prompt-file", {"name": "welcome.wav", "mimeType": "audio/wav", "buffer": silence_wav()}
+    )
+    await page.click("#prompt-submit")
+    assert "tenant/welcome" in await ui.notice("prompt")
+    assert await page.locator("#dl-prompt option[value='tenant/welcome']").count() == 1
     await page.fill("#ivr-m0-menus-main-prompt", "silence/1")
     await page.click("#ivr-submit")  # key 1 goes to a queue left blank: refused, named
     assert await ui.error_of("#ivr-m0-k0-menus-main-options-1-error")
