@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import io
 import wave
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +40,6 @@ if not Path(CHROMIUM).exists():
     pytest.skip(
         "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
     )
-CHROMIUM_ARGS = [
-    "--disable-dev-shm-usage",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
-]
 LAPTOP = {"width": 1366, "height": 860}
 PHONE = {"width": 390, "height": 844}
 REGISTRAR = f"127.0.0.1:{PLATFORM_SIP}"
@@ -72,19 +65,6 @@ async def console_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
     client = await aiohttp_client(app)
     await app[keys.AMI].wait_ready()
     return ApiClient(client)
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Any]:
-    """Debian's chromium, headless (never a browser downloaded by Playwright)."""
-    async with playwright_api.async_playwright() as pw:
-        chromium = await pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
 
 
 def silence_wav(seconds: float = 0.5) -> bytes:
@@ -431,6 +411,13 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
         timeout=15_000,
     )
     await ui.shoot("tenant-wallboard")
+    # The full-screen wallboard (pushed over the live websocket) opens signed in.
+    await ui.page.click("#wallboard-full")
+    await ui.page.wait_for_url("**/wallboard")
+    await ui.wait("tr[data-queue='support']")
+    row = await ui.page.text_content("tr[data-queue='support']")
+    assert row is not None and "support" in row
+    await ui.page.screenshot(path=str(ARTIFACTS / "wallboard-full.png"), full_page=True)
 
     # ---- today's report page shows the answered call.
     await ui.open(f"/t/{tenant}/reports", "#report-queues-title")

@@ -206,6 +206,8 @@
   function signOut(message) {
     session = null;
     sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem("wallboard.token");
+    sessionStorage.removeItem("wallboard.tenant");
     sessionStorage.setItem("cc.console.message", message || "");
     location.hash = "#/login";
     route();
@@ -849,7 +851,15 @@
         stamp.textContent = `Not updated: ${err.message}`;
       }
     };
-    page(TITLES.wallboard, h("p", { class: "muted" }, "Live queue figures, refreshed every 3 seconds."), stamp, box);
+    // The full-screen wallboard (issue 6's page, pushed over the live websocket) signs in
+    // with this tab's token: a tenant admin's token names the tenant, an operator's does not.
+    const full = session.role === "tenant_admin" ? h("button", { type: "button", class: "secondary", id: "wallboard-full",
+      onclick: () => {
+        sessionStorage.setItem("wallboard.token", session.token);
+        sessionStorage.setItem("wallboard.tenant", session.tenant);
+        location.assign("/wallboard");
+      } }, "Open the full-screen wallboard") : null;
+    page(TITLES.wallboard, h("p", { class: "muted" }, "Live queue figures, refreshed every 3 seconds."), full, stamp, box);
     await load();
     pageTimer = setInterval(load, 3000);
   };
