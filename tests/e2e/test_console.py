@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import io
 import wave
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +223,13 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
     assert "Saved" in await ui.notice("plan")
     await ui.shoot("op-plans")
     await ui.open("/op/billing", "#run")
+    await ui.page.fill("#run-period", "2026-13")
+    await ui.page.click("#run-submit")
+    assert await ui.error_of("#run-period-error")
+    period = datetime.now(UTC).strftime("%Y-%m")
+    await ui.page.fill("#run-period", period)
+    await ui.page.click("#run-submit")
+    await ui.wait(f"#run-result h2:has-text('{period}')")
     await ui.shoot("op-billing")
     await ui.open("/op/health", "#health-ami")
     assert "connected" in str(await ui.page.text_content("#health-ami"))
@@ -334,9 +342,18 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
     await page.click(f"#route-{NUMBER}-submit")
     assert "Saved" in await ui.notice(f"route-{NUMBER}")
     await ui.shoot("tenant-numbers")
-    for name, ready in (("mailboxes", "#mailbox-add"), ("billing", "#plan-title")):
+    for name, ready in (
+        ("mailboxes", "#mailbox-add"),
+        ("billing", f"#invoices-table tr[data-key='{period}']"),
+    ):
         await ui.open(f"/t/{tenant}/{name}", ready)
         await ui.shoot(f"tenant-{name}")
+    async with page.expect_download() as info:
+        await page.click("#invoices-csv")
+    invoices_csv = ARTIFACTS / "invoices.csv"
+    await (await info.value).save_as(str(invoices_csv))
+    # One row per invoice line; the run came before any seat, so only the header.
+    assert invoices_csv.read_text().startswith("tenant_id,period,")
 
     # The agent user of seat 1001 (browser softphone) and a CRM contact for the caller.
     await ui.open(f"/t/{tenant}/agents", "#agent-add")

@@ -930,7 +930,10 @@
         ["period", "Details", (p) => h("div", { class: "row" },
           h("button", { type: "button", class: "secondary", onclick: async () => detail.replaceChildren(h("h2", {}, `Invoice ${p}`), objectView(await api("GET", T(t, `/invoices/${p}`)))) }, `View ${p}`),
           h("button", { type: "button", class: "secondary", onclick: () => download(T(t, `/billing/export?kind=calls&format=csv&period=${p}`), `${t}-calls-${p}.csv`) }, `Calls of ${p} (CSV)`))]],
-      invoices, { id: "invoices-table", empty: "No invoices yet." }), detail);
+      invoices, { id: "invoices-table", key: (r) => r.period, empty: "No invoices yet." }),
+      h("button", { type: "button", class: "secondary", id: "invoices-csv",
+        onclick: () => download(T(t, "/billing/export?kind=invoices&format=csv"), `${t}-invoices.csv`) }, "All invoices (CSV)"),
+      detail);
   };
 
   function planSummary(p) {
