@@ -96,8 +96,11 @@ async def test_the_number_inventory_and_release_are_for_operators(api: ApiClient
     assert status == 403
     status, body = await op.call("DELETE", f"/api/v1/tenants/{tid}/numbers/075588889999")
     assert status == 404 and body["details"]["field"] == "number"
+    await op.call("PUT", f"/api/v1/tenants/{tid}/limits", {"caller_number": number}, expect=200)
     status, _ = await op.call("DELETE", f"/api/v1/tenants/{tid}/numbers/{number}")
     assert status == 204
+    _, tenant = await op.call("GET", f"/api/v1/tenants/{tid}", expect=200)
+    assert tenant["limits"]["caller_number"] is None, "no longer shown on outside calls"
     _, numbers = await admin.call("GET", f"/api/v1/tenants/{tid}/numbers", expect=200)
     assert numbers == []
     _, inventory = await op.call("GET", "/api/v1/numbers", expect=200)

@@ -76,3 +76,12 @@ async def list_inventory(conn: Any) -> list[Any]:
         f"SELECT {_COLUMNS} FROM numbers ORDER BY number"  # noqa: S608
     )
     return rows
+
+
+async def forget_caller_number(conn: Any, tenant_id: str, number: str) -> None:
+    """Stop presenting ``number`` on the tenant's outside calls (after it is released)."""
+    await conn.execute(
+        "UPDATE tenants SET caller_number = NULL WHERE id = $1 AND caller_number = $2",
+        tenant_id,
+        number,
+    )

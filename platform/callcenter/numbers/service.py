@@ -99,3 +99,5 @@ async def release_number(pool: Any, who: Principal, tenant_id: str, number: str)
     async with transaction(pool) as conn:
         if not await repo.release(conn, tenant_id, parsed.national):
             raise NotFound("the tenant has no such number", field="number")
+        # Outside calls must not keep showing a number the tenant no longer holds.
+        await repo.forget_caller_number(conn, tenant_id, parsed.national)
