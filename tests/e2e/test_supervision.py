@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from e2e.test_console import ARTIFACTS, Console
 from e2e.test_routing import carrier_channel_of, open_tenant
 
 from callcenter import keys
@@ -152,8 +153,8 @@ async def test_a_supervisor_hears_their_tenants_call_never_another_and_recording
     assert (await admin_b.call("GET", f"/api/v1/tenants/{b}/recordings", expect=200))[1] == []
 
 
-async def test_an_on_demand_recording_starts_mid_call_and_is_collected(
-    stack: Stack, platform_api: ApiClient, uid: str
+async def test_an_on_demand_recording_starts_mid_call_and_plays_in_the_browser(
+    stack: Stack, platform_api: ApiClient, browser: Any, uid: str
 ) -> None:
     tenant, number = f"od{uid}", "4008200032"
     admin = await open_tenant(platform_api, tenant, number)
@@ -198,3 +199,19 @@ async def test_an_on_demand_recording_starts_mid_call_and_is_collected(
 
     (rec,) = await wait_for(recorded, timeout=15)
     assert rec["seconds"] >= 1
+
+    # Played back in the browser: the console's recordings page fetches it with the token
+    # and the audio element decodes it.
+    page = await browser.new_page()
+    console = Console(page, str(platform_api.client.make_url("")).rstrip("/"))
+    await console.sign_in(f"{tenant}-admin", "admin-password")
+    await console.open(f"/t/{tenant}/recordings", "#recordings-table")
+    await page.click(f'button[data-recording="{rec["id"]}"]')
+    duration = await page.wait_for_function(
+        "() => { const a = document.getElementById('recording-player');"
+        " return a && a.readyState >= 1 && a.duration > 0 ? a.duration : null; }",
+        timeout=10000,
+    )
+    assert await duration.json_value() > 1
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "recordings.png"), full_page=True)

@@ -22,6 +22,7 @@ VENDOR = frozenset({"qrcode.js"})  # copied from npm by deploy/qrcode.sh (gitign
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+        " media-src 'self' blob:;"
         " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     ),
     "X-Frame-Options": "DENY",

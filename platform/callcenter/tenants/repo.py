@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-_COLUMNS = "id, name, status, created_at, max_calls, max_outbound, outbound_patterns, caller_number"
+_COLUMNS = (
+    "id, name, status, created_at, max_calls, max_outbound, outbound_patterns, caller_number,"
+    " recording_policy, recording_retention_days"
+)
 
 
 async def insert_tenant(conn: Any, tenant_id: str, name: str) -> Any:

@@ -26,6 +26,10 @@ def _view(row: Any) -> dict[str, Any]:
             "outbound_patterns": list(row["outbound_patterns"]),
             "caller_number": row["caller_number"],
         },
+        "recording": {
+            "policy": row["recording_policy"],
+            "retention_days": row["recording_retention_days"],
+        },
         "created_at": row["created_at"].isoformat(),
     }
 

@@ -7,11 +7,11 @@
 "use strict";
 (() => {
   const TOKEN_KEY = "cc.console.token";
-  const TENANT_PAGES = ["overview", "seats", "agents", "numbers", "schedules", "ivrs", "queues", "mailboxes", "wallboard", "reports", "billing"];
+  const TENANT_PAGES = ["overview", "seats", "agents", "numbers", "schedules", "ivrs", "queues", "mailboxes", "wallboard", "recordings", "reports", "billing"];
   const OP_PAGES = ["tenants", "numbers", "plans", "billing", "health"];
   const TITLES = {
     overview: "Overview", seats: "Seats", agents: "Agents and CRM", numbers: "Numbers and routes", schedules: "Hours and holidays",
-    ivrs: "IVR menus", queues: "Queues", mailboxes: "Mailboxes", wallboard: "Wallboard", reports: "Reports", billing: "Plan, usage and invoices",
+    ivrs: "IVR menus", queues: "Queues", mailboxes: "Mailboxes", wallboard: "Wallboard", recordings: "Recordings and supervision", reports: "Reports", billing: "Plan, usage and invoices",
     tenants: "Tenants", plans: "Plans and prices", health: "Platform health",
   };
   const DEST_KINDS = ["queue", "ivr", "agent", "voicemail", "external", "announcement", "hangup"];
@@ -811,6 +811,50 @@
     form.prepend(datalist("queue-targets", queues.map((x) => x.name)));
     return form;
   }
+
+  TENANT.recordings = async (t) => {
+    const [tenant, recordings, seats] = await Promise.all([
+      api("GET", T(t)), api("GET", T(t, "/recordings")), api("GET", T(t, "/seats")),
+    ]);
+    const player = h("audio", { id: "recording-player", controls: true, preload: "auto" });
+    const play = async (r) => {
+      // The audio needs the bearer token, so it is fetched and played from a blob URL.
+      const resp = await api("GET", T(t, `/recordings/${r.id}/audio`), undefined, { raw: true });
+      if (player.src) URL.revokeObjectURL(player.src);
+      player.src = URL.createObjectURL(await resp.blob());
+      player.dataset.recording = String(r.id);
+      await player.play().catch(() => {});
+      announce(`Playing recording ${r.id}`);
+    };
+    const policyId = "recording-policy";
+    const superviseId = "supervise";
+    const supervisors = seats.filter((s) => s.supervisor).map((s) => s.extension);
+    page(TITLES.recordings,
+      formCard(policyId, "Recording policy", [h("div", { class: "row" },
+        field(policyId, "policy", "Record", { options: [["none", "No calls"], ["all", "All calls"], ["on_demand", "On demand"]],
+          value: (tenant.recording || {}).policy || "none" }),
+        field(policyId, "retention_days", "Keep for (days)", { inputmode: "numeric",
+          value: String((tenant.recording || {}).retention_days || 90) }))],
+      "Save policy", async (f) => {
+        await api("PUT", T(t, "/recording"), { policy: val(f, "policy"), retention_days: num(f, "retention_days") });
+        return "Saved the recording policy";
+      }),
+      h("section", { class: "card", "aria-labelledby": "recordings-title" },
+        h("h2", { id: "recordings-title" }, "Recorded calls"),
+        table([["created_at", "When"], ["seconds", "Seconds"], ["linkedid", "Call"],
+          ["id", "Play", (id, r) => h("button", { type: "button", class: "play", "data-recording": String(id),
+            onclick: () => play(r) }, `Play ${id}`)]],
+          recordings, { id: "recordings-table", empty: "No recordings yet." }),
+        player),
+      formCard(superviseId, "Listen to a call", [h("div", { class: "row" },
+        field(superviseId, "supervisor", "From supervisor seat", { options: supervisors.length ? supervisors : [""] }),
+        field(superviseId, "agent", "Agent seat", { options: seats.map((s) => s.extension) }),
+        field(superviseId, "mode", "How", { options: [["listen", "Listen"], ["whisper", "Whisper to the agent"], ["barge", "Barge in"]] }))],
+      "Connect", async (f) => {
+        await api("POST", T(t, "/supervision"), { supervisor: val(f, "supervisor"), agent: val(f, "agent"), mode: val(f, "mode") });
+        return "Your phone is connected to the call";
+      }));
+  };
 
   TENANT.mailboxes = async (t) => {
     const boxes = await api("GET", T(t, "/mailboxes"));
