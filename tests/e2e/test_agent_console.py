@@ -24,7 +24,7 @@ from callcenter import keys
 from callcenter.app import create_app
 
 from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, PLATFORM_HTTP, PLATFORM_SIP, Stack
-from support import OPERATOR, ApiClient, make_settings
+from support import OPERATOR, ApiClient, make_settings, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -32,20 +32,6 @@ playwright_api = pytest.importorskip("playwright.async_api")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CALLER = "13800138000"
-
-
-async def wait_for(predicate: Any, timeout: float = 10.0, interval: float = 0.05) -> Any:
-    """Poll an async or sync predicate until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met in time")
-        await asyncio.sleep(interval)
 
 
 @pytest_asyncio.fixture

@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from test_inbound_call import account, provision_tenant, wait_for
+from test_inbound_call import account, provision_tenant
 
 from callcenter import keys
 from callcenter.cdr.records import COLUMNS, cdr_row
 
 from stack import Stack, running
-from support import OPERATOR, ApiClient
+from support import OPERATOR, ApiClient, wait_for
 
 pytestmark = pytest.mark.e2e
 

@@ -12,25 +12,11 @@ from callcenter import keys
 from callcenter.devstack.phones import Account
 
 from stack import PLATFORM_SIP, Stack, running
-from support import OPERATOR, ApiClient
+from support import OPERATOR, ApiClient, wait_for
 
 pytestmark = pytest.mark.e2e
 
 REGISTRAR = f"127.0.0.1:{PLATFORM_SIP}"
-
-
-async def wait_for(predicate: Any, timeout: float = 10.0, interval: float = 0.05) -> Any:
-    """Poll an async or sync predicate until it returns something truthy."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if asyncio.iscoroutine(value):
-            value = await value
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met in time")
-        await asyncio.sleep(interval)
 
 
 async def provision_tenant(

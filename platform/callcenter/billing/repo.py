@@ -131,23 +131,39 @@ async def peak_concurrent_calls(conn: Any, tenant_id: str, start: datetime, end:
     return int(value)
 
 
+# Given intervals r(s, e): the most that overlap at once, and their total seconds.
+PEAK_AND_SECONDS = """
+    ev AS (SELECT s AS t, 1 AS d FROM r WHERE e > s UNION ALL SELECT e, -1 FROM r WHERE e > s)
+    SELECT
+        (SELECT coalesce(max(n), 0) FROM (
+            SELECT sum(d) OVER (ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS n FROM ev) x) AS peak,
+        (SELECT coalesce(sum(extract(epoch FROM e - s)), 0)::bigint FROM r WHERE e > s) AS seconds
+"""
+
+
+REGISTRATIONS_SQL = f"""
+    WITH r AS (
+        SELECT greatest(started_at, $2) AS s, least(coalesce(ended_at, now()), $3) AS e
+        FROM billing_registrations
+        WHERE tenant_id = $1 AND started_at < $3 AND coalesce(ended_at, now()) > $2),
+    {PEAK_AND_SECONDS}"""  # noqa: S608 - constant SQL
+AGENT_SESSIONS_SQL = f"""
+    WITH logins AS (
+        SELECT agent, time AT TIME ZONE 'UTC' AS t, event FROM queue_log
+        WHERE agent LIKE $1 || '-%' AND event IN ('AGENTLOGIN', 'AGENTLOGOFF')
+          AND time < $3::timestamptz AT TIME ZONE 'UTC'),
+    seq AS (
+        SELECT event, t, lead(t) OVER (PARTITION BY agent ORDER BY t) AS nxt FROM logins),
+    r AS (
+        SELECT greatest(t, $2) AS s, least(coalesce(nxt, now()), $3) AS e
+        FROM seq WHERE event = 'AGENTLOGIN'),
+    {PEAK_AND_SECONDS}"""  # noqa: S608 - constant SQL
+
+
 async def registrations(conn: Any, tenant_id: str, start: datetime, end: datetime) -> Any:
     """Peak concurrent registered seats and total registered seconds, clipped to [start, end)."""
     return await conn.fetchrow(
-        """
-        WITH r AS (
-            SELECT greatest(started_at, $2) AS s, least(coalesce(ended_at, now()), $3) AS e
-            FROM billing_registrations
-            WHERE tenant_id = $1 AND started_at < $3 AND coalesce(ended_at, now()) > $2),
-        ev AS (SELECT s AS t, 1 AS d FROM r WHERE e > s UNION ALL
-               SELECT e, -1 FROM r WHERE e > s)
-        SELECT
-            (SELECT coalesce(max(n), 0) FROM (
-                SELECT sum(d) OVER (ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS n FROM ev) x)
-                AS peak,
-            (SELECT coalesce(sum(extract(epoch FROM e - s)), 0)::bigint FROM r WHERE e > s)
-                AS seconds
-        """,
+        REGISTRATIONS_SQL,
         tenant_id,
         start,
         end,
@@ -158,25 +174,7 @@ async def agent_sessions(conn: Any, tenant_id: str, start: datetime, end: dateti
     """Peak concurrent logged-in agents and total logged-in seconds, clipped to [start, end):
     sessions from the AGENTLOGIN/AGENTLOGOFF rows the agent workspace writes to queue_log."""
     return await conn.fetchrow(
-        """
-        WITH ev AS (
-            SELECT agent, time AT TIME ZONE 'UTC' AS t, event FROM queue_log
-            WHERE agent LIKE $1 || '-%' AND event IN ('AGENTLOGIN', 'AGENTLOGOFF')
-              AND time < $3::timestamptz AT TIME ZONE 'UTC'),
-        seq AS (
-            SELECT event, t, lead(t) OVER (PARTITION BY agent ORDER BY t) AS nxt FROM ev),
-        r AS (
-            SELECT greatest(t, $2) AS s, least(coalesce(nxt, now()), $3) AS e
-            FROM seq WHERE event = 'AGENTLOGIN'),
-        sw AS (SELECT s AS t, 1 AS d FROM r WHERE e > s UNION ALL
-               SELECT e, -1 FROM r WHERE e > s)
-        SELECT
-            (SELECT coalesce(max(n), 0) FROM (
-                SELECT sum(d) OVER (ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS n FROM sw) x)
-                AS peak,
-            (SELECT coalesce(sum(extract(epoch FROM e - s)), 0)::bigint FROM r WHERE e > s)
-                AS seconds
-        """,
+        AGENT_SESSIONS_SQL,
         tenant_id,
         start,
         end,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from callcenter.asterisk import realtime
@@ -17,6 +18,13 @@ from callcenter.queues import repo as queues_repo
 from callcenter.seats import repo
 from callcenter.seats.schemas import SeatIn, SeatUpdate
 from callcenter.settings import Settings
+
+
+async def _published(sync: AsteriskSync | None, endpoint: str) -> None:
+    """Publish a seat's state to Asterisk now; if Asterisk is away, the next re-sync will."""
+    if sync is not None:
+        with contextlib.suppress(DomainError):
+            await sync.seat_changed(endpoint)
 
 
 def _view(row: Any) -> dict[str, Any]:
@@ -53,11 +61,7 @@ async def add_seat(
         if "field" in exc.details:
             raise
         raise Conflict("extension already in use", field="extension") from exc
-    if sync is not None:
-        try:
-            await sync.seat_changed(ep)
-        except DomainError:
-            pass  # published on the next re-sync
+    await _published(sync, ep)
     return {
         **_view(row),
         "sip": {
@@ -89,11 +93,7 @@ async def remove_seat(
             raise NotFound("no such seat", field="extension")
         ep = await realtime.delete_seat(conn, tenant_id, extension)
         await billing_repo.seat_removed(conn, tenant_id, extension)
-    if sync is not None:
-        try:
-            await sync.seat_changed(ep)
-        except DomainError:
-            pass
+    await _published(sync, ep)
 
 
 async def update_seat(
@@ -125,11 +125,7 @@ async def update_seat(
         if data.name is not None:
             await realtime.set_display_name(conn, tenant_id, extension, data.name)
         await realtime.set_forwarding(conn, tenant_id, extension, data.forward_to is not None)
-    if sync is not None:
-        try:
-            await sync.seat_changed(row["endpoint_id"])
-        except DomainError:
-            pass  # published on the next re-sync
+    await _published(sync, row["endpoint_id"])
     return _view(row)
 
 
@@ -152,11 +148,7 @@ async def reset_credentials(
         if row is None:
             raise NotFound("no such seat", field="extension")
         ep = await realtime.reset_seat_password(conn, tenant_id, extension, password)
-    if sync is not None:
-        try:
-            await sync.seat_changed(ep)
-        except DomainError:
-            pass  # published on the next re-sync
+    await _published(sync, ep)
     return {
         **_view(row),
         "sip": {
