@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from e2e.test_routing import calling, carrier_channel_of, open_tenant, queue_of_caller
+from e2e.test_routing import calling, carrier_channel_of, open_tenant, queue_of_caller, route
 
 from callcenter import keys
 from callcenter.devstack.phones import Account
@@ -46,12 +46,7 @@ async def test_report_figures_equal_the_hand_count_of_real_calls(
         },
         expect=201,
     )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "queue", "target": "sales"},
-        expect=200,
-    )
+    await route(admin, tenant, number, {"type": "queue", "target": "sales"})
     started = datetime.now(UTC) - timedelta(minutes=1)
     agent = stack.phone(
         f"rep-{uid}",

@@ -47,6 +47,18 @@ async def open_tenant(api: ApiClient, tenant: str, number: str) -> ApiClient:
     return await api.login(f"{tenant}-admin", "admin-password")
 
 
+async def route(admin: ApiClient, tenant: str, number: str, body: dict[str, Any]) -> None:
+    """Point one of the tenant's numbers somewhere (the API must accept it)."""
+    await admin.call("PUT", f"/api/v1/tenants/{tenant}/numbers/{number}/route", body, expect=200)
+
+
+async def add_queue(admin: ApiClient, tenant: str, name: str, ext: str) -> None:
+    """A queue with default options and no members."""
+    await admin.call(
+        "POST", f"/api/v1/tenants/{tenant}/queues", {"name": name, "extension": ext}, expect=201
+    )
+
+
 def ami_of(api: ApiClient) -> AmiClient:
     return api.client.app[keys.AMI]
 
@@ -138,12 +150,7 @@ async def test_a_caller_walks_a_two_level_ivr_by_dtmf_to_the_right_queue(
         },
         expect=200,
     )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "ivr", "target": "main"},
-        expect=200,
-    )
+    await route(admin, tenant, number, {"type": "ivr", "target": "main"})
     # 1 -> service menu, 9 -> back to top, 1 -> service again, 4 -> billing.
     async with calling(stack, number, "13800000011", keys_="1ww9ww1ww4"):
         queue = await wait_for(lambda: queue_of_caller(platform_api, "13800000011"), timeout=15)
@@ -193,11 +200,8 @@ async def test_after_hours_and_on_a_dated_holiday_the_closed_destination_answers
         expect=200,
     )
     for number, schedule in (("4008200002", "office"), ("075520000002", "always")):
-        await admin.call(
-            "PUT",
-            f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-            {"type": "queue", "target": "daytime", "schedule": schedule},
-            expect=200,
+        await route(
+            admin, tenant, number, {"type": "queue", "target": "daytime", "schedule": schedule}
         )
     for number, caller in (("4008200002", "13800000021"), ("075520000002", "13800000022")):
         async with calling(stack, number, caller):
@@ -249,12 +253,7 @@ async def test_overflow_after_max_wait_reaches_a_forwarded_mobile_and_never_a_bu
         },
         expect=201,
     )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "queue", "target": "front"},
-        expect=200,
-    )
+    await route(admin, tenant, number, {"type": "queue", "target": "front"})
     sync = platform_api.client.app[keys.SYNC]
     await wait_for(lambda: sync.state_of(f"{tenant}-1002") == "NOT_INUSE")
 
@@ -299,12 +298,7 @@ async def test_a_callback_request_is_honoured_in_order(
         },
         expect=201,
     )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "queue", "target": "service"},
-        expect=200,
-    )
+    await route(admin, tenant, number, {"type": "queue", "target": "service"})
     first, second = "13800000041", "13800000042"
     # Both wait in the queue (its only agent is not signed in), then press 1 and hang up.
     for caller in (first, second):
@@ -367,26 +361,12 @@ async def test_an_api_change_is_callable_within_a_second(
 ) -> None:
     tenant, number = f"live{uid}", "4008200005"
     admin = await open_tenant(platform_api, tenant, number)
-    await admin.call(
-        "POST", f"/api/v1/tenants/{tenant}/queues", {"name": "old", "extension": "601"}, expect=201
-    )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "queue", "target": "old"},
-        expect=200,
-    )
+    await add_queue(admin, tenant, "old", "601")
+    await route(admin, tenant, number, {"type": "queue", "target": "old"})
     # A new queue, and the number moved to it; then a call straight away.
     changed_at = time.monotonic()
-    await admin.call(
-        "POST", f"/api/v1/tenants/{tenant}/queues", {"name": "new", "extension": "602"}, expect=201
-    )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "queue", "target": "new"},
-        expect=200,
-    )
+    await add_queue(admin, tenant, "new", "602")
+    await route(admin, tenant, number, {"type": "queue", "target": "new"})
     saved_at = time.monotonic()
     async with calling(stack, number, "13800000051"):
         queue = await wait_for(
@@ -406,15 +386,8 @@ async def test_concurrent_call_cap_gives_busy_not_silence(
 ) -> None:
     tenant, number = f"cap{uid}", "4008200006"
     admin = await open_tenant(platform_api, tenant, number)
-    await admin.call(
-        "POST", f"/api/v1/tenants/{tenant}/queues", {"name": "q", "extension": "601"}, expect=201
-    )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "queue", "target": "q", "max_calls": 1},
-        expect=200,
-    )
+    await add_queue(admin, tenant, "q", "601")
+    await route(admin, tenant, number, {"type": "queue", "target": "q", "max_calls": 1})
     async with calling(stack, number, "13800000061"):
         await wait_for(lambda: queue_of_caller(platform_api, "13800000061"))
         with pytest.raises(Exception) as refused:
@@ -493,9 +466,7 @@ async def test_an_uploaded_prompt_is_played_by_the_ivr(
         headers={"Authorization": f"Bearer {admin.token}"},
     )
     assert bad.status == 400 and (await bad.json())["details"]["field"] == "audio"
-    await admin.call(
-        "POST", f"/api/v1/tenants/{tenant}/queues", {"name": "q", "extension": "601"}, expect=201
-    )
+    await add_queue(admin, tenant, "q", "601")
     status, body = await admin.call(
         "PUT",
         f"/api/v1/tenants/{tenant}/ivrs/main",
@@ -517,12 +488,7 @@ async def test_an_uploaded_prompt_is_played_by_the_ivr(
         },
         expect=200,
     )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "ivr", "target": "main"},
-        expect=200,
-    )
+    await route(admin, tenant, number, {"type": "ivr", "target": "main"})
     mirrored = stack.platform.host_dir / "prompts" / tenant / "welcome.wav"
     await wait_for(lambda: mirrored.exists() and mirrored.read_bytes() == audio)
     log = stack.platform.host_dir / "log" / "messages.log"
@@ -543,12 +509,7 @@ async def test_a_number_routed_to_voicemail_records_a_message(
         {"mailbox": "100", "name": "Desk"},
         expect=201,
     )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "voicemail", "target": "100"},
-        expect=200,
-    )
+    await route(admin, tenant, number, {"type": "voicemail", "target": "100"})
     inbox = stack.platform.host_dir / "spool" / "voicemail" / f"tenant-{tenant}" / "100" / "INBOX"
     await stack.call_in(number, caller="13800000091")  # the caller's side plays a tone
     await asyncio.sleep(11)  # the greeting (~6 s), the beep, then a few seconds of message
@@ -608,7 +569,7 @@ async def test_nobody_logged_in_overflows_at_once_and_outside_calls_respect_the_
         expect=200,
     )
     await admin.call("POST", f"/api/v1/tenants/{tenant}/seats", {"extension": "1001"}, expect=201)
-    await _queue(admin, tenant, "backup", "602")
+    await add_queue(admin, tenant, "backup", "602")
     await admin.call(
         "POST",
         f"/api/v1/tenants/{tenant}/queues",
@@ -620,12 +581,7 @@ async def test_nobody_logged_in_overflows_at_once_and_outside_calls_respect_the_
         },
         expect=201,
     )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "queue", "target": "front"},
-        expect=200,
-    )
+    await route(admin, tenant, number, {"type": "queue", "target": "front"})
 
     async def outside() -> list[str]:
         return [n for n in await mobile_calls(stack) if n == "13900139011"]
@@ -640,12 +596,6 @@ async def test_nobody_logged_in_overflows_at_once_and_outside_calls_respect_the_
             assert len(await outside()) == 1
 
 
-async def _queue(admin: ApiClient, tenant: str, name: str, ext: str) -> None:
-    await admin.call(
-        "POST", f"/api/v1/tenants/{tenant}/queues", {"name": name, "extension": ext}, expect=201
-    )
-
-
 async def test_removing_a_seat_does_not_cut_its_call_in_progress(
     stack: Stack, platform_api: ApiClient, uid: str
 ) -> None:
@@ -654,12 +604,7 @@ async def test_removing_a_seat_does_not_cut_its_call_in_progress(
     _, seat = await admin.call(
         "POST", f"/api/v1/tenants/{tenant}/seats", {"extension": "1001"}, expect=201
     )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "agent", "target": "1001"},
-        expect=200,
-    )
+    await route(admin, tenant, number, {"type": "agent", "target": "1001"})
     phone = stack.phone(
         f"cut-{uid}",
         Account(seat["sip"]["username"], seat["sip"]["password"], REGISTRAR, auto_answer=True),

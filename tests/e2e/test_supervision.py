@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from e2e.test_console import ARTIFACTS, Console
-from e2e.test_routing import carrier_channel_of, open_tenant
+from e2e.test_routing import carrier_channel_of, open_tenant, route
 
 from callcenter import keys
 from callcenter.devstack.phones import Account
@@ -57,12 +57,7 @@ async def test_a_supervisor_hears_their_tenants_call_never_another_and_recording
         (admin_a, a, "4008200030", "1001"),
         (admin_b, b, "4008200031", "2001"),
     ):
-        await admin.call(
-            "PUT",
-            f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-            {"type": "agent", "target": ext},
-            expect=200,
-        )
+        await route(admin, tenant, number, {"type": "agent", "target": ext})
     spy_starts: list[dict[str, str]] = []
     ami = platform_api.client.app[keys.AMI]
     ami.on_raw(lambda m: spy_starts.append(m) if m.get("Event") == "ChanSpyStart" else None)
@@ -161,12 +156,7 @@ async def test_an_on_demand_recording_starts_mid_call_and_plays_in_the_browser(
     _, seat = await admin.call(
         "POST", f"/api/v1/tenants/{tenant}/seats", {"extension": "1001"}, expect=201
     )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "agent", "target": "1001"},
-        expect=200,
-    )
+    await route(admin, tenant, number, {"type": "agent", "target": "1001"})
     # Policy "none": nothing may be recorded, not even on demand.
     status, body = await admin.call(
         "POST", f"/api/v1/tenants/{tenant}/recordings", {"extension": "1001"}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from e2e.test_agent_console import ARTIFACTS
-from e2e.test_routing import calling, open_tenant, queue_of_caller
+from e2e.test_routing import calling, open_tenant, queue_of_caller, route
 
 from callcenter import keys
 from callcenter.app import create_app
@@ -30,12 +30,7 @@ async def test_the_wallboard_shows_waiting_callers_and_survives_a_restart(
         {"name": "sales", "extension": "601"},
         expect=201,
     )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "queue", "target": "sales"},
-        expect=200,
-    )
+    await route(admin, tenant, number, {"type": "queue", "target": "sales"})
 
     async def board(api: ApiClient) -> dict[str, Any]:
         _, body = await api.call("GET", f"/api/v1/tenants/{tenant}/wallboard", expect=200)
@@ -82,12 +77,7 @@ async def test_the_wallboard_page_shows_callers_waiting_in_the_browser(
         {"name": "sales", "extension": "601"},
         expect=201,
     )
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
-        {"type": "queue", "target": "sales"},
-        expect=200,
-    )
+    await route(admin, tenant, number, {"type": "queue", "target": "sales"})
     page = await browser.new_page()
     await page.goto(str(platform_api.client.make_url("/wallboard")))
     await page.get_by_label("User name").fill(f"{tenant}-admin")
