@@ -12,13 +12,15 @@ class SeatIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     extension: str = Field(pattern=EXTENSION)
-    name: str = Field(default="", max_length=64, pattern=r"^[^\"<>\\\r\n\x00;,]*$")
+    name: str = Field(default="", max_length=64, pattern=r"^[^\"<>\\\r\n\x00;,|&$`{}\[\]]*$")
 
 
 class SeatUpdate(BaseModel):
     """A seat's changeable settings: its display name and where its calls are forwarded."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(default=None, max_length=64, pattern=r"^[^\"<>\\\r\n\x00;,]*$")
+    name: str | None = Field(
+        default=None, max_length=64, pattern=r"^[^\"<>\\\r\n\x00;,|&$`{}\[\]]*$"
+    )
     forward_to: str | None = Field(default=None, pattern=r"^[0-9]{5,20}$")
     supervisor: bool | None = Field(default=None, description="may supervise calls")

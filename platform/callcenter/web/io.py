@@ -41,7 +41,28 @@ async def read_object(request: web.Request) -> dict[str, Any]:
         raise InvalidInput("body is not valid JSON", field="body") from exc
     if not isinstance(data, dict):
         raise InvalidInput("body must be a JSON object", field="body")
+    bad = nul_field(data)
+    if bad is not None:
+        # PostgreSQL text cannot hold NUL, and no name or number needs one.
+        raise InvalidInput("NUL characters are not allowed", field=bad)
     return data
+
+
+def nul_field(value: Any, loc: tuple[int | str, ...] = ()) -> str | None:
+    """The path of the first string (or key) holding a NUL character, if any."""
+    if isinstance(value, str):
+        return field_path(loc) if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = nul_field(key, (*loc, key)) or nul_field(item, (*loc, key))
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = nul_field(item, (*loc, i))
+            if found is not None:
+                return found
+    return None
 
 
 async def parse_body(request: web.Request, model: type[M]) -> M:

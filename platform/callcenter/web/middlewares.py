@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from callcenter import keys
-from callcenter.errors import DomainError, Unauthorized
+from callcenter.errors import DomainError, InvalidInput, Unauthorized
 from callcenter.web.io import PRINCIPAL
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,8 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
     """Map DomainError to its status; log anything else with a request id and return 500."""
     request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
     try:
+        if "\x00" in request.path or "\x00" in request.query_string or "%00" in request.raw_path:
+            raise InvalidInput("NUL characters are not allowed", field="path")
         response = await handler(request)
     except DomainError as exc:
         status = STATUS_BY_SLUG.get(exc.slug, 400)
