@@ -42,6 +42,9 @@ from callcenter.schedules import api as schedules_api
 from callcenter.schedules.service import refresh_due
 from callcenter.screenpop import api as screenpop_api
 from callcenter.seats import api as seats_api
+from callcenter.security import api as security_api
+from callcenter.security.guard import Policy
+from callcenter.security.service import SipGuard
 from callcenter.settings import Settings
 from callcenter.supervision import api as supervision_api
 from callcenter.tasks import cancel_and_wait
@@ -128,6 +131,18 @@ async def _cdr_sink(app: web.Application) -> AsyncIterator[None]:
     await sink.stop()
 
 
+async def _sip_guard(app: web.Application) -> AsyncIterator[None]:
+    """Block SIP addresses that keep failing authentication (AMI security events)."""
+    s = app[keys.SETTINGS]
+    policy = Policy(s.sip_guard_threshold, s.sip_guard_window_s, s.sip_guard_block_s)
+    allow = frozenset(a.strip() for a in s.sip_guard_allow.split(",") if a.strip())
+    guard = SipGuard(app[keys.POOL], app[keys.AMI], policy, allow)
+    app[keys.SIP_GUARD] = guard
+    await guard.start()
+    yield
+    await guard.stop()
+
+
 async def health(request: web.Request) -> web.Response:
     """Liveness and dependencies: database reachable, AMI connected."""
     db_ok = True
@@ -156,6 +171,7 @@ def create_app(settings: Settings) -> web.Application:
     if settings.ami_enabled:
         app.cleanup_ctx.append(_asterisk)
         app.cleanup_ctx.append(_cdr_sink)
+        app.cleanup_ctx.append(_sip_guard)
     app.cleanup_ctx.append(workspace_ctx)
     app.cleanup_ctx.append(wallboard_api.wallboard_push)
     app.router.add_get("/healthz", health)
@@ -177,6 +193,7 @@ def create_app(settings: Settings) -> web.Application:
         billing_api,
         console_api,
         health_api,
+        security_api,
     ):
         app.router.add_routes(module.routes)
     for module in (agents_api, contacts_api, screenpop_api):

@@ -13,6 +13,7 @@ from callcenter.asterisk.media import PromptMirror
 from callcenter.auth.tokens import TokenService
 from callcenter.cdr.sink import CdrSink
 from callcenter.reports.live import LiveWallboard
+from callcenter.security.service import SipGuard
 from callcenter.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -24,3 +25,4 @@ PROMPTS = web.AppKey("prompts", PromptMirror)
 CDR_SINK = web.AppKey("cdr_sink", CdrSink)
 WALLBOARD = web.AppKey("wallboard", LiveWallboard)
 DESK = web.AppKey("desk", Desk)  # agent workspace: live state, hub, AMI, pool
+SIP_GUARD = web.AppKey("sip_guard", SipGuard)

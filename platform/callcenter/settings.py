@@ -33,6 +33,12 @@ class Settings:
     # Where this host's Asterisk leaves finished recordings (same arrangement as prompts).
     recordings_dir: str | None = None
     cdr_spool_dir: str | None = None  # write-ahead spool of the AMI CDR path (billing)
+    # SIP brute force: this many failed authentications from one address within the window
+    # block it for block_s (security/). Addresses in sip_guard_allow are never blocked.
+    sip_guard_threshold: int = 10
+    sip_guard_window_s: float = 60.0
+    sip_guard_block_s: float = 900.0
+    sip_guard_allow: str = ""
 
     def __post_init__(self) -> None:
         if len(self.jwt_secret) < 32:
@@ -70,4 +76,8 @@ class Settings:
             prompts_dir=e.get("CALLCENTER_PROMPTS_DIR") or None,
             recordings_dir=e.get("CALLCENTER_RECORDINGS_DIR") or None,
             cdr_spool_dir=e.get("CALLCENTER_CDR_SPOOL_DIR") or None,
+            sip_guard_threshold=int(get("SIP_GUARD_THRESHOLD", str(d.sip_guard_threshold))),
+            sip_guard_window_s=float(get("SIP_GUARD_WINDOW", str(d.sip_guard_window_s))),
+            sip_guard_block_s=float(get("SIP_GUARD_BLOCK", str(d.sip_guard_block_s))),
+            sip_guard_allow=get("SIP_GUARD_ALLOW", d.sip_guard_allow),
         )

@@ -89,6 +89,8 @@ OPERATOR_ONLY = {
     ("PUT", "/api/v1/tenants/{tenant_id}/billing/plan"),
     ("POST", "/api/v1/billing/runs"),
     ("GET", "/api/v1/billing/export"),
+    ("GET", "/api/v1/security/sip-blocks"),
+    ("DELETE", "/api/v1/security/sip-blocks/{address}"),
 }
 
 
@@ -168,6 +170,7 @@ async def provision(api: ApiClient, uid: str) -> tuple[str, ApiClient, dict[str,
         "extension": "1001",
         "name": "support",
         "period": PERIOD,
+        "address": "127.0.0.5",
     }
     return tid, admin, names
 

@@ -61,6 +61,26 @@ class CallbackRequested:
     queue: str
 
 
+@dataclass(frozen=True, slots=True)
+class SipAuthFailed:
+    """A SIP request from ``address`` failed authentication (AMI security event)."""
+
+    address: str
+    account: str
+    kind: str  # InvalidAccountID, ChallengeResponseFailed, InvalidPassword
+
+
+SECURITY_FAILURES = frozenset({"InvalidAccountID", "ChallengeResponseFailed", "InvalidPassword"})
+
+
+def remote_ip(remote_address: str) -> str | None:
+    """``IPV4/UDP/127.0.0.5/5060`` -> ``127.0.0.5``; ``IPV6/UDP/::1/5060`` -> ``::1``."""
+    parts = remote_address.split("/")
+    if len(parts) < 4 or parts[0] not in ("IPV4", "IPV6"):
+        return None
+    return "/".join(parts[2:-1]) or None
+
+
 DomainEvent = (
     AsteriskBooted
     | ContactChanged
@@ -68,6 +88,7 @@ DomainEvent = (
     | ChannelHungUp
     | DialplanReloaded
     | CallbackRequested
+    | SipAuthFailed
 )
 
 
@@ -118,6 +139,11 @@ def to_domain_event(msg: Mapping[str, str]) -> DomainEvent | None:
         )
     if name == "UserEvent" and msg.get("UserEvent") == "CcCallbackRequested":
         return CallbackRequested(tenant_id=msg.get("Tenant", ""), queue=msg.get("Queue", ""))
+    if name in SECURITY_FAILURES:
+        address = remote_ip(msg.get("RemoteAddress", ""))
+        if address is None:
+            return None
+        return SipAuthFailed(address=address, account=msg.get("AccountID", ""), kind=name)
     if name == "Reload" and msg.get("Module", "").lower() in ("pbx_config", "pbx_config.so"):
         return DialplanReloaded()
     return None

@@ -32,6 +32,9 @@ def map_error(exc: BaseException) -> DomainError | None:
         exc,
         (
             OSError,
+            TimeoutError,
+            asyncpg.PostgresConnectionError,  # SQLSTATE class 08
+            asyncpg.exceptions.OperatorInterventionError,  # 57P01 admin_shutdown: a restart
             asyncpg.CannotConnectNowError,
             asyncpg.ConnectionDoesNotExistError,
             asyncpg.InterfaceError,
@@ -48,7 +51,7 @@ async def _mapped() -> AsyncIterator[None]:
         yield
     except DomainError:
         raise
-    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
         mapped = map_error(exc)
         if mapped is None:
             raise

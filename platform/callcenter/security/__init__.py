@@ -1,0 +1,1 @@
+"""SIP brute-force protection: count failed authentications per address, block, unblock."""

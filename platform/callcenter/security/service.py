@@ -1,0 +1,139 @@
+"""The brute-force guard at work: AMI security events in, rows of ``sip_blocks`` out.
+
+Asterisk reads the live rows as PJSIP ACLs (migration 0009), so a block needs nothing but
+PostgreSQL to reach an Asterisk on any host, and it ends by itself when its time is up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import time
+from typing import Any
+
+from callcenter.ami.client import AmiClient
+from callcenter.ami.events import AsteriskBooted, DomainEvent, SipAuthFailed
+from callcenter.auth.principal import Principal
+from callcenter.db.pool import connection, transaction
+from callcenter.errors import DomainError, InvalidInput, NotFound
+from callcenter.security.guard import Block, Guard, Policy
+from callcenter.tasks import cancel_and_wait
+
+log = logging.getLogger(__name__)
+
+
+class SipGuard:
+    """Counts failed SIP authentications per source address and blocks repeat offenders."""
+
+    def __init__(
+        self, pool: Any, ami: AmiClient, policy: Policy, allow: frozenset[str] = frozenset()
+    ) -> None:
+        self._pool = pool
+        self._ami = ami
+        self.guard = Guard(policy=policy, allow=allow)
+        self.blocks = 0
+        self.reloads = 0
+        self._expiries: list[float] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        ami.on_event(self.handle)
+
+    async def start(self) -> None:
+        """Start the task that reloads the ACL when blocks run out."""
+        task = asyncio.ensure_future(self._expire())
+        task.set_name("sip-guard-expiry")
+        self._tasks.append(task)
+
+    async def stop(self) -> None:
+        """Stop the expiry task."""
+        await cancel_and_wait(self._tasks)
+
+    async def _expire(self) -> None:
+        while True:
+            await asyncio.sleep(0.5)
+            now = time.time()
+            if any(u <= now for u in self._expiries):
+                self._expiries = [u for u in self._expiries if u > now]
+                self.guard.forget(now)
+                await self.reload_acl()
+
+    async def reload_acl(self) -> None:
+        """Make Asterisk re-read the named ACL from PostgreSQL (res_pjsip_acl follows)."""
+        try:
+            await self._ami.action("Command", Command="module reload acl", timeout=5)
+            self.reloads += 1
+        except DomainError as exc:
+            # Asterisk re-reads it when it starts anyway; the next change retries.
+            log.warning("could not reload the SIP ACL: %s", exc.message)
+
+    async def handle(self, event: DomainEvent) -> None:
+        """Feed one AMI event; never raises (it runs in the AMI dispatch task)."""
+        if isinstance(event, AsteriskBooted):
+            await self.reload_acl()  # it may have booted before its database driver
+            return
+        if not isinstance(event, SipAuthFailed):
+            return
+        block = self.guard.failed(event.address, time.time())
+        if block is None:
+            return
+        try:
+            await store_block(self._pool, block, f"{event.kind} {event.account}"[:200])
+            self.blocks += 1
+            self._expiries.append(block.until)
+            await self.reload_acl()
+            log.warning(
+                "SIP address %s blocked for %.0f s after %d failed authentications",
+                block.address,
+                block.until - time.time(),
+                block.failures,
+            )
+        except (DomainError, OSError) as exc:
+            log.error("could not store the block of %s: %s", block.address, exc)
+
+
+async def store_block(pool: Any, block: Block, reason: str) -> None:
+    """Write (or extend) a block; Asterisk refuses the address from its next request."""
+    async with transaction(pool) as conn:
+        await conn.execute(
+            "INSERT INTO sip_blocks (address, blocked_until, failures, reason)"
+            " VALUES ($1::inet, to_timestamp($2), $3, $4) ON CONFLICT (address) DO UPDATE SET"
+            " blocked_at = now(), blocked_until = EXCLUDED.blocked_until,"
+            " failures = EXCLUDED.failures, reason = EXCLUDED.reason",
+            block.address,
+            block.until,
+            block.failures,
+            reason,
+        )
+
+
+async def list_blocks(pool: Any, who: Principal) -> list[dict[str, Any]]:
+    """Live blocks, newest first (operators only)."""
+    who.require_operator()
+    async with connection(pool) as conn:
+        rows = await conn.fetch(
+            "SELECT host(address) AS address, blocked_at, blocked_until, failures, reason"
+            " FROM sip_blocks WHERE blocked_until > now() ORDER BY blocked_at DESC LIMIT 1000"
+        )
+    return [
+        {
+            "address": r["address"],
+            "blocked_at": r["blocked_at"].isoformat(),
+            "blocked_until": r["blocked_until"].isoformat(),
+            "failures": r["failures"],
+            "reason": r["reason"],
+        }
+        for r in rows
+    ]
+
+
+async def unblock(pool: Any, who: Principal, address: str) -> None:
+    """Lift a block at once (operators only)."""
+    who.require_operator()
+    try:
+        ipaddress.ip_address(address)
+    except ValueError as exc:
+        raise InvalidInput("not an IP address", field="address") from exc
+    async with transaction(pool) as conn:
+        done = await conn.execute("DELETE FROM sip_blocks WHERE address = $1::inet", address)
+    if done == "DELETE 0":
+        raise NotFound("no such block", address=address)

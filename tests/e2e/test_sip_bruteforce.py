@@ -1,0 +1,88 @@
+"""SIP brute force: an address that keeps failing registration is blocked by Asterisk itself
+(a PJSIP ACL read from PostgreSQL), a legitimate phone from another address keeps working,
+and the block runs out by itself."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from e2e.sipclient import SipRegistrar
+
+from callcenter import keys
+from callcenter.app import create_app
+
+from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, PLATFORM_SIP, Stack
+from support import OPERATOR, ApiClient, make_settings, wait_for
+
+pytestmark = pytest.mark.e2e
+
+ATTACKER = "127.0.0.5"
+THRESHOLD, BLOCK_S = 5, 4.0
+
+
+async def test_repeated_failed_registrations_block_the_address_then_the_block_runs_out(
+    aiohttp_client: Any, stack: Stack, uid: str, db: Any
+) -> None:
+    settings = make_settings(
+        stack.dsn,
+        ami_enabled=True,
+        ami_port=PLATFORM_AMI,
+        ami_username=AMI_USER,
+        ami_secret=AMI_SECRET,
+        sip_guard_threshold=THRESHOLD,
+        sip_guard_window_s=30.0,
+        sip_guard_block_s=BLOCK_S,
+    )
+    app = create_app(settings)
+    api = ApiClient(await aiohttp_client(app))
+    await app[keys.AMI].wait_ready()
+    op = await api.login(*OPERATOR)
+    tid = "bf" + uid
+    await op.call(
+        "POST",
+        "/api/v1/tenants",
+        {"id": tid, "name": "Brute", "admin": {"username": f"{tid}-a", "password": "pw-1234567"}},
+        expect=201,
+    )
+    admin = await api.login(f"{tid}-a", "pw-1234567")
+    _, seat = await admin.call(
+        "POST", f"/api/v1/tenants/{tid}/seats", {"extension": "1001"}, expect=201
+    )
+    user, password = seat["sip"]["username"], seat["sip"]["password"]
+    await db.execute("DELETE FROM sip_blocks WHERE address = $1::inet", ATTACKER)
+
+    async with (
+        SipRegistrar(ATTACKER, "127.0.0.1", PLATFORM_SIP) as attacker,
+        SipRegistrar("127.0.0.1", "127.0.0.1", PLATFORM_SIP) as phone,
+    ):
+        assert await attacker.register(user, password) == 200  # not blocked yet
+        started = time.monotonic()
+        statuses = []
+        # Wrong passwords for a real account, and accounts that do not exist.
+        for i in range(THRESHOLD + 3):
+            if i % 2:
+                statuses.append(await attacker.register(user, f"guess-{i}"))
+            else:
+                statuses.append(await attacker.register(f"{tid}-9{i:03d}", "guess"))
+            if 403 in statuses:
+                break
+        await wait_for(lambda: app[keys.SIP_GUARD].blocks >= 1, 5)
+        blocked_after = time.monotonic() - started
+        # Blocked: even the right password from that address is refused.
+        assert await attacker.register(user, password) == 403
+        # The legitimate phone, from another address, registers throughout.
+        assert await phone.register(user, password) == 200
+        _, blocks = await op.call("GET", "/api/v1/security/sip-blocks", expect=200)
+        assert ATTACKER in [b["address"] for b in blocks]
+        assert (await admin.call("GET", "/api/v1/security/sip-blocks"))[0] == 403
+        # The block runs out by itself (the ACL view compares with now()).
+        reloads = app[keys.SIP_GUARD].reloads
+        await wait_for(lambda: app[keys.SIP_GUARD].reloads > reloads, BLOCK_S + 2)
+        assert await attacker.register(user, password) == 200
+        print(
+            f"failures sent {len(statuses)}, statuses {statuses},"
+            f" blocked {blocked_after * 1000:.0f} ms after the first failure"
+        )
+    assert app[keys.SIP_GUARD].blocks >= 1
