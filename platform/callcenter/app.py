@@ -49,6 +49,7 @@ from callcenter.settings import Settings
 from callcenter.supervision import api as supervision_api
 from callcenter.tasks import cancel_and_wait
 from callcenter.tenants import api as tenants_api
+from callcenter.web import openapi
 from callcenter.web.middlewares import auth_middleware, errors_middleware
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,7 @@ def create_app(settings: Settings) -> web.Application:
     )
     app[keys.SETTINGS] = settings
     app[keys.TOKENS] = TokenService(settings.jwt_secret, settings.token_ttl_s)
+    app[openapi.CACHE] = {}
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_housekeeping)
     if settings.prompts_dir or settings.recordings_dir:
@@ -194,6 +196,7 @@ def create_app(settings: Settings) -> web.Application:
         console_api,
         health_api,
         security_api,
+        openapi,
     ):
         app.router.add_routes(module.routes)
     for module in (agents_api, contacts_api, screenpop_api):

@@ -16,7 +16,7 @@ Money = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,10}(\.[0-9]{1,6})?$"
 Disposition = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,40}$")]
 Count = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
 
-PERIOD = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+PERIOD = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"  # years 2000-2999: dates around stay in range
 TENANT = r"^[a-z][a-z0-9]{1,15}$"
 
 
