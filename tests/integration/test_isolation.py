@@ -78,6 +78,8 @@ BODIES: dict[tuple[str, str], Any] = {
         "per_minute": {"price_per_minute": "0.01"},
     },
     ("POST", "/api/v1/billing/runs"): {"period": PERIOD},
+    ("POST", "/api/v1/tenants/{tenant_id}/supervision"): {"supervisor": "1001", "agent": "1001"},
+    ("PUT", "/api/v1/tenants/{tenant_id}/recording"): {"policy": "all"},
 }
 # Routes anyone may call, or that carry no tenant data.
 PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/healthz"), ("GET", "/api/v1/openapi.json")}
@@ -171,6 +173,7 @@ async def provision(api: ApiClient, uid: str) -> tuple[str, ApiClient, dict[str,
         "name": "support",
         "period": PERIOD,
         "address": "127.0.0.5",
+        "id": "1",
     }
     return tid, admin, names
 
