@@ -8,10 +8,10 @@ import time
 from typing import Any
 
 import pytest
-from e2e.sipclient import SipRegistrar
 
 from callcenter import keys
 from callcenter.app import create_app
+from callcenter.devstack.sip import SipRegistrar
 
 from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, PLATFORM_SIP, Stack
 from support import OPERATOR, ApiClient, make_settings, wait_for

@@ -1,5 +1,6 @@
-"""A minimal SIP REGISTER client over UDP, bound to any local address (e.g. 127.0.0.5), to play
-an attacker or a phone in security tests. Digest auth with qop=auth, MD5."""
+"""A minimal SIP REGISTER client over UDP, bound to any local address (e.g. 127.0.0.5): an
+attacker or a phone in security tests, and the registrar of SIPp agents in the load bench.
+Digest auth with qop=auth, MD5."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import hashlib
 import re
 import secrets
+from typing import Any
 
 
 def _md5(text: str) -> str:
@@ -17,15 +19,16 @@ class _Proto(asyncio.DatagramProtocol):
     def __init__(self) -> None:
         self.replies: asyncio.Queue[str] = asyncio.Queue()
 
-    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
         self.replies.put_nowait(data.decode(errors="replace"))
 
 
 class SipRegistrar:
     """Sends REGISTERs from ``local_ip`` to the registrar at ``host:port``."""
 
-    def __init__(self, local_ip: str, host: str, port: int) -> None:
+    def __init__(self, local_ip: str, host: str, port: int, local_port: int = 0) -> None:
         self.local_ip, self.host, self.port = local_ip, host, port
+        self.local_port = local_port
         self._transport: asyncio.DatagramTransport | None = None
         self._proto = _Proto()
         self._cseq = 0
@@ -33,17 +36,21 @@ class SipRegistrar:
     async def __aenter__(self) -> SipRegistrar:
         loop = asyncio.get_running_loop()
         transport, _ = await loop.create_datagram_endpoint(
-            lambda: self._proto, local_addr=(self.local_ip, 0), remote_addr=(self.host, self.port)
+            lambda: self._proto,
+            local_addr=(self.local_ip, self.local_port),
+            remote_addr=(self.host, self.port),
         )
         self._transport = transport
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        """Close the socket."""
         if self._transport is not None:
             self._transport.close()
 
     async def _request(self, user: str, call_id: str, auth: str | None) -> str:
-        assert self._transport is not None
+        if self._transport is None:
+            raise RuntimeError("use SipRegistrar as an async context manager")
         lport = self._transport.get_extra_info("sockname")[1]
         self._cseq += 1
         uri = f"sip:{self.host}:{self.port}"

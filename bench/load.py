@@ -1,0 +1,605 @@
+"""Load: real SIP calls from the carrier side into tenants' numbers, through an IVR and a
+queue, to auto-answering agents, with RTP both ways; then the same load on a bare Asterisk
+with an equivalent hand-written static configuration, for the ratio.
+
+SIPp (Debian ``sip-tester``, in the sandbox) plays the carrier from 127.0.0.2 (the platform
+identifies its trunk by that address) and plays a G.711 a-law recording in every call; a
+second SIPp answers as every agent at once and echoes RTP. Agents' seats are registered
+with that SIPp's address (one REGISTER each, digest auth) before it starts.
+
+Prints: concurrent calls held, setup rate sustained, failed calls, Asterisk and control-plane
+CPU and memory, AMI events/s. ``--soak 1800`` runs a steady load that long and prints the
+control plane's memory every minute (a 30-minute soak; not part of a quick run).
+
+    .venv/bin/python bench/load.py --rate 20 --hold 6 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+
+from callcenter.ami.client import AmiClient
+from callcenter.db.migrate import migrate
+from callcenter.devstack.asterisk import AsteriskInstance, PairLayout, platform_and_carrier
+from callcenter.devstack.sandbox import Sandbox
+from callcenter.devstack.sip import SipRegistrar
+
+ROOT = Path(__file__).resolve().parents[1]
+PG = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres:postgres@127.0.0.1:5432")
+SIP, AMI, HTTP = 5370, 5378, 8378
+BARE_SIP, BARE_AMI = 5380, 5388
+CARRIER_IP, UAC_PORT, UAS_PORT, BARE_UAS_PORT = "127.0.0.2", 5391, 5392, 5393
+AMI_USER, AMI_SECRET = "callcenter", "load-bench-secret"
+OPERATOR = ("operator", "load-bench-operator")
+PCAP = "/usr/share/sip-tester/g711a.pcap"
+
+UAC_XML = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="carrier call held HOLD ms">
+  <send retrans="500"><![CDATA[
+INVITE sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: "carrier" <sip:[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+To: <sip:[field0]@[remote_ip]:[remote_port]>
+Call-ID: [call_id]
+CSeq: 1 INVITE
+Contact: <sip:carrier@[local_ip]:[local_port]>
+Max-Forwards: 70
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=carrier 1 1 IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[media_ip_type] [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 8
+a=rtpmap:8 PCMA/8000
+]]></send>
+  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rtd="true">
+    <action><ereg regexp=".*" search_in="hdr" header="To:" assign_to="to"/></action>
+  </recv>
+  <send><![CDATA[
+ACK sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: "carrier" <sip:[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+[last_To:]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Contact: <sip:carrier@[local_ip]:[local_port]>
+Max-Forwards: 70
+Content-Length: 0
+]]></send>
+  <nop><action><exec play_pcap_audio="PCAP"/></action></nop>
+  <!-- The PBX re-INVITEs the caller when an agent answers (connected line): the caller
+       then talks HOLD ms more; each re-INVITE restarts that wait. -->
+  <label id="1"/>
+  <recv request="INVITE" timeout="HOLD" ontimeout="2"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:carrier@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=carrier 1 2 IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[media_ip_type] [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 8
+a=rtpmap:8 PCMA/8000
+]]></send>
+  <recv request="ACK" next="1"/>
+  <label id="2"/>
+  <send retrans="500"><![CDATA[
+BYE sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: "carrier" <sip:[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+To:[$to]
+Call-ID: [call_id]
+CSeq: 2 BYE
+Max-Forwards: 70
+Content-Length: 0
+]]></send>
+  <recv response="200" crlf="true"/>
+</scenario>
+"""
+
+UAS_XML = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="agents answering at once, echoing RTP">
+  <recv request="INVITE" crlf="true"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:agent@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=agent 1 1 IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[media_ip_type] [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 0 8
+a=rtpmap:0 PCMU/8000
+a=rtpmap:8 PCMA/8000
+]]></send>
+  <recv request="ACK"/>
+  <label id="1"/>
+  <recv request="INVITE" optional="true" next="2"/>
+  <recv request="BYE"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+]]></send>
+  <nop next="3"/>
+  <label id="2"/>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:agent@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=agent 1 2 IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[media_ip_type] [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 0 8
+a=rtpmap:0 PCMU/8000
+a=rtpmap:8 PCMA/8000
+]]></send>
+  <recv request="ACK" next="1"/>
+  <label id="3"/>
+</scenario>
+"""
+
+
+def proc_stats(pid: int) -> tuple[float, float]:
+    """(RSS in MB, CPU seconds) of a process."""
+    rss = 0.0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            rss = int(line.split()[1]) / 1024
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return rss, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Sipp:
+    """One SIPp process inside the sandbox; its scenario and CSV live in the sandbox's /tmp."""
+
+    def __init__(self, sandbox: Sandbox, name: str, argv: list[str]) -> None:
+        self.sandbox = sandbox
+        root = Path(sandbox.root) if sandbox.root else Path("/")
+        self.dir = Path(tempfile.mkdtemp(prefix=f"sipp-{name}-", dir=root / "tmp"))
+        self.inner = "/" + str(self.dir.relative_to(root))
+        self.argv = argv
+        self.process: asyncio.subprocess.Process | None = None
+
+    def write(self, name: str, text: str) -> str:
+        (self.dir / name).write_text(text)
+        return f"{self.inner}/{name}"
+
+    async def start(self, *extra: str) -> None:
+        log = open(self.dir / "out.log", "wb")  # noqa: ASYNC230 - bench setup
+        self.process = await asyncio.create_subprocess_exec(
+            *self.sandbox.argv("sipp", *self.argv, *extra),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            cwd=self.dir,
+        )
+        log.close()
+
+    async def wait(self, timeout: float) -> int:
+        assert self.process is not None
+        return await asyncio.wait_for(self.process.wait(), timeout)
+
+    async def stop(self) -> None:
+        if self.process and self.process.returncode is None:
+            self.process.terminate()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.process.wait(), 5)
+            if self.process.returncode is None:
+                self.process.kill()
+                await self.process.wait()
+
+    def stats(self) -> dict[str, int]:
+        """Cumulative counters of SIPp's final screen (``Successful call``, ``Failed call``)."""
+        out: dict[str, int] = {}
+        for line in (self.dir / "out.log").read_text(errors="replace").splitlines():
+            name, _, rest = line.partition("|")
+            cells = rest.split("|")
+            if len(cells) == 2 and cells[1].strip().isdigit():
+                out[name.strip()] = int(cells[1].strip())
+        return out
+
+
+class Sampler:
+    """Samples channels, AMI events and CPU/memory of Asterisk and the control plane."""
+
+    def __init__(self, ami: AmiClient, asterisk_pid: int, control_pid: int | None) -> None:
+        self.ami = ami
+        self.pids = {"asterisk": asterisk_pid}
+        if control_pid:
+            self.pids["control"] = control_pid
+        self.events = 0
+        self.max_calls = 0
+        self.calls: set[str] = set()
+        self.memory: list[tuple[float, float]] = []
+        ami.on_raw(self._count)
+
+    def _count(self, msg: Any) -> None:
+        self.events += 1
+        event, channel = msg.get("Event"), msg.get("Channel", "")
+        if channel.startswith("PJSIP/carrier-"):  # one carrier channel per call
+            if event == "Newchannel":
+                self.calls.add(msg.get("Uniqueid", ""))
+                self.max_calls = max(self.max_calls, len(self.calls))
+            elif event == "Hangup":
+                self.calls.discard(msg.get("Uniqueid", ""))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            if "control" in self.pids:
+                self.memory.append((time.monotonic(), proc_stats(self.pids["control"])[0]))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+
+
+async def run_load(
+    sandbox: Sandbox,
+    target_port: int,
+    uas_port: int,
+    dids: list[str],
+    args: argparse.Namespace,
+    sampler: Sampler,
+    label: str,
+) -> dict[str, Any]:
+    """One SIPp run at ``args.rate`` calls/s; returns the figures."""
+    hold_ms = int(args.hold * 1000)
+    uac = Sipp(sandbox, f"uac-{label}", [])
+    scenario = uac.write("uac.xml", UAC_XML.replace("HOLD", str(hold_ms)).replace("PCAP", PCAP))
+    inf = uac.write("dids.csv", "SEQUENTIAL\n" + "".join(f"{d};\n" for d in dids))
+    total = int(args.rate * args.seconds)
+    uac.argv = [
+        f"127.0.0.1:{target_port}", "-sf", scenario, "-inf", inf, "-i", CARRIER_IP,
+        "-p", str(UAC_PORT), "-mi", CARRIER_IP, "-mp", "36000", "-r", str(args.rate),
+        "-m", str(total), "-l", str(int(args.rate * (args.hold + 10))),
+        "-nostdin", "-timeout_error",
+        "-recv_timeout", "20000", "-max_recv_loops", "10000",
+        *(["-trace_msg", "-trace_err"] if args.trace else []),
+    ]  # fmt: skip
+    pids = sampler.pids
+    before = {k: proc_stats(p) for k, p in pids.items()}
+    events0, t0 = sampler.events, time.monotonic()
+    stop = asyncio.Event()
+    sampling = asyncio.ensure_future(sampler.run(stop))
+    await uac.start()
+    try:
+        await uac.wait(args.seconds + args.hold + 60)
+    finally:
+        await uac.stop()
+        stop.set()
+        await sampling
+    took = time.monotonic() - t0
+    after = {k: proc_stats(p) for k, p in pids.items()}
+    stats = uac.stats()
+    ok = stats.get("Successful call", 0)
+    failed = stats.get("Failed call", 0)
+    return {
+        "label": label,
+        "placed": total,
+        "ok": ok,
+        "failed": failed,
+        "max_calls": sampler.max_calls,
+        "rate": ok / max(args.seconds, 1e-9),
+        "cpu": {k: (after[k][1] - before[k][1]) / took * 100 for k in pids},
+        "rss": {k: after[k][0] for k in pids},
+        "events_s": (sampler.events - events0) / took,
+        "log": str(uac.dir),
+    }
+
+
+async def provision(tenants: int, agents: int) -> tuple[list[str], list[tuple[str, str]]]:
+    """Tenants, each with a number -> IVR (timeout -> queue of all its seats)."""
+    dids: list[str] = []
+    seats: list[tuple[str, str]] = []
+    base = f"http://127.0.0.1:{HTTP}/api/v1"
+    async with aiohttp.ClientSession() as http:
+
+        async def call(method: str, path: str, body: Any, token: str = "") -> Any:
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            async with http.request(method, base + path, json=body, headers=headers) as resp:
+                assert resp.status < 300, (path, resp.status, await resp.text())
+                return await resp.json() if resp.content_type == "application/json" else None
+
+        op = await call("POST", "/auth/token", {"username": OPERATOR[0], "password": OPERATOR[1]})
+        op_token = op["token"]
+        for t in range(tenants):
+            tid, did = f"load{t}", f"40090{t:05d}"
+            admin = {"username": f"{tid}-admin", "password": "admin-password"}
+            await call("POST", "/tenants", {"id": tid, "name": tid, "admin": admin}, op_token)
+            await call("PUT", f"/tenants/{tid}/limits", {"max_calls": 1000}, op_token)
+            await call("POST", f"/tenants/{tid}/numbers", {"number": did}, op_token)
+            token = (await call("POST", "/auth/token", admin))["token"]
+            exts = [str(2000 + i) for i in range(agents)]
+            for ext in exts:
+                seat = await call("POST", f"/tenants/{tid}/seats", {"extension": ext}, token)
+                seats.append((seat["sip"]["username"], seat["sip"]["password"]))
+            queue: dict[str, Any] = {"name": "sales", "extension": "600", "strategy": "leastrecent"}
+            queue["members"] = [{"extension": e} for e in exts]
+            await call("POST", f"/tenants/{tid}/queues", queue, token)
+            to_queue = {"kind": "queue", "target": "sales"}
+            menu = {
+                "prompt": "silence/1",
+                "timeout_s": 1,
+                "max_tries": 1,
+                "on_timeout": to_queue,
+                "on_invalid": to_queue,
+                "on_max_tries": to_queue,
+            }
+            ivr = {"entry": "main", "menus": {"main": menu}}
+            await call("PUT", f"/tenants/{tid}/ivrs/main", ivr, token)
+            route = {"type": "ivr", "target": "main"}
+            await call("PUT", f"/tenants/{tid}/numbers/{did}/route", route, token)
+            dids.append(did)
+    return dids, seats
+
+
+BARE_PJSIP = """[global]
+type = global
+endpoint_identifier_order = ip,username
+
+[transport-udp]
+type = transport
+protocol = udp
+bind = 127.0.0.1:{sip}
+
+[carrier]
+type = endpoint
+transport = transport-udp
+context = from-carrier
+disallow = all
+allow = ulaw,alaw
+direct_media = no
+rtp_symmetric = yes
+send_pai = yes
+trust_id_outbound = yes
+
+[carrier]
+type = identify
+endpoint = carrier
+match = {carrier}
+"""
+BARE_AGENT = """
+[{name}]
+type = endpoint
+transport = transport-udp
+context = agents
+disallow = all
+allow = ulaw,alaw
+direct_media = no
+aors = {name}
+
+[{name}]
+type = aor
+contact = sip:{name}@127.0.0.1:{uas}
+"""
+
+
+async def bare_asterisk(sandbox: Sandbox, tenants: int, agents: int) -> AsteriskInstance:
+    """An Asterisk with an equivalent static configuration: no realtime, no control plane."""
+    inst = AsteriskInstance(
+        sandbox,
+        "load-bare",
+        "platform",
+        {
+            "DB_HOST": "127.0.0.1", "DB_PORT": "1", "DB_NAME": "none", "DB_USER": "none",
+            "DB_PASS": "", "AMI_BIND": "127.0.0.1", "AMI_USER": AMI_USER, "AMI_SECRET": AMI_SECRET,
+            "SIP_BIND": "127.0.0.1", "SIP_PORT": str(BARE_SIP), "AMI_PORT": str(BARE_AMI),
+            "HTTP_PORT": "8399", "RTP_START": "40000", "RTP_END": "44999",
+            "CARRIER_HOST": CARRIER_IP, "CARRIER_PORT": str(UAC_PORT),
+        },
+    )  # fmt: skip
+    inst.render()
+    etc = inst.host_dir / "etc"
+    pjsip = BARE_PJSIP.format(sip=BARE_SIP, carrier=CARRIER_IP)
+    queues = "[general]\npersistentmembers = no\n"
+    ext = [
+        "[general]\nstatic=yes\n[default]\n[agents]\n[from-carrier]",
+        "exten => _X.,1,Set(T=${EXTEN:-5})",
+        " same => n,Answer()",
+        " same => n,Read(KEY,silence/1,1,,1,1)",
+        " same => n,Queue(q${T},,,,60)",
+        " same => n,Hangup()",
+    ]
+    for t in range(tenants):
+        queues += f"\n[q{t:05d}]\nstrategy = leastrecent\nringinuse = no\n"
+        for i in range(agents):
+            name = f"bare{t}-{2000 + i}"
+            pjsip += BARE_AGENT.format(name=name, uas=BARE_UAS_PORT)
+            queues += f"member => PJSIP/{name}\n"
+    (etc / "pjsip.conf").write_text(pjsip)
+    (etc / "queues.conf").write_text(queues)
+    (etc / "extensions.conf").write_text("\n".join(ext) + "\n")
+    (etc / "extconfig.conf").write_text("[settings]\n")
+    (etc / "sorcery.conf").write_text("")
+    for name in ("cdr_pgsql.conf", "res_pgsql.conf", "cdr_manager.conf"):
+        with contextlib.suppress(FileNotFoundError):
+            (etc / name).unlink()
+    modules = (etc / "modules.conf").read_text()
+    (etc / "modules.conf").write_text(
+        modules + "noload = res_config_pgsql.so\nnoload = cdr_pgsql.so\nnoload = cdr_manager.so\n"
+    )
+    inst.render = lambda: None  # type: ignore[method-assign]  # keep the static files
+    await inst.start()
+    return inst
+
+
+def show(result: dict[str, Any]) -> None:
+    cpu = ", ".join(f"{k} {v:.0f}%" for k, v in result["cpu"].items())
+    rss = ", ".join(f"{k} {v:.0f} MB" for k, v in result["rss"].items())
+    print(
+        f"[{result['label']}] placed {result['placed']}, answered+completed {result['ok']},"
+        f" failed {result['failed']}; max concurrent calls {result['max_calls']};"
+        f" setup rate {result['rate']:.1f}/s; CPU (of one core) {cpu}; RSS {rss};"
+        f" AMI events/s {result['events_s']:.0f}   (SIPp files: {result['log']})",
+        flush=True,
+    )
+
+
+async def main(args: argparse.Namespace) -> None:
+    sandbox = await Sandbox.ensure()
+    dsn = f"{PG}/cc_load_{uuid.uuid4().hex[:8]}"
+    await migrate(dsn)
+    platform, _carrier = platform_and_carrier(
+        sandbox,
+        dsn,
+        AMI_USER,
+        AMI_SECRET,
+        PairLayout("load", SIP, AMI, HTTP + 1, 30000, CARRIER_IP, UAC_PORT, AMI + 1, 31000),
+    )
+    await platform.start()
+    env = {
+        **os.environ,
+        "CALLCENTER_DSN": dsn,
+        "CALLCENTER_HTTP_PORT": str(HTTP),
+        "CALLCENTER_AMI_PORT": str(AMI),
+        "CALLCENTER_AMI_USERNAME": AMI_USER,
+        "CALLCENTER_AMI_SECRET": AMI_SECRET,
+        "CALLCENTER_SIP_PORT": str(SIP),
+        "CALLCENTER_OPERATOR_USERNAME": OPERATOR[0],
+        "CALLCENTER_OPERATOR_PASSWORD": OPERATOR[1],
+        "CALLCENTER_JWT_SECRET": "load-bench-" + "x" * 40,
+        "PYTHONPATH": str(ROOT / "platform"),
+    }
+    control = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "callcenter", "serve", env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=open("/tmp/cc-load-control.log", "wb"),  # noqa: ASYNC230
+    )  # fmt: skip
+    ami = AmiClient("127.0.0.1", AMI, AMI_USER, AMI_SECRET)
+    uas: Sipp | None = None
+    bare: AsteriskInstance | None = None
+    bare_uas: Sipp | None = None
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(300):
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with http.get(f"http://127.0.0.1:{HTTP}/healthz") as resp:
+                        if resp.status == 200 and (await resp.json())["ami"]:
+                            break
+                await asyncio.sleep(0.1)
+        await ami.start()
+        await ami.wait_ready()
+        dids, seats = await provision(args.tenants, args.agents)
+        async with SipRegistrar("127.0.0.1", "127.0.0.1", SIP, UAS_PORT) as reg:
+            for user, password in seats:
+                assert await reg.register(user, password) == 200, user
+        print(f"provisioned {len(dids)} tenants, {len(seats)} agents registered", flush=True)
+        uas = Sipp(sandbox, "uas", [])
+        scen = uas.write("uas.xml", UAS_XML)
+        uas.argv = ["-sf", scen, "-i", "127.0.0.1", "-p", str(UAS_PORT), "-rtp_echo",
+                    "-mi", "127.0.0.1", "-mp", "37000", "-nostdin"]  # fmt: skip
+        await uas.start()
+        await asyncio.sleep(2)  # device states NOT_INUSE from the new contacts
+        assert platform.process is not None
+        sampler = Sampler(ami, platform.process.pid, control.pid)
+        if args.soak:
+            args.seconds = args.soak
+        result = await run_load(sandbox, SIP, UAS_PORT, dids, args, sampler, "platform")
+        show(result)
+        if args.soak:
+            mem = sampler.memory
+            for i in range(0, len(mem), 60):
+                print(f"  control plane RSS at {mem[i][0] - mem[0][0]:5.0f} s: {mem[i][1]:.1f} MB")
+        if args.bare:
+            await uas.stop()
+            bare = await bare_asterisk(sandbox, args.tenants, args.agents)
+            bare_ami = AmiClient("127.0.0.1", BARE_AMI, AMI_USER, AMI_SECRET)
+            await bare_ami.start()
+            await bare_ami.wait_ready()
+            bare_uas = Sipp(sandbox, "bare-uas", [])
+            scen = bare_uas.write("uas.xml", UAS_XML)
+            bare_uas.argv = ["-sf", scen, "-i", "127.0.0.1", "-p", str(BARE_UAS_PORT),
+                             "-rtp_echo", "-mi", "127.0.0.1", "-mp", "38000",
+                             "-nostdin"]  # fmt: skip
+            await bare_uas.start()
+            assert bare.process is not None
+            bare_dids = [f"4009{t:05d}" for t in range(args.tenants)]
+            sampler_b = Sampler(bare_ami, bare.process.pid, None)
+            result_b = await run_load(
+                sandbox, BARE_SIP, BARE_UAS_PORT, bare_dids, args, sampler_b, "bare"
+            )
+            show(result_b)
+            await bare_ami.stop()
+            held_p = result["max_calls"] if result["failed"] == 0 else 0
+            held_b = result_b["max_calls"] if result_b["failed"] == 0 else 0
+            ratio = held_p / held_b if held_b else float("nan")
+            cp = result["cpu"].get("control", 0.0) / max(result["cpu"]["asterisk"], 1e-9)
+            print(
+                f"ratio platform/bare, concurrent calls held at 0 failures: {ratio:.2f}"
+                f" ({held_p} / {held_b}); control-plane CPU = {cp * 100:.0f}% of Asterisk's"
+            )
+    finally:
+        for s in (uas, bare_uas):
+            if s is not None:
+                await s.stop()
+        await ami.stop()
+        control.terminate()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(control.wait(), 10)
+        await platform.stop()
+        if bare is not None:
+            await bare.stop()
+        admin = await asyncpg.connect(f"{PG}/postgres")
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{dsn.rsplit("/", 1)[1]}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--tenants", type=int, default=5)
+    p.add_argument("--agents", type=int, default=30, help="agents per tenant")
+    p.add_argument("--rate", type=float, default=20.0, help="new calls per second")
+    p.add_argument("--hold", type=float, default=6.0, help="seconds the caller holds")
+    p.add_argument("--seconds", type=float, default=30.0, help="how long calls are placed")
+    p.add_argument("--soak", type=float, default=0.0, help="steady load this long (e.g. 1800)")
+    p.add_argument("--trace", action="store_true", help="SIPp message and error traces")
+    p.add_argument("--no-bare", dest="bare", action="store_false", help="skip the bare run")
+    asyncio.run(main(p.parse_args()))
