@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
@@ -178,7 +179,19 @@ async def test_another_tenants_phone_cannot_reach_acmes_extensions_or_queue(
         )
         # acme's extension, queue, endpoint name, feature-code forms, and acme's hotline
         # (an outside number that globex's outbound patterns do not allow).
-        for target in ["1001", "600", "acme-1001", "1001@acme", "*600", "4008001234"]:
+        # Pickup feature codes (pickup groups are named per tenant) and a dialled context.
+        for target in [
+            "1001",
+            "600",
+            "acme-1001",
+            "1001@acme",
+            "*600",
+            "4008001234",
+            "*8",
+            "**1001",
+            "*81001",
+            "1001@tenant-acme",
+        ]:
             before = globex_phone.seen("CALL_CLOSED")
             await globex_phone.command("dial", f"sip:{target}@{REGISTRAR}")
             await wait_for(lambda n=before: globex_phone.seen("CALL_CLOSED") > n, timeout=10)
@@ -192,5 +205,14 @@ async def test_another_tenants_phone_cannot_reach_acmes_extensions_or_queue(
         await globex_phone.command("dial", f"sip:2002@{REGISTRAR}")
         await globex_peer.wait_event("CALL_ESTABLISHED", timeout=10)
         await globex_phone.wait_event("CALL_ESTABLISHED", timeout=10)
-        await globex_peer.command("hangup")
-        await globex_phone.wait_event("CALL_CLOSED", timeout=10, after=closed_before)
+        # A blind transfer (REFER) into acme's extension resolves in globex's own context
+        # (TRANSFER_CONTEXT), where 1001 does not exist: acme's phone never rings.
+        await globex_phone.command("transfer", f"sip:1001@{REGISTRAR}")
+        await asyncio.sleep(2)
+        assert acme_phone.seen("CALL_INCOMING") == 0, "a transfer reached acme"
+        # The refused transfer leaves globex's own call as it was; end it from both sides.
+        for phone in (globex_phone, globex_peer):
+            with contextlib.suppress(TimeoutError, AssertionError):
+                await phone.command("hangup")
+        with contextlib.suppress(TimeoutError):
+            await globex_phone.wait_event("CALL_CLOSED", timeout=5, after=closed_before)
