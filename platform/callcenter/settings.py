@@ -34,11 +34,12 @@ class Settings:
     recordings_dir: str | None = None
     cdr_spool_dir: str | None = None  # write-ahead spool of the AMI CDR path (billing)
     # SIP brute force: this many failed authentications from one address within the window
-    # block it for block_s (security/). Addresses in sip_guard_allow are never blocked.
+    # block it for block_s (security/). Addresses in sip_guard_allow are never blocked:
+    # loopback by default (the host itself, local test phones, a local WebSocket proxy).
     sip_guard_threshold: int = 10
     sip_guard_window_s: float = 60.0
     sip_guard_block_s: float = 900.0
-    sip_guard_allow: str = ""
+    sip_guard_allow: str = "127.0.0.1,::1"
 
     def __post_init__(self) -> None:
         if len(self.jwt_secret) < 32:

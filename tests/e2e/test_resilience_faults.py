@@ -14,6 +14,7 @@ import shutil
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 import asyncpg
@@ -257,3 +258,57 @@ async def test_asterisk_restart_rebuilds_state_and_agents_do_nothing(frig: Fault
     talked = await calls.talk_seconds()
     print(f"after an Asterisk restart: talk seconds {talked}")
     assert not calls.failed and len(talked) == 4, (calls.failed, talked)
+
+
+async def test_a_pause_survives_an_asterisk_restart_without_the_agent_doing_anything(
+    frig: FaultRig,
+) -> None:
+    base = f"http://127.0.0.1:{HTTP}/api/v1"
+    platform_ami = AmiClient("127.0.0.1", AMI, AMI_USER, AMI_SECRET)
+    await platform_ami.start()
+    await platform_ami.wait_ready()
+
+    async def paused_members() -> dict[str, bool]:
+        # A caller-less QueueStatus loads the realtime queue; members list their pause flag.
+        items = await platform_ami.action_list("QueueStatus", Queue=f"{TENANT}-support")
+        return {
+            i.get("StateInterface", i.get("Name", "")): i.get("Paused") == "1"
+            for i in items
+            if i.get("Event") == "QueueMember"
+        }
+
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def call(method: str, path: str, body: object, token: str = "") -> Any:
+                headers = {"Authorization": f"Bearer {token}"} if token else {}
+                async with http.request(method, base + path, json=body, headers=headers) as r:
+                    assert r.status < 300, (path, r.status, await r.text())
+                    return await r.json()
+
+            login = {"username": f"{TENANT}-admin", "password": "admin-password"}
+            admin = (await call("POST", "/auth/token", login))["token"]
+            agent_login = {
+                "username": "pat-agent",
+                "password": "pat-password-1",
+                "extension": "4001",
+            }
+            await call("POST", f"/tenants/{TENANT}/agents", agent_login, admin)
+            creds = {k: agent_login[k] for k in ("username", "password")}
+            token = (await call("POST", "/auth/token", creds))["token"]
+            await call("POST", "/agent/login", None, token)
+            await call("POST", "/agent/pause", {"reason": "lunch"}, token)
+            member = f"Custom:{TENANT}-4001"
+            assert (await paused_members()).get(member) is True
+
+            await frig.rig.platform.stop()
+            await frig.rig.platform.start()
+            await platform_ami.wait_ready(timeout=15)
+            await asyncio.sleep(1)
+            after = await paused_members()
+            print(f"queue members after the restart: {after}")
+            assert after.get(member) is True, "the pause was restored without the agent"
+            assert after.get(f"Custom:{TENANT}-4002") is False
+            await call("POST", "/agent/unpause", None, token)
+    finally:
+        await platform_ami.stop()
