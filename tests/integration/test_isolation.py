@@ -80,6 +80,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/billing/runs"): {"period": PERIOD},
     ("POST", "/api/v1/tenants/{tenant_id}/supervision"): {"supervisor": "1001", "agent": "1001"},
     ("PUT", "/api/v1/tenants/{tenant_id}/recording"): {"policy": "all"},
+    ("POST", "/api/v1/tenants/{tenant_id}/recordings"): {"extension": "1001"},
     ("POST", "/api/v1/tenants/{tenant_id}/agents"): {
         "username": "stolen-agent",
         "password": "0123456789ab",

@@ -94,7 +94,7 @@ async def usage(request: web.Request) -> web.Response:
 async def cost(request: web.Request) -> web.Response:
     """Cost accounting of a month (``?standard_talk_seconds=43``)."""
     raw = request.query.get("standard_talk_seconds", "43")
-    if not raw.isdigit() or not 1 <= int(raw) <= 3600:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 3600:
         raise InvalidInput("standard_talk_seconds must be 1..3600", field="standard_talk_seconds")
     return web.json_response(
         await service.cost(

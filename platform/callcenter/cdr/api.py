@@ -16,7 +16,7 @@ routes = web.RouteTableDef()
 async def list_cdrs(request: web.Request) -> web.Response:
     """The tenant's latest call legs (``?limit=`` up to 1000)."""
     raw = request.query.get("limit", "100")
-    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 1000:
         raise InvalidInput("limit must be 1..1000", field="limit")
     return web.json_response(
         await service.list_cdrs(
