@@ -76,6 +76,7 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     callbacks = CallbackDesk(app[keys.POOL], ami)
     app[keys.WALLBOARD] = LiveWallboard(app[keys.POOL], ami)
     await sync.start()
+    await callbacks.start()
     await ami.start()
     yield
     await ami.stop()

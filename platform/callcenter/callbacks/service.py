@@ -63,6 +63,24 @@ class CallbackDesk:
         self._lock = asyncio.Lock()
         ami.on_event(self.handle)
 
+    async def start(self, sweep_s: float = 2.0) -> None:
+        """Also place waiting requests every ``sweep_s`` seconds: the stored request is what
+        counts, so one whose user event was missed or delayed is still honoured."""
+
+        async def sweep() -> None:
+            while True:
+                await asyncio.sleep(sweep_s)
+                if self._ami.connected:
+                    try:
+                        await self.place_waiting()
+                    except DomainError as exc:
+                        log.warning("callback sweep failed: %s", exc.message)
+
+        task = asyncio.ensure_future(sweep())
+        task.set_name("callback-sweep")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     async def stop(self) -> None:
         """Stop waiting for stand-ins (they live on in Asterisk)."""
         await cancel_and_wait(list(self._tasks))
