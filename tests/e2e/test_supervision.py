@@ -175,9 +175,14 @@ async def test_an_on_demand_recording_starts_mid_call_and_plays_in_the_browser(
         await wait_for(lambda: sync.state_of(f"{tenant}-1001") == "NOT_INUSE")
         await stack.call_in(number, caller="13800000321")
         await phone.wait_event("CALL_ESTABLISHED", timeout=10)
-        await admin.call(
-            "POST", f"/api/v1/tenants/{tenant}/recordings", {"extension": "1001"}, expect=201
-        )
+
+        async def started() -> bool:
+            status, _ = await admin.call(
+                "POST", f"/api/v1/tenants/{tenant}/recordings", {"extension": "1001"}
+            )
+            return status == 201
+
+        await wait_for(started, timeout=5, interval=0.2)
         await asyncio.sleep(2)
         await stack.carrier_ami.action(
             "Hangup", Channel=await carrier_channel_of(stack, "13800000321")

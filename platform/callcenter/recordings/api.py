@@ -136,7 +136,9 @@ async def start_recording(request: web.Request) -> web.Response:
         (
             c
             for c in await ami.action_list("CoreShowChannels")
-            if c.get("Channel", "").startswith(prefix) and c.get("BridgeId")
+            # An answered channel of the seat ("Up"); MixMonitor's b option records from
+            # the moment it is bridged.
+            if c.get("Channel", "").startswith(prefix) and c.get("ChannelState") == "6"
         ),
         None,
     )
