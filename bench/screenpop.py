@@ -140,6 +140,8 @@ async def main(n: int, pace_ms: float = 20.0) -> None:
                     "admin": {"username": "bench-admin", "password": "bench-admin-pw"},
                 },
             )
+            # N concurrent calls: lift the tenant's default cap of 100 concurrent calls.
+            await api(s, "PUT", f"/api/v1/tenants/{TENANT}/limits", op, {"max_calls": 0})
             admin = tokens.issue(Principal(0, "bench-admin", "tenant_admin", TENANT))
             print(f"provisioning {n} agents, queues and numbers ...", flush=True)
             agent_tokens: list[str] = []
