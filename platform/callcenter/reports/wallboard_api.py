@@ -78,7 +78,12 @@ async def wallboard_push(app: web.Application) -> AsyncIterator[None]:
         hub = desk.workspace.hub
 
         def publish(tenant_id: str, queues: list[dict[str, object]], at: float | None) -> None:
-            hub.publish(tenant_id, None, {"type": "wallboard", "queues": queues, "event_at": at})
+            hub.publish(
+                tenant_id,
+                None,
+                {"type": "wallboard", "queues": queues, "event_at": at},
+                tenant_wide_only=True,
+            )
 
         live.publishers.append(publish)
     yield

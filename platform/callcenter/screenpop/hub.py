@@ -66,11 +66,26 @@ class Hub:
             return len(self._by_tenant.get(tenant_id, ()))
         return sum(len(s) for s in self._by_tenant.values())
 
-    def publish(self, tenant_id: str, extension: str | None, message: Mapping[str, Any]) -> int:
-        """Queue ``message`` for the tenant's matching subscribers; returns how many got it."""
+    def publish(
+        self,
+        tenant_id: str,
+        extension: str | None,
+        message: Mapping[str, Any],
+        *,
+        tenant_wide_only: bool = False,
+    ) -> int:
+        """Queue ``message`` for the tenant's matching subscribers; returns how many got it.
+
+        ``tenant_wide_only``: only subscribers who see the whole tenant (admins, supervisors),
+        never agents' consoles (the wallboard is not theirs, and at scale it would flood them).
+        """
         subs = self._by_tenant.get(tenant_id)
         if not subs:
             return 0
+        if tenant_wide_only:
+            subs = {s for s in subs if s.extension is None}
+            if not subs:
+                return 0
         data = json.dumps({**message, "sent_at": time.time()}, separators=(",", ":"))
         ami_at = message.get("ami_at") if message.get("type") == "call.ringing" else None
         item = (data, ami_at if isinstance(ami_at, float) else None)

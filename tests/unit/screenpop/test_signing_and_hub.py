@@ -75,3 +75,11 @@ def test_only_public_addresses_count_as_public() -> None:
         "224.0.0.1",
     ):
         assert not is_public(private), private
+
+
+def test_tenant_wide_only_messages_skip_agents_consoles() -> None:
+    hub = Hub()
+    agent = hub.subscribe("acme", "1001")
+    admin = hub.subscribe("acme", None)
+    assert hub.publish("acme", None, {"type": "wallboard"}, tenant_wide_only=True) == 1
+    assert agent.queue.empty() and not admin.queue.empty()
