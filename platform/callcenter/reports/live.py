@@ -94,5 +94,5 @@ class LiveWallboard:
         self.board.set_thresholds(thresholds)
         self.board.rebuild(entries, today, now)
         self.rebuilds += 1
-        for tenant in {Wallboard.tenant_of(q) for q in self.board.queues}:
+        for tenant in list(self.board.by_tenant):
             self._publish(tenant)

@@ -54,6 +54,9 @@ class Wallboard:
     short_abandon_s: int = 5
     queues: dict[str, QueueLive] = field(default_factory=dict)
     day: date | None = None
+    # tenant -> its queue names, so a snapshot (taken on every queue event, inside the AMI
+    # reader) looks at one tenant's queues, not every tenant's
+    by_tenant: dict[str, set[str]] = field(default_factory=dict)
 
     @staticmethod
     def tenant_of(queue: str) -> str:
@@ -61,7 +64,11 @@ class Wallboard:
         return queue.split("-", 1)[0]
 
     def _queue(self, name: str) -> QueueLive:
-        return self.queues.setdefault(name, QueueLive())
+        q = self.queues.get(name)
+        if q is None:
+            q = self.queues[name] = QueueLive()
+            self.by_tenant.setdefault(self.tenant_of(name), set()).add(name)
+        return q
 
     def _roll(self, now: float) -> None:
         today = datetime.fromtimestamp(now, self.tz).date()
@@ -130,9 +137,8 @@ class Wallboard:
         """The tenant's queues as the wallboard shows them."""
         prefix = tenant_id + "-"
         out: list[dict[str, object]] = []
-        for name, q in sorted(self.queues.items()):
-            if not name.startswith(prefix):
-                continue
+        for name in sorted(self.by_tenant.get(tenant_id, ())):
+            q = self.queues[name]
             sl = q.service_level
             out.append(
                 {
