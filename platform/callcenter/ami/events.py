@@ -72,6 +72,38 @@ class SipAuthFailed:
 
 SECURITY_FAILURES = frozenset({"InvalidAccountID", "ChallengeResponseFailed", "InvalidPassword"})
 
+# Every event the control plane acts on. manager.conf lets only these through (an include
+# filter per name), so Asterisk never formats or sends the other ~60 events of a queued call.
+WANTED_EVENTS = frozenset(
+    {
+        # connection and configuration
+        "FullyBooted",
+        "Shutdown",
+        "Reload",
+        "OriginateResponse",  # panoramisk resolves an async Originate on it
+        # channels and phones (device state, seat calls, live calls per tenant)
+        "ContactStatus",
+        "Newchannel",
+        "Newstate",
+        "Hangup",
+        "UserEvent",
+        "ChanSpyStart",
+        # queues: screen pop, agent states, wallboard
+        "QueueCallerJoin",
+        "QueueCallerLeave",
+        "QueueCallerAbandon",
+        "QueueMemberPause",
+        "AgentCalled",
+        "AgentConnect",
+        "AgentComplete",
+        "AgentRingNoAnswer",
+        "AgentDump",
+        # metering
+        "Cdr",
+    }
+    | SECURITY_FAILURES
+)
+
 
 def remote_ip(remote_address: str) -> str | None:
     """``IPV4/UDP/127.0.0.5/5060`` -> ``127.0.0.5``; ``IPV6/UDP/::1/5060`` -> ``::1``."""
