@@ -114,10 +114,8 @@ async def main(n: int, pace_ms: float = 20.0) -> None:
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", API_PORT).start()
-    carrier_ami = AmiClient("127.0.0.1", CARRIER_AMI, "callcenter", SECRET)
     try:
-        await asyncio.gather(app[keys.AMI].wait_ready(), carrier_ami.start())
-        await carrier_ami.wait_ready()
+        await app[keys.AMI].wait_ready()
         tokens = app[keys.TOKENS]
         db = await asyncpg.connect(dsn)
         async with aiohttp.ClientSession() as s:
@@ -264,17 +262,6 @@ async def main(n: int, pace_ms: float = 20.0) -> None:
                     lags.append(time.perf_counter() - t0 - 0.001)
 
             sampler = asyncio.ensure_future(sample_lag())
-            for i in range(n):
-                await carrier_ami.action(
-                    "Originate",
-                    Channel=f"PJSIP/40090{i:05d}@platform",
-                    Context="caller",
-                    Exten="silence",
-                    Priority=1,
-                    CallerID=f"<1390000{i:04d}>",
-                    Timeout=60000,
-                    Async="true",
-                )
             try:
                 await asyncio.wait_for(reader, 60)
             except TimeoutError:
@@ -309,11 +296,6 @@ async def main(n: int, pace_ms: float = 20.0) -> None:
             print(f"calls entered the platform over {max(starts) - min(starts):.2f} s")
         print(f"hub dropped slow clients: {app[keys.DESK].workspace.hub.dropped}")
     finally:
-        for ch in (
-            await carrier_ami.action_list("CoreShowChannels") if carrier_ami.connected else []
-        ):
-            await carrier_ami.action("Hangup", Channel=ch["Channel"])
-        await carrier_ami.stop()
         await runner.cleanup()
         await asyncio.gather(platform.stop(), carrier.stop())
         admin_db = await asyncpg.connect(f"{PG}/postgres")
