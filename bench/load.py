@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -288,17 +289,18 @@ async def run_load(
     args: argparse.Namespace,
     sampler: Sampler,
     label: str,
+    load: Load,
 ) -> dict[str, Any]:
-    """One SIPp run at ``args.rate`` calls/s; returns the figures."""
-    hold_ms = int(args.hold * 1000)
+    """One SIPp run at ``load.rate`` calls/s; returns the figures."""
+    hold_ms = int(load.hold * 1000)
     uac = Sipp(sandbox, f"uac-{label}", [])
     scenario = uac.write("uac.xml", UAC_XML.replace("HOLD", str(hold_ms)).replace("PCAP", PCAP))
     inf = uac.write("dids.csv", "SEQUENTIAL\n" + "".join(f"{d};\n" for d in dids))
-    total = int(args.rate * args.seconds)
+    total = int(load.rate * load.seconds)
     uac.argv = [
         f"127.0.0.1:{target_port}", "-sf", scenario, "-inf", inf, "-i", CARRIER_IP,
-        "-p", str(UAC_PORT), "-mi", CARRIER_IP, "-mp", "36000", "-r", str(args.rate),
-        "-m", str(total), "-l", str(int(args.rate * (args.hold + 10))),
+        "-p", str(UAC_PORT), "-mi", CARRIER_IP, "-mp", "36000", "-r", str(load.rate),
+        "-m", str(total), "-l", str(int(load.rate * (load.hold + 10))),
         "-nostdin", "-timeout_error",
         "-recv_timeout", "20000", "-max_recv_loops", "10000",
         *(["-trace_msg", "-trace_err"] if args.trace else []),
@@ -306,11 +308,12 @@ async def run_load(
     pids = sampler.pids
     before = {k: proc_stats(p) for k, p in pids.items()}
     events0, t0 = sampler.events, time.monotonic()
+    sampler.max_calls = len(sampler.calls)
     stop = asyncio.Event()
     sampling = asyncio.ensure_future(sampler.run(stop))
     await uac.start()
     try:
-        await uac.wait(args.seconds + args.hold + 60)
+        await uac.wait(load.seconds + load.hold + 60)
     finally:
         await uac.stop()
         stop.set()
@@ -326,7 +329,8 @@ async def run_load(
         "ok": ok,
         "failed": failed,
         "max_calls": sampler.max_calls,
-        "rate": ok / max(args.seconds, 1e-9),
+        "rate": ok / max(load.seconds, 1e-9),
+        "offered": load,
         "cpu": {k: (after[k][1] - before[k][1]) / took * 100 for k in pids},
         "rss": {k: after[k][0] for k in pids},
         "events_s": (sampler.events - events0) / took,
@@ -470,11 +474,75 @@ async def bare_asterisk(sandbox: Sandbox, tenants: int, agents: int) -> Asterisk
     return inst
 
 
+@dataclass(frozen=True)
+class Load:
+    """What SIPp offers: ``rate`` new calls/s for ``seconds``, each held ``hold`` s."""
+
+    rate: float
+    hold: float
+    seconds: float
+
+
+# From the INVITE to the agent's answer (the IVR's 1 s read timeout, then the queue): a call
+# lasts this much longer than it is held, so concurrent calls ~ rate * (hold + SETUP_S).
+SETUP_S = 1.2
+
+
+def plan(args: argparse.Namespace) -> list[Load]:
+    """One load; or, with ``--ramp``, a step per target of concurrent calls (the rate fixed,
+    calls held longer), each placed long enough to hold its target for ``--seconds``."""
+    if args.soak:
+        return [Load(args.rate, args.hold, args.soak)]
+    if not args.ramp:
+        return [Load(args.rate, args.hold, args.seconds)]
+    loads = []
+    for target in args.ramp:
+        hold = max(1.0, target / args.rate - SETUP_S)
+        loads.append(Load(args.rate, round(hold, 1), round(hold + SETUP_S + args.seconds)))
+    return loads
+
+
+async def run_steps(
+    sandbox: Sandbox,
+    target_port: int,
+    uas_port: int,
+    dids: list[str],
+    args: argparse.Namespace,
+    sampler: Sampler,
+    label: str,
+    loads: list[Load],
+) -> list[dict[str, Any]]:
+    """Each load in turn until one has failures (the first failure is the capacity)."""
+    results = []
+    for load in loads:
+        result = await run_load(sandbox, target_port, uas_port, dids, args, sampler, label, load)
+        show(result)
+        results.append(result)
+        if result["failed"]:
+            break
+        await drain(sampler)
+    return results
+
+
+async def drain(sampler: Sampler, timeout: float = 30.0) -> None:
+    """Wait until the last step's calls are gone, so the next starts from zero."""
+    deadline = time.monotonic() + timeout
+    while sampler.calls and time.monotonic() < deadline:  # noqa: ASYNC110 - set by AMI callbacks
+        await asyncio.sleep(0.2)
+
+
+def held(results: list[dict[str, Any]]) -> int:
+    """Concurrent calls held by the biggest step with no failure."""
+    return max((r["max_calls"] for r in results if r["failed"] == 0), default=0)
+
+
 def show(result: dict[str, Any]) -> None:
     cpu = ", ".join(f"{k} {v:.0f}%" for k, v in result["cpu"].items())
     rss = ", ".join(f"{k} {v:.0f} MB" for k, v in result["rss"].items())
+    offered = result["offered"]
     print(
-        f"[{result['label']}] placed {result['placed']}, answered+completed {result['ok']},"
+        f"[{result['label']}] offered {offered.rate:g}/s held {offered.hold:g} s;"
+        f" placed {result['placed']}, answered+completed {result['ok']},"
         f" failed {result['failed']}; max concurrent calls {result['max_calls']};"
         f" setup rate {result['rate']:.1f}/s; CPU (of one core) {cpu}; RSS {rss};"
         f" AMI events/s {result['events_s']:.0f}   (SIPp files: {result['log']})",
@@ -491,7 +559,7 @@ async def main(args: argparse.Namespace) -> None:
         dsn,
         AMI_USER,
         AMI_SECRET,
-        PairLayout("load", SIP, AMI, HTTP + 1, 30000, CARRIER_IP, UAC_PORT, AMI + 1, 31000),
+        PairLayout("load", SIP, AMI, HTTP + 1, 30000, CARRIER_IP, UAC_PORT, AMI + 1, 46000, 5000),
     )
     await platform.start()
     env = {
@@ -538,10 +606,8 @@ async def main(args: argparse.Namespace) -> None:
         await asyncio.sleep(2)  # device states NOT_INUSE from the new contacts
         assert platform.process is not None
         sampler = Sampler(ami, platform.process.pid, control.pid)
-        if args.soak:
-            args.seconds = args.soak
-        result = await run_load(sandbox, SIP, UAS_PORT, dids, args, sampler, "platform")
-        show(result)
+        loads = plan(args)
+        results = await run_steps(sandbox, SIP, UAS_PORT, dids, args, sampler, "platform", loads)
         if args.soak:
             mem = sampler.memory
             for i in range(0, len(mem), 60):
@@ -561,18 +627,22 @@ async def main(args: argparse.Namespace) -> None:
             assert bare.process is not None
             bare_dids = [f"4009{t:05d}" for t in range(args.tenants)]
             sampler_b = Sampler(bare_ami, bare.process.pid, None)
-            result_b = await run_load(
-                sandbox, BARE_SIP, BARE_UAS_PORT, bare_dids, args, sampler_b, "bare"
+            results_b = await run_steps(
+                sandbox, BARE_SIP, BARE_UAS_PORT, bare_dids, args, sampler_b, "bare", loads
             )
-            show(result_b)
             await bare_ami.stop()
-            held_p = result["max_calls"] if result["failed"] == 0 else 0
-            held_b = result_b["max_calls"] if result_b["failed"] == 0 else 0
+            held_p, held_b = held(results), held(results_b)
             ratio = held_p / held_b if held_b else float("nan")
-            cp = result["cpu"].get("control", 0.0) / max(result["cpu"]["asterisk"], 1e-9)
+            clean = [r for r in results if r["failed"] == 0]
+            top = clean[-1] if clean else results[0]
+            cp = top["cpu"].get("control", 0.0) / max(top["cpu"]["asterisk"], 1e-9)
+            saturated = any(r["failed"] for r in results_b)
             print(
                 f"ratio platform/bare, concurrent calls held at 0 failures: {ratio:.2f}"
-                f" ({held_p} / {held_b}); control-plane CPU = {cp * 100:.0f}% of Asterisk's"
+                f" ({held_p} / {held_b}"
+                f"{'' if saturated else '; the bare one never failed: a lower bound'});"
+                f" control-plane CPU = {cp * 100:.0f}% of Asterisk's"
+                f" (at {top['max_calls']} calls)"
             )
     finally:
         for s in (uas, bare_uas):
@@ -601,5 +671,11 @@ if __name__ == "__main__":
     p.add_argument("--seconds", type=float, default=30.0, help="how long calls are placed")
     p.add_argument("--soak", type=float, default=0.0, help="steady load this long (e.g. 1800)")
     p.add_argument("--trace", action="store_true", help="SIPp message and error traces")
+    p.add_argument(
+        "--ramp",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[],
+        help="targets of concurrent calls, e.g. 100,200,300: a step each until one fails",
+    )
     p.add_argument("--no-bare", dest="bare", action="store_false", help="skip the bare run")
     asyncio.run(main(p.parse_args()))

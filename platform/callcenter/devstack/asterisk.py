@@ -129,6 +129,7 @@ class PairLayout:
     carrier_sip_port: int
     carrier_ami_port: int
     carrier_rtp_base: int
+    rtp_ports: int = 1000  # per instance: two per call leg (RTP and RTCP)
 
 
 def platform_and_carrier(
@@ -157,7 +158,7 @@ def platform_and_carrier(
             "AMI_PORT": str(layout.ami_port),
             "HTTP_PORT": str(layout.http_port),
             "RTP_START": str(layout.rtp_base),
-            "RTP_END": str(layout.rtp_base + 999),
+            "RTP_END": str(layout.rtp_base + layout.rtp_ports - 1),
             "CARRIER_HOST": layout.carrier_host,
             "CARRIER_PORT": str(layout.carrier_sip_port),
         },
@@ -172,7 +173,7 @@ def platform_and_carrier(
             "SIP_PORT": str(layout.carrier_sip_port),
             "AMI_PORT": str(layout.carrier_ami_port),
             "RTP_START": str(layout.carrier_rtp_base),
-            "RTP_END": str(layout.carrier_rtp_base + 999),
+            "RTP_END": str(layout.carrier_rtp_base + layout.rtp_ports - 1),
             "PLATFORM_HOST": "127.0.0.1",
             "PLATFORM_PORT": str(layout.sip_port),
         },
