@@ -258,6 +258,7 @@ class Sampler:
         if control_pid:
             self.pids["control"] = control_pid
         self.events = 0
+        self.connected = 0  # AgentConnect: the call reached an agent who answered
         self.max_calls = 0
         self.calls: set[str] = set()
         self.memory: list[tuple[float, float]] = []
@@ -266,6 +267,8 @@ class Sampler:
     def _count(self, msg: Any) -> None:
         self.events += 1
         event, channel = msg.get("Event"), msg.get("Channel", "")
+        if event == "AgentConnect":
+            self.connected += 1
         if channel.startswith("PJSIP/carrier-"):  # one carrier channel per call
             if event == "Newchannel":
                 self.calls.add(msg.get("Uniqueid", ""))
@@ -307,7 +310,7 @@ async def run_load(
     ]  # fmt: skip
     pids = sampler.pids
     before = {k: proc_stats(p) for k, p in pids.items()}
-    events0, t0 = sampler.events, time.monotonic()
+    events0, connected0, t0 = sampler.events, sampler.connected, time.monotonic()
     sampler.max_calls = len(sampler.calls)
     stop = asyncio.Event()
     sampling = asyncio.ensure_future(sampler.run(stop))
@@ -321,13 +324,16 @@ async def run_load(
     took = time.monotonic() - t0
     after = {k: proc_stats(p) for k, p in pids.items()}
     stats = uac.stats()
-    ok = stats.get("Successful call", 0)
-    failed = stats.get("Failed call", 0)
+    # SIPp's caller succeeds once the IVR answers, agent or not: a call counts only if an
+    # agent answered it (AgentConnect), so a queue that never connects is a failure too.
+    ok = min(stats.get("Successful call", 0), sampler.connected - connected0)
+    failed = total - ok
     return {
         "label": label,
         "placed": total,
         "ok": ok,
         "failed": failed,
+        "sipp_failed": stats.get("Failed call", 0),
         "max_calls": sampler.max_calls,
         "rate": ok / max(load.seconds, 1e-9),
         "offered": load,
@@ -531,6 +537,21 @@ async def drain(sampler: Sampler, timeout: float = 30.0) -> None:
         await asyncio.sleep(0.2)
 
 
+def soak_verdict(memory: list[tuple[float, float]], window_s: float = 300.0) -> str:
+    """Mean RSS of the first and last ``window_s`` of a soak (after a minute of warm-up)."""
+    t0 = memory[0][0] + 60
+    first = [m for t, m in memory if t0 <= t < t0 + window_s]
+    last = [m for t, m in memory if t >= memory[-1][0] - window_s]
+    if not first or not last:
+        return "soak too short to compare"
+    a, b = sum(first) / len(first), sum(last) / len(last)
+    return (
+        f"control plane RSS, mean of minutes 1-{1 + window_s / 60:g}: {a:.1f} MB;"
+        f" of the last {window_s / 60:g}: {b:.1f} MB; growth {b - a:+.1f} MB"
+        f" ({(b - a) / a * 100:+.1f}%)"
+    )
+
+
 def held(results: list[dict[str, Any]]) -> int:
     """Concurrent calls held by the biggest step with no failure."""
     return max((r["max_calls"] for r in results if r["failed"] == 0), default=0)
@@ -542,8 +563,9 @@ def show(result: dict[str, Any]) -> None:
     offered = result["offered"]
     print(
         f"[{result['label']}] offered {offered.rate:g}/s held {offered.hold:g} s;"
-        f" placed {result['placed']}, answered+completed {result['ok']},"
-        f" failed {result['failed']}; max concurrent calls {result['max_calls']};"
+        f" placed {result['placed']}, answered by an agent and completed {result['ok']},"
+        f" failed {result['failed']} (SIPp's own count {result['sipp_failed']});"
+        f" max concurrent calls {result['max_calls']};"
         f" setup rate {result['rate']:.1f}/s; CPU (of one core) {cpu}; RSS {rss};"
         f" AMI events/s {result['events_s']:.0f}   (SIPp files: {result['log']})",
         flush=True,
@@ -594,7 +616,8 @@ async def main(args: argparse.Namespace) -> None:
         await ami.start()
         await ami.wait_ready()
         dids, seats = await provision(args.tenants, args.agents)
-        async with SipRegistrar("127.0.0.1", "127.0.0.1", SIP, UAS_PORT) as reg:
+        # Contacts must outlive the whole run (a soak is 30 min): the AOR's maximum, 3600 s.
+        async with SipRegistrar("127.0.0.1", "127.0.0.1", SIP, UAS_PORT, expires=3600) as reg:
             for user, password in seats:
                 assert await reg.register(user, password) == 200, user
         print(f"provisioned {len(dids)} tenants, {len(seats)} agents registered", flush=True)
@@ -612,6 +635,7 @@ async def main(args: argparse.Namespace) -> None:
             mem = sampler.memory
             for i in range(0, len(mem), 60):
                 print(f"  control plane RSS at {mem[i][0] - mem[0][0]:5.0f} s: {mem[i][1]:.1f} MB")
+            print(soak_verdict(mem), flush=True)
         if args.bare:
             await uas.stop()
             bare = await bare_asterisk(sandbox, args.tenants, args.agents)

@@ -26,8 +26,11 @@ class _Proto(asyncio.DatagramProtocol):
 class SipRegistrar:
     """Sends REGISTERs from ``local_ip`` to the registrar at ``host:port``."""
 
-    def __init__(self, local_ip: str, host: str, port: int, local_port: int = 0) -> None:
+    def __init__(
+        self, local_ip: str, host: str, port: int, local_port: int = 0, expires: int = 60
+    ) -> None:
         self.local_ip, self.host, self.port = local_ip, host, port
+        self.expires = expires
         self.local_port = local_port
         self._transport: asyncio.DatagramTransport | None = None
         self._proto = _Proto()
@@ -63,7 +66,7 @@ class SipRegistrar:
             f"Call-ID: {call_id}",
             f"CSeq: {self._cseq} REGISTER",
             f"Contact: <sip:{user}@{self.local_ip}:{lport}>",
-            "Expires: 60",
+            f"Expires: {self.expires}",
         ]
         if auth:
             lines.append(f"Authorization: {auth}")
