@@ -99,3 +99,44 @@ async def test_with_a_spool_nothing_is_lost_when_the_control_plane_dies_while_po
     assert [r["uniqueid"] for r in rows] == [f"{uid}.1", f"{uid}.2", f"{uid}.3"]
     # Written records leave the spool (at most an empty current segment remains).
     assert sum(spool_sizes(tmp_path)) == 0
+
+
+async def test_cdr_pgsql_writing_a_leg_the_sink_stored_first_is_a_quiet_no_op(
+    db: Any, uid: str
+) -> None:
+    """cdr_pgsql writes through ``cdr_intake`` (cdr_pgsql.conf): a leg already there must not
+    fail its INSERT, which it would take for a lost connection (reconnect, "DROPPING CALL
+    RECORD"). The statement has cdr_pgsql's shape: only the columns it has values for."""
+    tenant = f"s{uid}"
+    await db.execute(
+        "INSERT INTO cdr (uniqueid, sequence, tenantid, billsec, written_by)"
+        " VALUES ($1, 3, $2, 61, 'ami') ON CONFLICT (uniqueid, sequence) DO NOTHING",
+        f"{uid}.1",
+        tenant,
+    )
+    pgsql = (
+        'INSERT INTO cdr_intake ("start","answer","end","clid","src","channel","duration",'
+        '"billsec","disposition","uniqueid","linkedid","sequence","tenantid")'
+        " VALUES ('2026-11-26 22:30:01','2026-11-26 22:30:03','2026-11-26 22:31:04',"
+        "'\"x\" <139>','139','PJSIP/carrier-1',63,$3,'ANSWERED',$1,$1,$4,$2)"
+    )
+    assert await db.execute(pgsql, f"{uid}.1", tenant, 99, 3) == "INSERT 0 1"  # no error
+    await db.execute(pgsql, f"{uid}.2", tenant, 42, 1)  # a new leg
+    rows = await db.fetch(
+        "SELECT uniqueid, billsec, written_by, clid, calldate IS NOT NULL AS dated, lastapp"
+        " FROM cdr WHERE tenantid = $1 ORDER BY uniqueid",
+        tenant,
+    )
+    assert [tuple(r) for r in rows] == [
+        (f"{uid}.1", 61, "ami", "", True, ""),  # the sink's row, untouched
+        (f"{uid}.2", 42, None, '"x" <139>', True, ""),  # omitted columns take cdr's defaults
+    ]
+
+
+async def test_cdr_intake_has_every_column_of_cdr(db: Any) -> None:
+    """A column added to ``cdr`` without recreating the view would never be filled."""
+    query = (
+        "SELECT array_agg(column_name::text ORDER BY ordinal_position) FROM"
+        " information_schema.columns WHERE table_schema = current_schema() AND table_name = $1"
+    )
+    assert await db.fetchval(query, "cdr_intake") == await db.fetchval(query, "cdr")
