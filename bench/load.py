@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import math
 import os
 import sys
 import tempfile
@@ -45,6 +46,7 @@ CARRIER_IP, UAC_PORT, UAS_PORT, BARE_UAS_PORT = "127.0.0.2", 5391, 5392, 5393
 AMI_USER, AMI_SECRET = "callcenter", "load-bench-secret"
 OPERATOR = ("operator", "load-bench-operator")
 PCAP = "/usr/share/sip-tester/g711a.pcap"
+PCAP_MS = 7000  # how long that recording plays
 
 UAC_XML = """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="carrier call held HOLD ms">
@@ -85,11 +87,13 @@ Contact: <sip:carrier@[local_ip]:[local_port]>
 Max-Forwards: 70
 Content-Length: 0
 ]]></send>
-  <nop><action><exec play_pcap_audio="PCAP"/></action></nop>
   <!-- The PBX re-INVITEs the caller when an agent answers (connected line): the caller
-       then talks HOLD ms more; each re-INVITE restarts that wait. -->
+       then talks HOLD ms more, in CHUNKS pieces of CHUNK ms, the recording (7 s) replayed
+       from its start for each, so RTP flows for the whole call; a re-INVITE starts over. -->
+  <nop><action><assign assign_to="n" value="0"/></action></nop>
   <label id="1"/>
-  <recv request="INVITE" timeout="HOLD" ontimeout="2"/>
+  <nop><action><exec play_pcap_audio="PCAP"/></action></nop>
+  <recv request="INVITE" timeout="CHUNK" ontimeout="3"/>
   <send><![CDATA[
 SIP/2.0 200 OK
 [last_Via:]
@@ -109,7 +113,17 @@ t=0 0
 m=audio [media_port] RTP/AVP 8
 a=rtpmap:8 PCMA/8000
 ]]></send>
-  <recv request="ACK" next="1"/>
+  <recv request="ACK"/>
+  <nop next="1"><action><assign assign_to="n" value="0"/></action></nop>
+  <label id="3"/>
+  <nop>
+    <action>
+      <add assign_to="n" value="1"/>
+      <test assign_to="done" variable="n" compare="greater_than_equal" value="CHUNKS"/>
+    </action>
+  </nop>
+  <nop next="2" test="done"/>
+  <nop next="1"/>
   <label id="2"/>
   <send retrans="500"><![CDATA[
 BYE sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
@@ -297,7 +311,14 @@ async def run_load(
     """One SIPp run at ``load.rate`` calls/s; returns the figures."""
     hold_ms = int(load.hold * 1000)
     uac = Sipp(sandbox, f"uac-{label}", [])
-    scenario = uac.write("uac.xml", UAC_XML.replace("HOLD", str(hold_ms)).replace("PCAP", PCAP))
+    chunks = max(1, math.ceil(hold_ms / PCAP_MS))
+    scenario = uac.write(
+        "uac.xml",
+        UAC_XML.replace("HOLD", str(hold_ms))
+        .replace("CHUNKS", str(chunks))
+        .replace("CHUNK", str(hold_ms // chunks))
+        .replace("PCAP", PCAP),
+    )
     inf = uac.write("dids.csv", "SEQUENTIAL\n" + "".join(f"{d};\n" for d in dids))
     total = int(load.rate * load.seconds)
     uac.argv = [
@@ -552,6 +573,15 @@ def soak_verdict(memory: list[tuple[float, float]], window_s: float = 300.0) -> 
     )
 
 
+def failed_cdr_inserts(log: Path) -> int:
+    """cdr_pgsql's "Failed to insert call detail record" lines: each costs it a reconnect."""
+    try:
+        text = log.read_text(errors="replace")
+    except FileNotFoundError:
+        return 0
+    return text.count("Failed to insert call detail record")
+
+
 def held(results: list[dict[str, Any]]) -> int:
     """Concurrent calls held by the biggest step with no failure."""
     return max((r["max_calls"] for r in results if r["failed"] == 0), default=0)
@@ -636,6 +666,11 @@ async def main(args: argparse.Namespace) -> None:
             for i in range(0, len(mem), 60):
                 print(f"  control plane RSS at {mem[i][0] - mem[0][0]:5.0f} s: {mem[i][1]:.1f} MB")
             print(soak_verdict(mem), flush=True)
+        print(
+            "cdr_pgsql inserts that failed (platform Asterisk's log):"
+            f" {failed_cdr_inserts(platform.host_dir / 'log' / 'messages.log')}",
+            flush=True,
+        )
         if args.bare:
             await uas.stop()
             bare = await bare_asterisk(sandbox, args.tenants, args.agents)
