@@ -298,19 +298,22 @@ class Sampler:
                 await asyncio.wait_for(stop.wait(), 1.0)
 
 
-async def run_load(
-    sandbox: Sandbox,
-    target_port: int,
-    uas_port: int,
-    dids: list[str],
-    args: argparse.Namespace,
-    sampler: Sampler,
-    label: str,
-    load: Load,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Side:
+    """The Asterisk under load (the platform's or the bare one) and how SIPp reaches it."""
+
+    sandbox: Sandbox
+    sip_port: int
+    dids: list[str]
+    sampler: Sampler
+    label: str
+
+
+async def run_load(side: Side, args: argparse.Namespace, load: Load) -> dict[str, Any]:
     """One SIPp run at ``load.rate`` calls/s; returns the figures."""
+    sampler, label = side.sampler, side.label
     hold_ms = int(load.hold * 1000)
-    uac = Sipp(sandbox, f"uac-{label}", [])
+    uac = Sipp(side.sandbox, f"uac-{label}", [])
     chunks = max(1, math.ceil(hold_ms / PCAP_MS))
     scenario = uac.write(
         "uac.xml",
@@ -319,10 +322,10 @@ async def run_load(
         .replace("CHUNK", str(hold_ms // chunks))
         .replace("PCAP", PCAP),
     )
-    inf = uac.write("dids.csv", "SEQUENTIAL\n" + "".join(f"{d};\n" for d in dids))
+    inf = uac.write("dids.csv", "SEQUENTIAL\n" + "".join(f"{d};\n" for d in side.dids))
     total = int(load.rate * load.seconds)
     uac.argv = [
-        f"127.0.0.1:{target_port}", "-sf", scenario, "-inf", inf, "-i", CARRIER_IP,
+        f"127.0.0.1:{side.sip_port}", "-sf", scenario, "-inf", inf, "-i", CARRIER_IP,
         "-p", str(UAC_PORT), "-mi", CARRIER_IP, "-mp", "36000", "-r", str(load.rate),
         "-m", str(total), "-l", str(int(load.rate * (load.hold + 10))),
         "-nostdin", "-timeout_error",
@@ -530,24 +533,17 @@ def plan(args: argparse.Namespace) -> list[Load]:
 
 
 async def run_steps(
-    sandbox: Sandbox,
-    target_port: int,
-    uas_port: int,
-    dids: list[str],
-    args: argparse.Namespace,
-    sampler: Sampler,
-    label: str,
-    loads: list[Load],
+    side: Side, args: argparse.Namespace, loads: list[Load]
 ) -> list[dict[str, Any]]:
     """Each load in turn until one has failures (the first failure is the capacity)."""
     results = []
     for load in loads:
-        result = await run_load(sandbox, target_port, uas_port, dids, args, sampler, label, load)
+        result = await run_load(side, args, load)
         show(result)
         results.append(result)
         if result["failed"]:
             break
-        await drain(sampler)
+        await drain(side.sampler)
     return results
 
 
@@ -660,7 +656,7 @@ async def main(args: argparse.Namespace) -> None:
         assert platform.process is not None
         sampler = Sampler(ami, platform.process.pid, control.pid)
         loads = plan(args)
-        results = await run_steps(sandbox, SIP, UAS_PORT, dids, args, sampler, "platform", loads)
+        results = await run_steps(Side(sandbox, SIP, dids, sampler, "platform"), args, loads)
         if args.soak:
             mem = sampler.memory
             for i in range(0, len(mem), 60):
@@ -687,7 +683,7 @@ async def main(args: argparse.Namespace) -> None:
             bare_dids = [f"4009{t:05d}" for t in range(args.tenants)]
             sampler_b = Sampler(bare_ami, bare.process.pid, None)
             results_b = await run_steps(
-                sandbox, BARE_SIP, BARE_UAS_PORT, bare_dids, args, sampler_b, "bare", loads
+                Side(sandbox, BARE_SIP, bare_dids, sampler_b, "bare"), args, loads
             )
             await bare_ami.stop()
             held_p, held_b = held(results), held(results_b)

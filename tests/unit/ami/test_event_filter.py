@@ -40,18 +40,25 @@ def test_manager_conf_includes_exactly_the_wanted_events() -> None:
     assert not re.search(r"^eventfilter\s*=", MANAGER_CONF.read_text(), re.M)
 
 
+def _message(name: str) -> dict[str, str]:
+    """An event named ``name`` with every header some consumer looks at."""
+    return {
+        "Event": name,
+        "Channel": "PJSIP/acme-1001-00000001",
+        "Queue": "acme-support",
+        "MemberName": "acme-1001",
+        "ChannelStateDesc": "Up",
+        "UserEvent": "CcCallbackRequested",
+        "RemoteAddress": "IPV4/UDP/127.0.0.9/5060",
+        "Module": "pbx_config",
+        "EndpointName": "acme-1001",
+    }
+
+
 def test_no_consumer_reads_an_event_the_filter_drops() -> None:
     board = Wallboard()
     for name in UNWANTED:
-        msg = {
-            "Event": name,
-            "Channel": "PJSIP/acme-1001-00000001",
-            "Queue": "acme-support",
-            "MemberName": "acme-1001",
-            "ChannelStateDesc": "Up",
-            "UserEvent": "CcCallbackRequested",
-            "RemoteAddress": "IPV4/UDP/127.0.0.9/5060",
-        }
+        msg = _message(name)
         assert name not in WANTED_EVENTS
         assert to_domain_event(msg) is None, name
         assert to_workspace_event(msg) is None, name
@@ -62,17 +69,7 @@ def test_every_event_a_consumer_reads_is_wanted() -> None:
     board = Wallboard()
     read = set()
     for name in sorted(WANTED_EVENTS):
-        msg = {
-            "Event": name,
-            "Channel": "PJSIP/acme-1001-00000001",
-            "Queue": "acme-support",
-            "MemberName": "acme-1001",
-            "ChannelStateDesc": "Up",
-            "UserEvent": "CcCallbackRequested",
-            "RemoteAddress": "IPV4/UDP/127.0.0.9/5060",
-            "Module": "pbx_config",
-            "EndpointName": "acme-1001",
-        }
+        msg = _message(name)
         if to_domain_event(msg) or to_workspace_event(msg) or board.apply(msg, 0.0):
             read.add(name)
     assert read <= WANTED_EVENTS
