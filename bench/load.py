@@ -339,8 +339,11 @@ async def run_load(side: Side, args: argparse.Namespace, load: Load) -> dict[str
     stop = asyncio.Event()
     sampling = asyncio.ensure_future(sampler.run(stop))
     await uac.start()
+    timed_out = False
     try:
         await uac.wait(load.seconds + load.hold + 60)
+    except TimeoutError:  # calls still up a minute after the last should have ended: failed
+        timed_out = True
     finally:
         await uac.stop()
         stop.set()
@@ -358,6 +361,7 @@ async def run_load(side: Side, args: argparse.Namespace, load: Load) -> dict[str
         "ok": ok,
         "failed": failed,
         "sipp_failed": stats.get("Failed call", 0),
+        "timed_out": timed_out,
         "max_calls": sampler.max_calls,
         "rate": ok / max(load.seconds, 1e-9),
         "offered": load,
@@ -465,7 +469,7 @@ async def bare_asterisk(sandbox: Sandbox, tenants: int, agents: int) -> Asterisk
             "DB_HOST": "127.0.0.1", "DB_PORT": "1", "DB_NAME": "none", "DB_USER": "none",
             "DB_PASS": "", "AMI_BIND": "127.0.0.1", "AMI_USER": AMI_USER, "AMI_SECRET": AMI_SECRET,
             "SIP_BIND": "127.0.0.1", "SIP_PORT": str(BARE_SIP), "AMI_PORT": str(BARE_AMI),
-            "HTTP_PORT": "8399", "RTP_START": "40000", "RTP_END": "44999",
+            "HTTP_PORT": "8399", "RTP_START": "40000", "RTP_END": "49999",
             "CARRIER_HOST": CARRIER_IP, "CARRIER_PORT": str(UAC_PORT),
         },
     )  # fmt: skip
@@ -590,7 +594,8 @@ def show(result: dict[str, Any]) -> None:
     print(
         f"[{result['label']}] offered {offered.rate:g}/s held {offered.hold:g} s;"
         f" placed {result['placed']}, answered by an agent and completed {result['ok']},"
-        f" failed {result['failed']} (SIPp's own count {result['sipp_failed']});"
+        f" failed {result['failed']} (SIPp's own count {result['sipp_failed']}"
+        f"{'; still up a minute after the last should have ended' if result['timed_out'] else ''});"
         f" max concurrent calls {result['max_calls']};"
         f" setup rate {result['rate']:.1f}/s; CPU (of one core) {cpu}; RSS {rss};"
         f" AMI events/s {result['events_s']:.0f}   (SIPp files: {result['log']})",
@@ -607,7 +612,7 @@ async def main(args: argparse.Namespace) -> None:
         dsn,
         AMI_USER,
         AMI_SECRET,
-        PairLayout("load", SIP, AMI, HTTP + 1, 30000, CARRIER_IP, UAC_PORT, AMI + 1, 46000, 5000),
+        PairLayout("load", SIP, AMI, HTTP + 1, 20000, CARRIER_IP, UAC_PORT, AMI + 1, 50000, 10000),
     )
     await platform.start()
     env = {
@@ -668,6 +673,9 @@ async def main(args: argparse.Namespace) -> None:
             flush=True,
         )
         if args.bare:
+            # Calls a failed step left up would burden the machine during the bare run.
+            with contextlib.suppress(Exception):
+                await ami.action("Hangup", Channel="/^(PJSIP|Local)\\//")
             await uas.stop()
             bare = await bare_asterisk(sandbox, args.tenants, args.agents)
             bare_ami = AmiClient("127.0.0.1", BARE_AMI, AMI_USER, AMI_SECRET)
