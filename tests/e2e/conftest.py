@@ -64,24 +64,40 @@ async def stack(dsn: str) -> AsyncIterator[Stack]:
         await asyncio.gather(platform.stop(), carrier.stop())
 
 
-@pytest_asyncio.fixture
-async def platform_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
-    """The control plane connected to the platform Asterisk over AMI."""
-    settings = make_settings(
-        stack.dsn,
-        ami_enabled=True,
-        ami_port=PLATFORM_AMI,
-        ami_username=AMI_USER,
-        ami_secret=AMI_SECRET,
-        sip_host="127.0.0.1",
-        sip_port=PLATFORM_SIP,
-        prompts_dir=str(stack.platform.host_dir / "prompts"),
-        recordings_dir=str(stack.platform.host_dir / "recordings"),
+async def control_plane(aiohttp_client: Any, stack: Stack, **settings: Any) -> ApiClient:
+    """The control plane on the platform Asterisk's AMI, serving ``stack``'s prompts."""
+    app = create_app(
+        make_settings(
+            stack.dsn,
+            ami_enabled=True,
+            ami_port=PLATFORM_AMI,
+            ami_username=AMI_USER,
+            ami_secret=AMI_SECRET,
+            sip_host="127.0.0.1",
+            sip_port=PLATFORM_SIP,
+            prompts_dir=str(stack.platform.host_dir / "prompts"),
+            **settings,
+        )
     )
-    app = create_app(settings)
     client = await aiohttp_client(app)
     await app[keys.AMI].wait_ready()
     return ApiClient(client)
+
+
+@pytest_asyncio.fixture
+async def platform_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
+    """The control plane connected to the platform Asterisk over AMI."""
+    return await control_plane(
+        aiohttp_client, stack, recordings_dir=str(stack.platform.host_dir / "recordings")
+    )
+
+
+@pytest_asyncio.fixture
+async def console_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
+    """The control plane on AMI, telling browsers where Asterisk's websocket is."""
+    return await control_plane(
+        aiohttp_client, stack, sip_ws_url=f"ws://127.0.0.1:{PLATFORM_HTTP}/ws"
+    )
 
 
 @pytest_asyncio.fixture

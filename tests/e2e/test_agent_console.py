@@ -21,10 +21,9 @@ import pytest
 import pytest_asyncio
 
 from callcenter import keys
-from callcenter.app import create_app
 
-from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, PLATFORM_HTTP, PLATFORM_SIP, Stack
-from support import OPERATOR, ApiClient, make_settings, wait_for
+from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, Stack
+from support import OPERATOR, ApiClient, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -32,25 +31,6 @@ playwright_api = pytest.importorskip("playwright.async_api")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CALLER = "13800138000"
-
-
-@pytest_asyncio.fixture
-async def console_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
-    """The control plane on AMI, telling browsers where Asterisk's websocket is."""
-    settings = make_settings(
-        stack.dsn,
-        ami_enabled=True,
-        ami_port=PLATFORM_AMI,
-        ami_username=AMI_USER,
-        ami_secret=AMI_SECRET,
-        sip_host="127.0.0.1",
-        sip_port=PLATFORM_SIP,
-        sip_ws_url=f"ws://127.0.0.1:{PLATFORM_HTTP}/ws",
-    )
-    app = create_app(settings)
-    client = await aiohttp_client(app)
-    await app[keys.AMI].wait_ready()
-    return ApiClient(client)
 
 
 async def provision(api: ApiClient, tenant: str, number: str, wrapup: int) -> ApiClient:

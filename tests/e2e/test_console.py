@@ -21,15 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from e2e.test_routing import calling, mobile_calls, open_tenant, queue_of_caller
 
 from callcenter import keys
-from callcenter.app import create_app
 from callcenter.devstack.phones import Account
 
-from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, PLATFORM_HTTP, PLATFORM_SIP, Stack, running
-from support import OPERATOR, ApiClient, make_settings, wait_for
+from stack import PLATFORM_SIP, Stack, running
+from support import OPERATOR, ApiClient, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -46,26 +44,6 @@ PHONE = {"width": 390, "height": 844}
 REGISTRAR = f"127.0.0.1:{PLATFORM_SIP}"
 NUMBER = "4008200070"
 CALLER = "13800000701"
-
-
-@pytest_asyncio.fixture
-async def console_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
-    """The control plane on AMI, telling browsers where Asterisk's websocket is."""
-    settings = make_settings(
-        stack.dsn,
-        ami_enabled=True,
-        ami_port=PLATFORM_AMI,
-        ami_username=AMI_USER,
-        ami_secret=AMI_SECRET,
-        sip_host="127.0.0.1",
-        sip_port=PLATFORM_SIP,
-        sip_ws_url=f"ws://127.0.0.1:{PLATFORM_HTTP}/ws",
-        prompts_dir=str(stack.platform.host_dir / "prompts"),
-    )
-    app = create_app(settings)
-    client = await aiohttp_client(app)
-    await app[keys.AMI].wait_ready()
-    return ApiClient(client)
 
 
 def silence_wav(seconds: float = 0.5) -> bytes:

@@ -62,17 +62,19 @@ async def add_seat(
             raise
         raise Conflict("extension already in use", field="extension") from exc
     await _published(sync, ep)
+    return {**_view(row), "sip": _credentials(settings, ep, password)}
+
+
+def _credentials(settings: Settings, ep: str, password: str) -> dict[str, str]:
+    """What a SIP app needs to register the seat (the password is shown only here)."""
     return {
-        **_view(row),
-        "sip": {
-            "username": ep,
-            "auth_username": ep,
-            "password": password,
-            "domain": settings.sip_host,
-            "registrar": f"{settings.sip_host}:{settings.sip_port}",
-            "transport": "udp",
-            "uri": f"sip:{ep}@{settings.sip_host}:{settings.sip_port}",
-        },
+        "username": ep,
+        "auth_username": ep,
+        "password": password,
+        "domain": settings.sip_host,
+        "registrar": f"{settings.sip_host}:{settings.sip_port}",
+        "transport": "udp",
+        "uri": f"sip:{ep}@{settings.sip_host}:{settings.sip_port}",
     }
 
 
@@ -149,15 +151,4 @@ async def reset_credentials(
             raise NotFound("no such seat", field="extension")
         ep = await realtime.reset_seat_password(conn, tenant_id, extension, password)
     await _published(sync, ep)
-    return {
-        **_view(row),
-        "sip": {
-            "username": ep,
-            "auth_username": ep,
-            "password": password,
-            "domain": settings.sip_host,
-            "registrar": f"{settings.sip_host}:{settings.sip_port}",
-            "transport": "udp",
-            "uri": f"sip:{ep}@{settings.sip_host}:{settings.sip_port}",
-        },
-    }
+    return {**_view(row), "sip": _credentials(settings, ep, password)}
