@@ -48,7 +48,36 @@ OPERATOR = ("operator", "load-bench-operator")
 PCAP = "/usr/share/sip-tester/g711a.pcap"
 PCAP_MS = 7000  # how long that recording plays
 
-UAC_XML = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+PCMU, PCMA = {"0": "PCMU/8000"}, {"8": "PCMA/8000"}
+
+
+def answer(user: str, version: int, codecs: dict[str, str], to_tag: str = "") -> str:
+    """A SIPp ``<send>`` of a 200 OK to the last INVITE, with ``user``'s SDP offering
+    ``codecs`` (payload type -> rtpmap) at session version ``version``."""
+    rtpmaps = "".join(f"a=rtpmap:{pt} {name}\n" for pt, name in codecs.items())
+    return f"""  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]{to_tag}
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:{user}@[local_ip]:[local_port]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o={user} 1 {version} IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[media_ip_type] [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP {" ".join(codecs)}
+{rtpmaps}]]></send>
+"""
+
+
+UAC_XML = (
+    """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="carrier call held HOLD ms">
   <send retrans="500"><![CDATA[
 INVITE sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
@@ -94,26 +123,9 @@ Content-Length: 0
   <label id="1"/>
   <nop><action><exec play_pcap_audio="PCAP"/></action></nop>
   <recv request="INVITE" timeout="CHUNK" ontimeout="3"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:carrier@[local_ip]:[local_port]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-v=0
-o=carrier 1 2 IN IP[local_ip_type] [local_ip]
-s=-
-c=IN IP[media_ip_type] [media_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 8
-a=rtpmap:8 PCMA/8000
-]]></send>
-  <recv request="ACK"/>
+"""
+    + answer("carrier", 2, PCMA)
+    + """  <recv request="ACK"/>
   <nop next="1"><action><assign assign_to="n" value="0"/></action></nop>
   <label id="3"/>
   <nop>
@@ -138,31 +150,15 @@ Content-Length: 0
   <recv response="200" crlf="true"/>
 </scenario>
 """
+)
 
-UAS_XML = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+UAS_XML = (
+    """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="agents answering at once, echoing RTP">
   <recv request="INVITE" crlf="true"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:agent@[local_ip]:[local_port]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-v=0
-o=agent 1 1 IN IP[local_ip_type] [local_ip]
-s=-
-c=IN IP[media_ip_type] [media_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 0 8
-a=rtpmap:0 PCMU/8000
-a=rtpmap:8 PCMA/8000
-]]></send>
-  <recv request="ACK"/>
+"""
+    + answer("agent", 1, PCMU | PCMA, to_tag=";tag=[pid]SIPpTag01[call_number]")
+    + """  <recv request="ACK"/>
   <label id="1"/>
   <recv request="INVITE" optional="true" next="2"/>
   <recv request="BYE"/>
@@ -177,30 +173,13 @@ Content-Length: 0
 ]]></send>
   <nop next="3"/>
   <label id="2"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:]
-[last_Call-ID:]
-[last_CSeq:]
-Contact: <sip:agent@[local_ip]:[local_port]>
-Content-Type: application/sdp
-Content-Length: [len]
-
-v=0
-o=agent 1 2 IN IP[local_ip_type] [local_ip]
-s=-
-c=IN IP[media_ip_type] [media_ip]
-t=0 0
-m=audio [media_port] RTP/AVP 0 8
-a=rtpmap:0 PCMU/8000
-a=rtpmap:8 PCMA/8000
-]]></send>
-  <recv request="ACK" next="1"/>
+"""
+    + answer("agent", 2, PCMU | PCMA)
+    + """  <recv request="ACK" next="1"/>
   <label id="3"/>
 </scenario>
 """
+)
 
 
 def proc_stats(pid: int) -> tuple[float, float]:
