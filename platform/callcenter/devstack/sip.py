@@ -102,3 +102,164 @@ class SipRegistrar:
         )
         reply = await self._request(user, call_id, auth)
         return int(reply.split(" ", 2)[1])
+
+
+_SDP = (
+    "v=0\r\no=probe 1 1 IN IP4 {ip}\r\ns=probe\r\nc=IN IP4 {ip}\r\nt=0 0\r\n"
+    "m=audio 40000 RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+)
+
+
+def _invite(
+    method: str, ip: str, lport: int, host: str, port: int, proto: str, ids: dict[str, str]
+) -> str:
+    """One request of the probe's dialog (INVITE, ACK, CANCEL, BYE) as wire text."""
+    body = _SDP.format(ip=ip) if method == "INVITE" else ""
+    to_tag = f";tag={ids['to_tag']}" if ids.get("to_tag") and method in ("ACK", "BYE") else ""
+    cseq = f"{ids['cseq_bye']} BYE" if method == "BYE" else f"1 {method}"
+    branch = ids["branch_bye"] if method == "BYE" else ids["branch"]
+    lines = [
+        f"{method} sip:{ids['to']}@{host}:{port} SIP/2.0",
+        f"Via: SIP/2.0/{proto} {ip}:{lport};branch={branch};rport",
+        "Max-Forwards: 70",
+        f"From: <sip:{ids['from']}@{ip}>;tag={ids['from_tag']}",
+        f"To: <sip:{ids['to']}@{host}:{port}>{to_tag}",
+        f"Call-ID: {ids['call_id']}",
+        f"CSeq: {cseq}",
+        f"Contact: <sip:{ids['from']}@{ip}:{lport};transport={proto.lower()}>",
+    ]
+    if body:
+        lines.append("Content-Type: application/sdp")
+    lines += [f"Content-Length: {len(body.encode())}", "", body]
+    return "\r\n".join(lines)
+
+
+class _Wire:
+    """One transport of the probe: UDP, TCP or a SIP websocket, bound to ``local_ip``."""
+
+    def __init__(self, proto: str) -> None:
+        self.proto = proto
+        self.lport = 0
+        self._udp: asyncio.DatagramTransport | None = None
+        self._udp_in = _Proto()
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._session: Any = None
+        self._ws: Any = None
+
+    async def open(self, local_ip: str, host: str, port: int) -> None:
+        """Connect (or bind, for UDP) from ``local_ip``."""
+        loop = asyncio.get_running_loop()
+        if self.proto == "UDP":
+            self._udp, _ = await loop.create_datagram_endpoint(
+                lambda: self._udp_in, local_addr=(local_ip, 0), remote_addr=(host, port)
+            )
+            self.lport = self._udp.get_extra_info("sockname")[1]
+        elif self.proto == "TCP":
+            self._reader, self._writer = await asyncio.open_connection(
+                host, port, local_addr=(local_ip, 0)
+            )
+            self.lport = self._writer.get_extra_info("sockname")[1]
+        else:
+            import aiohttp
+
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(local_addr=(local_ip, 0))
+            )
+            self._ws = await self._session.ws_connect(f"ws://{host}:{port}/ws", protocols=("sip",))
+            self.lport = 0
+
+    async def send(self, text: str) -> None:
+        """Send one SIP message."""
+        if self._udp is not None:
+            self._udp.sendto(text.encode())
+        elif self._writer is not None:
+            self._writer.write(text.encode())
+            await self._writer.drain()
+        else:
+            await self._ws.send_str(text)
+
+    async def receive(self, timeout: float) -> str:
+        """The next SIP message received."""
+        if self._udp is not None:
+            return await asyncio.wait_for(self._udp_in.replies.get(), timeout)
+        if self._reader is not None:
+            head = await asyncio.wait_for(self._reader.readuntil(b"\r\n\r\n"), timeout)
+            length = re.search(rb"(?im)^(?:Content-Length|l)\s*:\s*(\d+)", head)
+            body = await self._reader.readexactly(int(length.group(1))) if length else b""
+            return (head + body).decode(errors="replace")
+        msg = await asyncio.wait_for(self._ws.receive(), timeout)
+        return str(msg.data)
+
+    async def close(self) -> None:
+        """Close whatever was opened."""
+        if self._udp is not None:
+            self._udp.close()
+        if self._writer is not None:
+            self._writer.close()
+        if self._ws is not None:
+            await self._ws.close()
+        if self._session is not None:
+            await self._session.close()
+
+
+async def probe_invite(
+    local_ip: str,
+    host: str,
+    port: int,
+    *,
+    transport: str,
+    from_user: str,
+    to_user: str,
+    timeout: float = 4.0,
+) -> int:
+    """Send an unauthenticated INVITE claiming to be ``from_user``; the final status.
+
+    An attacker's call attempt in security tests. A call that is answered is hung up again
+    (ACK, BYE); one still ringing at ``timeout`` is cancelled and reported by its last
+    provisional status.
+    """
+    wire = _Wire(transport.upper())
+    await wire.open(local_ip, host, port)
+    ids = {
+        "from": from_user,
+        "to": to_user,
+        "call_id": secrets.token_hex(10),
+        "from_tag": secrets.token_hex(4),
+        "branch": "z9hG4bK" + secrets.token_hex(8),
+        "branch_bye": "z9hG4bK" + secrets.token_hex(8),
+        "cseq_bye": "2",
+    }
+    ip, proto = local_ip, wire.proto
+
+    def request(method: str) -> str:
+        return _invite(method, ip, wire.lport, host, port, proto, ids)
+
+    status = 0
+    try:
+        await wire.send(request("INVITE"))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            left = deadline - loop.time()
+            if left <= 0:
+                await wire.send(request("CANCEL"))
+                return status
+            try:
+                reply = await wire.receive(left)
+            except TimeoutError:
+                continue
+            if not reply.startswith("SIP/2.0") or "INVITE" not in reply.split("CSeq:", 1)[-1][:20]:
+                continue
+            status = int(reply.split(" ", 2)[1])
+            if status < 200:
+                continue
+            tag = re.search(r"(?im)^(?:To|t)\s*:.*;tag=([^;\s>]+)", reply)
+            ids["to_tag"] = tag.group(1) if tag else ""
+            await wire.send(request("ACK"))
+            if status < 300:
+                await wire.send(request("BYE"))
+            return status
+    finally:
+        await asyncio.sleep(0.1)
+        await wire.close()
