@@ -43,4 +43,6 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 bash deploy/jssip.sh
 # The admin console's QR code generator, the same way (a plain copy: it is one file).
 bash deploy/qrcode.sh
+# Production secrets for docker compose / `callcenter serve` (the demo and tests make their own).
+bash deploy/secrets.sh
 echo "setup: ready" >&2

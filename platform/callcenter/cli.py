@@ -14,12 +14,18 @@ from aiohttp import web
 from callcenter.settings import Settings
 
 
-def _serve(settings: Settings) -> None:
+def _serve(settings: Settings) -> int:
     from callcenter.app import create_app
 
+    problems = settings.secret_problems()
+    if problems:
+        for problem in problems:
+            print(f"callcenter serve: refusing to start: {problem}", file=sys.stderr)
+        return 2
     web.run_app(
         create_app(settings), host=settings.http_host, port=settings.http_port, print=lambda _: None
     )
+    return 0
 
 
 def _migrate(settings: Settings) -> None:
@@ -87,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
     if args.command == "serve":
-        _serve(settings)
+        return _serve(settings)
     elif args.command == "migrate":
         _migrate(settings)
     elif args.command == "demo":

@@ -6,20 +6,40 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+# Secrets that were ever defaults or examples here (settings, docker-compose.yml, the demo,
+# the tests): anyone can read them, so a production start refuses them.
+KNOWN_SECRETS = frozenset(
+    {
+        "change-me-in-production-please-32b",
+        "change-me-change-me-change-me-change-me",
+        "change-me-now",
+        "change-me",
+        "callcenter",
+        "operator-pass",
+        "operator-password-1",
+        "demo-ami-secret",
+        "test-ami-secret",
+        "postgres",
+        "secret",
+        "password",
+    }
+)
+MIN_JWT_SECRET, MIN_AMI_SECRET, MIN_OPERATOR_PASSWORD = 32, 16, 12
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything the control plane needs to know about its surroundings."""
 
     dsn: str = "postgresql://postgres:postgres@127.0.0.1:5432/callcenter"
-    jwt_secret: str = "change-me-in-production-please-32b"  # noqa: S105 - dev default
+    jwt_secret: str = ""  # no default: `callcenter serve` refuses to start without one
     token_ttl_s: int = 3600
     http_host: str = "127.0.0.1"
     http_port: int = 8080
     ami_host: str = "127.0.0.1"
     ami_port: int = 5038
     ami_username: str = "callcenter"
-    ami_secret: str = "callcenter"  # noqa: S105 - dev default
+    ami_secret: str = ""  # no default, like jwt_secret
     ami_enabled: bool = True
     sip_host: str = "127.0.0.1"
     sip_port: int = 5060
@@ -42,10 +62,29 @@ class Settings:
     sip_guard_allow: str = "127.0.0.1,::1"
 
     def __post_init__(self) -> None:
-        if len(self.jwt_secret) < 32:
-            raise ValueError("CALLCENTER_JWT_SECRET must be at least 32 characters")
         if not 60 <= self.token_ttl_s <= 86_400:
             raise ValueError("CALLCENTER_TOKEN_TTL must be between 60 and 86400 seconds")
+
+    def secret_problems(self) -> list[str]:
+        """Why these secrets must not face the internet: unset, short, or publicly known."""
+        checks = [("CALLCENTER_JWT_SECRET", self.jwt_secret, MIN_JWT_SECRET)]
+        if self.ami_enabled:
+            checks.append(("CALLCENTER_AMI_SECRET", self.ami_secret, MIN_AMI_SECRET))
+        if self.operator_password is not None:
+            checks.append(
+                ("CALLCENTER_OPERATOR_PASSWORD", self.operator_password, MIN_OPERATOR_PASSWORD)
+            )
+        problems = []
+        for name, value, minimum in checks:
+            if not value:
+                problems.append(f"{name} is not set")
+            elif value in KNOWN_SECRETS or _has_known_part(value):
+                problems.append(f"{name} is a published default; generate one (deploy/secrets.sh)")
+            elif len(value) < minimum:
+                problems.append(f"{name} must be at least {minimum} characters")
+            elif len(set(value)) < min(10, minimum // 2):
+                problems.append(f"{name} repeats too few characters to be random")
+        return problems
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -82,3 +121,9 @@ class Settings:
             sip_guard_block_s=float(get("SIP_GUARD_BLOCK", str(d.sip_guard_block_s))),
             sip_guard_allow=get("SIP_GUARD_ALLOW", d.sip_guard_allow),
         )
+
+
+def _has_known_part(value: str) -> bool:
+    """``change-me`` padded to length is still ``change-me``."""
+    lowered = value.lower()
+    return any(k in lowered for k in ("change-me", "changeme", "change_me"))

@@ -17,6 +17,8 @@ class TokenService:
     """Issues and verifies access tokens."""
 
     def __init__(self, secret: str, ttl_s: int) -> None:
+        if len(secret) < 32:  # HS256 with a guessable key is no signature at all
+            raise ValueError("the token secret (CALLCENTER_JWT_SECRET) needs 32+ characters")
         self._secret = secret
         self._ttl_s = ttl_s
 

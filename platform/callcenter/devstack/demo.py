@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import os
+import secrets
 import signal
 from typing import Any
 
@@ -34,7 +35,9 @@ def _defaults() -> Settings:
     env = dict(os.environ)
     env.setdefault("CALLCENTER_DSN", "postgresql://postgres:postgres@127.0.0.1:5432/callcenter")
     env.setdefault("CALLCENTER_OPERATOR_PASSWORD", "operator-pass")
-    env.setdefault("CALLCENTER_AMI_SECRET", "demo-ami-secret")
+    # Secrets of this run only: the demo prints what a user needs, and nothing else is known.
+    env.setdefault("CALLCENTER_AMI_SECRET", secrets.token_urlsafe(24))
+    env.setdefault("CALLCENTER_JWT_SECRET", secrets.token_urlsafe(40))
     return Settings.from_env(env)
 
 
