@@ -72,3 +72,28 @@ async def wait_for(predicate: Any, timeout: float = 10.0, interval: float = 0.05
         if time.monotonic() > deadline:
             raise TimeoutError("condition not met in time")
         await asyncio.sleep(interval)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def browser_api() -> Any:
+    """playwright.async_api with Debian's chromium present; skips without them, except where
+    CALLCENTER_REQUIRE_BROWSER is set (CI), where a missing browser fails the test."""
+    import importlib
+    from pathlib import Path
+
+    import pytest
+
+    reason = ""
+    try:
+        module = importlib.import_module("playwright.async_api")
+    except ImportError:
+        reason = "playwright is not installed"
+    if not reason and not Path(CHROMIUM).exists():
+        reason = "Debian's chromium is not installed (apt-get install chromium)"
+    if not reason:
+        return module
+    if os.environ.get("CALLCENTER_REQUIRE_BROWSER"):
+        pytest.fail(f"browser tests required here: {reason}", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 import pytest_asyncio
 
 from callcenter import keys
@@ -29,7 +28,7 @@ from stack import (
     PREFIX,
     Stack,
 )
-from support import ApiClient, make_settings
+from support import CHROMIUM, ApiClient, browser_api, make_settings
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -103,10 +102,10 @@ async def console_api(aiohttp_client: Any, stack: Stack) -> ApiClient:
 @pytest_asyncio.fixture
 async def browser() -> AsyncIterator[Any]:
     """Debian's chromium, headless, with fake media devices (Playwright, never downloaded)."""
-    playwright_api = pytest.importorskip("playwright.async_api")
+    playwright_api = browser_api()
     async with playwright_api.async_playwright() as pw:
         chromium = await pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
+            executable_path=CHROMIUM,
             headless=True,
             args=[
                 "--use-fake-ui-for-media-stream",

@@ -23,11 +23,11 @@ import pytest_asyncio
 from callcenter import keys
 
 from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, Stack
-from support import OPERATOR, ApiClient, wait_for
+from support import OPERATOR, ApiClient, browser_api, wait_for
 
 pytestmark = pytest.mark.e2e
 
-playwright_api = pytest.importorskip("playwright.async_api")
+playwright_api = browser_api()
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CALLER = "13800138000"

@@ -27,18 +27,13 @@ from callcenter import keys
 from callcenter.devstack.phones import Account
 
 from stack import PLATFORM_SIP, Stack, running
-from support import OPERATOR, ApiClient, wait_for
+from support import OPERATOR, ApiClient, browser_api, wait_for
 
 pytestmark = pytest.mark.e2e
 
-playwright_api = pytest.importorskip("playwright.async_api")
+playwright_api = browser_api()
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "console"
-CHROMIUM = "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip(
-        "Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True
-    )
 LAPTOP = {"width": 1366, "height": 860}
 PHONE = {"width": 390, "height": 844}
 REGISTRAR = f"127.0.0.1:{PLATFORM_SIP}"
