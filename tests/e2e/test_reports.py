@@ -4,6 +4,7 @@ figures equal the hand count."""
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from support import ApiClient, wait_for
 
 pytestmark = pytest.mark.e2e
 REGISTRAR = f"127.0.0.1:{PLATFORM_SIP}"
+WRAPUP_S = 2
 
 
 async def test_report_figures_equal_the_hand_count_of_real_calls(
@@ -41,12 +43,25 @@ async def test_report_figures_equal_the_hand_count_of_real_calls(
             "extension": "601",
             "max_wait": 7,
             "service_level": 20,
+            "wrapup_time": WRAPUP_S,
             "members": [{"extension": "1001"}],
             "overflow": {"timeout": {"kind": "queue", "target": "spill"}},
         },
         expect=201,
     )
     await route(admin, tenant, number, {"type": "queue", "target": "sales"})
+    await admin.call(
+        "POST",
+        f"/api/v1/tenants/{tenant}/agents",
+        {
+            "username": f"agent-{tenant}",
+            "password": "agent-password",
+            "extension": "1001",
+            "device": "sip",  # the test phone is a SIP app, not the browser softphone
+        },
+        expect=201,
+    )
+    desk = await platform_api.login(f"agent-{tenant}", "agent-password")
     started = datetime.now(UTC) - timedelta(minutes=1)
     agent = stack.phone(
         f"rep-{uid}",
@@ -54,10 +69,14 @@ async def test_report_figures_equal_the_hand_count_of_real_calls(
     )
     sync = platform_api.client.app[keys.SYNC]
     async with running(agent):
+        await desk.call("POST", "/api/v1/agent/login", expect=200)
+        logged_in = time.monotonic()
         await wait_for(lambda: sync.state_of(f"{tenant}-1001") == "NOT_INUSE")
         # A is answered at once and keeps the only agent busy.
+        placed = time.monotonic()
         async with calling(stack, number, "13800000201"):
             await agent.wait_event("CALL_ESTABLISHED", timeout=10)
+            answered = time.monotonic()
             # B waits 4.5 s (beyond the 3 s short-abandon threshold asked for), then hangs up.
             async with calling(stack, number, "13800000202"):
                 await wait_for(lambda: queue_of_caller(platform_api, "13800000202"))
@@ -71,6 +90,10 @@ async def test_report_figures_equal_the_hand_count_of_real_calls(
                         lambda: _in(platform_api, "13800000203", f"{tenant}-spill"), timeout=10
                     )
             await asyncio.sleep(1)
+        talk_by_hand = time.monotonic() - answered  # A hangs up as its block ends
+        await asyncio.sleep(WRAPUP_S + 0.5)
+        await desk.call("POST", "/api/v1/agent/logout", expect=200)
+        logged_in_by_hand = time.monotonic() - logged_in
     ended = datetime.now(UTC) + timedelta(minutes=1)
     query = {
         "from": started.isoformat(),
@@ -104,8 +127,18 @@ async def test_report_figures_equal_the_hand_count_of_real_calls(
     assert sales["answered_within_sl"] == 1 and sales["service_level"] == 0.5
     assert sales["longest_wait_s"] >= 7
     assert (spill["offered"], spill["short_abandoned"]) == (0, 1)
+    # ASA, AHT and utilisation against the stopwatch: A waited at most from its INVITE to
+    # the agent's answer; handle time is A's talk plus the queue's wrap-up; utilisation is
+    # talk over the time the agent was signed in to the workspace.
+    assert sales["asa_s"] is not None and 0 <= sales["asa_s"] <= answered - placed + 0.5
+    assert abs(sales["aht_s"] - (talk_by_hand + WRAPUP_S)) < 1.5, (sales, talk_by_hand)
     agents = await report("agents")
     assert [(a["agent"], a["handled"]) for a in agents] == [("1001", 1)]
+    (row,) = agents
+    assert abs(row["talk_s"] - talk_by_hand) < 1.5, (row, talk_by_hand)
+    assert abs(row["logged_in_s"] - logged_in_by_hand) < 1.5, (row, logged_in_by_hand)
+    assert row["wrapup_s"] == WRAPUP_S
+    assert abs(row["utilisation"] - talk_by_hand / logged_in_by_hand) < 0.08, row
     numbers = await report("numbers")
     assert [(n["number"], n["calls"], n["answered"]) for n in numbers] == [(number, 3, 1)]
     # The same queue figures as CSV, and bad parameters named.

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from callcenter import keys
-from callcenter.ami.client import AmiClient
+from callcenter.ami.client import AmiClient, AmiError
 from callcenter.devstack.phones import Account
 
 from stack import PLATFORM_SIP, Stack, running
@@ -274,9 +274,30 @@ async def test_overflow_after_max_wait_reaches_a_forwarded_mobile_and_never_a_bu
         await wait_for(lambda: sync.state_of(f"{tenant}-1002") == "INUSE")
         async with calling(stack, number, "13800000032"):
             await wait_for(lambda: queue_of_caller(platform_api, "13800000032"), timeout=10)
-            await asyncio.sleep(4)
+            await asyncio.sleep(4)  # longer than a ring cycle plus retry (2 s)
             assert await queue_of_caller(platform_api, "13800000032") == f"{tenant}-mobiles"
             assert await mobile_rung() == 1
+            # The control: once the mobile hangs up, the same waiting caller rings it, so
+            # the wait above was the busy rule and not a queue that never rings.
+            first = await mobile_channels(stack, mobile)
+            for channel in first:
+                await stack.carrier_ami.action("Hangup", Channel=channel)
+            await wait_for(lambda: sync.state_of(f"{tenant}-1002") == "NOT_INUSE")
+            rung_again = await wait_for(lambda: _new_channels(stack, mobile, first), timeout=10)
+            assert len(rung_again) == 1
+
+
+async def mobile_channels(stack: Stack, number: str) -> set[str]:
+    """The carrier's channels receiving a call for ``number`` from the platform."""
+    return {
+        item["Channel"]
+        for item in await stack.carrier_channels()
+        if item.get("Context") == "from-platform" and item.get("Exten") == number
+    }
+
+
+async def _new_channels(stack: Stack, number: str, old: set[str]) -> set[str]:
+    return await mobile_channels(stack, number) - old
 
 
 async def test_a_callback_request_is_honoured_in_order(
@@ -388,12 +409,27 @@ async def test_concurrent_call_cap_gives_busy_not_silence(
     admin = await open_tenant(platform_api, tenant, number)
     await add_queue(admin, tenant, "q", "601")
     await route(admin, tenant, number, {"type": "queue", "target": "q", "max_calls": 1})
+    hangups: list[dict[str, str]] = []
+    stack.carrier_ami.on_raw(
+        lambda e: (
+            hangups.append(e)
+            if e.get("Event") == "Hangup" and e.get("CallerIDNum") == "13800000062"
+            else None
+        )
+    )
     async with calling(stack, number, "13800000061"):
         await wait_for(lambda: queue_of_caller(platform_api, "13800000061"))
-        with pytest.raises(Exception) as refused:
+        started = time.monotonic()
+        with pytest.raises(AmiError):  # the carrier's call is not answered
             await stack.call_in(number, caller="13800000062")
+        refused_after = time.monotonic() - started
         assert "13800000062" not in str(await ami_of(platform_api).action_list("CoreShowChannels"))
-    print("over the cap:", getattr(refused.value, "details", refused.value))
+        # The second caller hears busy (486, cause 17: "user busy"), not silence or a
+        # dropped call: the announcement and the busy tone take their time first.
+        await wait_for(lambda: hangups, timeout=5)
+    assert hangups[0]["Cause"] == "17", hangups
+    assert refused_after > 1.0
+    print(f"over the cap: cause {hangups[0]['Cause']} after {refused_after:.1f} s")
 
 
 async def test_outside_numbers_follow_the_tenants_patterns(
@@ -402,7 +438,9 @@ async def test_outside_numbers_follow_the_tenants_patterns(
     tenant = f"out{uid}"
     admin = await open_tenant(platform_api, tenant, "4008200007")
     op = await platform_api.login(*OPERATOR)
-    await admin.call("POST", f"/api/v1/tenants/{tenant}/seats", {"extension": "1001"}, expect=201)
+    _, seat = await admin.call(
+        "POST", f"/api/v1/tenants/{tenant}/seats", {"extension": "1001"}, expect=201
+    )
     # International numbers are not in the default patterns: refused when saved.
     status, body = await admin.call(
         "PUT", f"/api/v1/tenants/{tenant}/seats/1001", {"forward_to": "0012125550100"}
@@ -429,6 +467,33 @@ async def test_outside_numbers_follow_the_tenants_patterns(
         },
     )
     assert status == 400 and body["details"]["field"] == "menus.m.options.1.target"
+
+    # At call time: the seat's phone dials an international number (outside the patterns)
+    # and the carrier never sees it; a mobile number inside them reaches the carrier.
+    sip = seat["sip"]
+    phone = stack.phone(
+        f"out-{uid}", Account(sip["username"], sip["password"], REGISTRAR, auto_answer=True)
+    )
+    sync = platform_api.client.app[keys.SYNC]
+    async with running(phone):
+        await wait_for(lambda: sync.state_of(f"{tenant}-1001") == "NOT_INUSE", timeout=15)
+        for refused in ("0012125550100", "900123"):
+            closed = phone.seen("CALL_CLOSED")
+            await phone.command("dial", f"sip:{refused}@{REGISTRAR}")
+            await wait_for(lambda c=closed: phone.seen("CALL_CLOSED") > c, timeout=10)
+            assert refused not in await mobile_calls(stack)
+        allowed = "13912345678"
+        closed = phone.seen("CALL_CLOSED")
+        await phone.command("dial", f"sip:{allowed}@{REGISTRAR}")
+        try:
+            await wait_for(lambda: _reaching(stack, allowed), timeout=10)
+        finally:
+            await phone.command("hangup")
+            await wait_for(lambda: phone.seen("CALL_CLOSED") > closed, timeout=10)
+
+
+async def _reaching(stack: Stack, number: str) -> bool:
+    return number in await mobile_calls(stack)
 
 
 def tone_wav(seconds: float = 1.0, hz: int = 700) -> bytes:

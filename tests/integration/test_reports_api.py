@@ -21,6 +21,13 @@ async def test_login_and_pauses_become_logged_in_and_pause_time(
     await asyncio.sleep(1.2)
     await agent.call("POST", "/api/v1/agent/unpause", expect=200)
     await asyncio.sleep(0.3)
+    # One call of 1 s talk ends now, as app_queue writes it (holdtime, calltime, position).
+    await db.execute(
+        "INSERT INTO queue_log (callid, queuename, agent, event, data1, data2, data3)"
+        " VALUES ('1.1', $1, $2, 'COMPLETECALLER', '0', '1', '1')",
+        f"{tid}-support",
+        f"{tid}-1001",
+    )
     await agent.call("POST", "/api/v1/agent/logout", expect=200)
     end = datetime.now(UTC) + timedelta(minutes=1)
     _, rows = await admin.call(
@@ -33,7 +40,8 @@ async def test_login_and_pauses_become_logged_in_and_pause_time(
     assert row["agent"] == "1001"
     assert 1.4 <= row["logged_in_s"] < 10, row
     assert 1.1 <= row["paused_s"]["lunch"] < row["logged_in_s"], row
-    assert row["utilisation"] == 0.0
+    assert (row["handled"], row["talk_s"], row["wrapup_s"]) == (1, 1.0, 5), row
+    assert abs(row["utilisation"] - 1.0 / row["logged_in_s"]) < 0.04, row
 
 
 async def test_peak_logged_in_agents_are_metered_from_workspace_sessions(
