@@ -36,10 +36,21 @@ class Stack:
     carrier_ami: AmiClient
     dsn: str
 
-    def phone(self, name: str, *accounts: Account) -> SoftPhone:
-        """A baresip phone (not yet started)."""
+    def phone(
+        self, name: str, *accounts: Account, tone_hz: int = 440, record: bool = False
+    ) -> SoftPhone:
+        """A baresip phone (not yet started) sending a sine of ``tone_hz``; with ``record``
+        it keeps what it hears (``SoftPhone.heard_wav``)."""
         port = next(_phone_ports)
-        return SoftPhone(self.sandbox, f"{PREFIX}-{name}", port, port + 2000, list(accounts))
+        return SoftPhone(
+            self.sandbox,
+            f"{PREFIX}-{name}",
+            port,
+            port + 2000,
+            list(accounts),
+            tone_hz=tone_hz,
+            record=record,
+        )
 
     async def call_in(self, number: str, caller: str = "13800138000") -> dict[str, str]:
         """The carrier calls ``number`` on the platform; its side plays a tone."""

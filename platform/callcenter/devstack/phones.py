@@ -11,6 +11,7 @@ import contextlib
 import json
 import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from callcenter.devstack.sandbox import Sandbox
@@ -35,6 +36,8 @@ class SoftPhone:
     sip_port: int
     ctrl_port: int
     accounts: list[Account]
+    tone_hz: int = 440  # what the phone "says": a sine at this frequency
+    record: bool = False  # keep what it hears in heard.wav (48 kHz, 16-bit mono)
     events: list[dict[str, Any]] = field(default_factory=list)
     _process: asyncio.subprocess.Process | None = field(default=None, init=False)
     _reader: asyncio.StreamReader | None = field(default=None, init=False)
@@ -48,6 +51,11 @@ class SoftPhone:
         """The phone's configuration directory as baresip sees it."""
         return f"/srv/callcenter/phones/{self.name}"
 
+    @property
+    def heard_wav(self) -> Path:
+        """Host path of what the phone heard on its current call (with ``record``)."""
+        return self.sandbox.host_path(self.inner_dir) / "heard.wav"
+
     def _write_config(self) -> None:
         host_dir = self.sandbox.host_path(self.inner_dir)
         if host_dir.exists():
@@ -58,8 +66,10 @@ class SoftPhone:
             "poll_method epoll",
             f"sip_listen 127.0.0.1:{self.sip_port}",
             "sip_trans_def udp",
-            "audio_player aufile,/dev/null",
-            "audio_source ausine,440",
+            f"audio_player aufile,{self.inner_dir}/heard.wav"
+            if self.record
+            else "audio_player aufile,/dev/null",
+            f"audio_source ausine,{self.tone_hz}",
             "audio_alert aufile,/dev/null",
             "ausrc_srate 48000",
             "auplay_srate 48000",
