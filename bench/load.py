@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import math
 import os
+import secrets
 import sys
 import tempfile
 import time
@@ -43,7 +44,7 @@ PG = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres:postgres@127.0.
 SIP, AMI, HTTP = 5370, 5378, 8378
 BARE_SIP, BARE_AMI = 5380, 5388
 CARRIER_IP, UAC_PORT, UAS_PORT, BARE_UAS_PORT = "127.0.0.2", 5391, 5392, 5393
-AMI_USER, AMI_SECRET = "callcenter", "load-bench-secret"
+AMI_USER, AMI_SECRET = "callcenter", secrets.token_urlsafe(18)  # per run: serve checks
 OPERATOR = ("operator", "load-bench-operator")
 PCAP = "/usr/share/sip-tester/g711a.pcap"
 PCAP_MS = 7000  # how long that recording plays
@@ -604,7 +605,7 @@ async def main(args: argparse.Namespace) -> None:
         "CALLCENTER_SIP_PORT": str(SIP),
         "CALLCENTER_OPERATOR_USERNAME": OPERATOR[0],
         "CALLCENTER_OPERATOR_PASSWORD": OPERATOR[1],
-        "CALLCENTER_JWT_SECRET": "load-bench-" + "x" * 40,
+        "CALLCENTER_JWT_SECRET": secrets.token_urlsafe(40),
         "PYTHONPATH": str(ROOT / "platform"),
     }
     control = await asyncio.create_subprocess_exec(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ PREFIX = "test" if SLOT == 0 else f"test{SLOT}"
 PLATFORM_SIP, PLATFORM_AMI, PLATFORM_HTTP = 5170 + 20 * SLOT, 5178 + 20 * SLOT, 8178 + 20 * SLOT
 CARRIER_HOST, CARRIER_SIP, CARRIER_AMI = "127.0.0.2", 5170 + 20 * SLOT, 5179 + 20 * SLOT
 PLATFORM_RTP, CARRIER_RTP = 12000 + 2000 * SLOT, 13000 + 2000 * SLOT
-AMI_USER, AMI_SECRET = "callcenter", "test-ami-secret"
+AMI_USER, AMI_SECRET = "callcenter", secrets.token_urlsafe(18)  # per run
 
 _phone_ports = itertools.count(25100 + 400 * SLOT, 4)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -13,7 +14,8 @@ from aiohttp.test_utils import TestClient
 from callcenter.settings import Settings
 
 PG_ADMIN = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres:postgres@127.0.0.1:5432")
-OPERATOR = ("operator", "operator-password-1")
+# Per run, like every secret of the test stacks: published ones are refused by `serve`.
+OPERATOR = ("operator", "operator-" + secrets.token_urlsafe(12))
 
 Api = Callable[..., Awaitable[Any]]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import sys
@@ -99,7 +100,7 @@ class ControlPlane:
             "CALLCENTER_AMI_SECRET": AMI_SECRET,
             "CALLCENTER_SIP_PORT": str(SIP),
             "CALLCENTER_OPERATOR_PASSWORD": OPERATOR[1],
-            "CALLCENTER_JWT_SECRET": "fault-test-secret-" + "x" * 32,
+            "CALLCENTER_JWT_SECRET": secrets.token_urlsafe(40),
             "PYTHONPATH": str(ROOT / "platform"),
             "CALLCENTER_CDR_SPOOL_DIR": self.spool,
         }
