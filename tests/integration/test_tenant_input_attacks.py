@@ -1,0 +1,235 @@
+"""Attacks on tenant-supplied input (issue 13): sound names that are paths, callback floods,
+CRM/webhook URLs that rebind to loopback or answer without end, pages without security
+headers. Each test is the attack, against the real PostgreSQL and the app's own factory."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import asyncpg
+import pytest
+from integration.test_provisioning_api import open_tenant
+
+from support import OPERATOR, ApiClient
+
+OTHER_PROMPT = "/srv/callcenter/cc-test-platform/prompts/victim/welcome"
+PATHS = [
+    OTHER_PROMPT,
+    "/var/spool/asterisk/voicemail/tenant-victim/1000/greet",
+    "tenant/../victim/welcome",
+    "victim/welcome",
+]
+
+
+async def _number(api: ApiClient, tid: str, uid: str, prefix: str) -> str:
+    op = await api.login(*OPERATOR)
+    number = prefix + str(int(uid, 16) % 100000).zfill(5)
+    await op.call("POST", f"/api/v1/tenants/{tid}/numbers", {"number": number}, expect=201)
+    return number
+
+
+def _ivr(prompt: str = "silence/1", greeting: str = "") -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "entry": "main",
+        "menus": {"main": {"prompt": prompt, "options": {"1": {"kind": "hangup"}}}},
+    }
+    if greeting:
+        body["greeting"] = greeting
+    return body
+
+
+# ------------------------------------------------------------------ item 5: sounds
+@pytest.mark.parametrize("path", PATHS)
+async def test_no_api_accepts_a_path_as_a_sound(
+    api: ApiClient, uid: str, db: Any, path: str
+) -> None:
+    tid, admin = await open_tenant(api, uid)
+    number = await _number(api, tid, uid, "40084")
+    await admin.call(
+        "POST", f"/api/v1/tenants/{tid}/queues", {"name": "sales", "extension": "601"}, expect=201
+    )
+    base = f"/api/v1/tenants/{tid}"
+    announce = {"kind": "announcement", "target": path}
+    week = [{"weekday": 0, "start": "09:00", "end": "18:00"}]
+    attempts = [
+        ("PUT", f"{base}/ivrs/main", _ivr(prompt=path), "menus.main.prompt"),
+        ("PUT", f"{base}/ivrs/main", _ivr(greeting=path), "greeting"),
+        ("PUT", f"{base}/numbers/{number}/route", {"type": "announcement", "target": path}, ""),
+        (
+            "PUT",
+            f"{base}/schedules/office",
+            {"timezone": "Asia/Shanghai", "weekly": week, "closed_destination": announce},
+            "closed_destination.target",
+        ),
+        ("PUT", f"{base}/queues/sales", {"overflow": {"timeout": announce}}, ""),
+    ]
+    for method, url, body, field in attempts:
+        status, reply = await admin.call(method, url, body)
+        assert status == 400, (url, status, reply)
+        assert reply["error"] == "invalid-input"
+        if field:
+            assert reply["details"]["field"] == field, reply
+    # Nothing of it was stored anywhere.
+    assert not await db.fetchval("SELECT count(*) FROM ivrs WHERE tenant_id = $1", tid)
+    assert not await db.fetchval("SELECT count(*) FROM schedules WHERE tenant_id = $1", tid)
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM numbers WHERE tenant_id = $1"
+            " AND destination_type = 'announcement'",
+            tid,
+        )
+        == 0
+    )
+    assert not await db.fetchval(
+        "SELECT count(*) FROM acd_queues WHERE tenant_id = $1"
+        " AND overflow_timeout_kind IS NOT NULL",
+        tid,
+    )
+
+
+async def test_sounds_stored_before_the_rule_are_not_playable(
+    api: ApiClient, uid: str, db: Any
+) -> None:
+    """Rows written before validation (or by hand) reach the dialplan only through views
+    that drop sounds no tenant may play; good references pass unchanged."""
+    tid, admin = await open_tenant(api, uid)
+    number = await _number(api, tid, uid, "40085")
+    await admin.call(
+        "POST", f"/api/v1/tenants/{tid}/queues", {"name": "sales", "extension": "601"}, expect=201
+    )
+    await admin.call("PUT", f"/api/v1/tenants/{tid}/ivrs/main", _ivr(), expect=200)
+    ivr_id, menu_id = f"{tid}:main", f"{tid}:main:main"
+    # What the dialplan reads while the rows are good.
+    assert await db.fetchval("SELECT prompt FROM cc_ivr_menus WHERE id = $1", menu_id) == (
+        "silence/1"
+    )
+    # The old, unvalidated rows: absolute paths into another tenant's prompts and greetings.
+    await db.execute("UPDATE ivrs SET greeting = $2 WHERE tenant_id = $1", tid, PATHS[1])
+    await db.execute("UPDATE ivr_menus SET prompt = $2 WHERE id = $1", menu_id, OTHER_PROMPT)
+    await db.execute(
+        "UPDATE numbers SET destination_type = 'announcement', destination = $2 WHERE number = $1",
+        number,
+        OTHER_PROMPT,
+    )
+    await db.execute(
+        "UPDATE acd_queues SET overflow_timeout_kind = 'announcement',"
+        " overflow_timeout_target = $2, overflow_full_kind = 'announcement',"
+        " overflow_full_target = 'tenant/hold' WHERE tenant_id = $1",
+        tid,
+        "../../../../srv/x",
+    )
+    assert await db.fetchval("SELECT greeting FROM cc_ivrs WHERE id = $1", ivr_id) == ""
+    assert await db.fetchval("SELECT prompt FROM cc_ivr_menus WHERE id = $1", menu_id) == ""
+    did = await db.fetchrow(
+        "SELECT destination_type, destination FROM cc_dids WHERE number = $1", number
+    )
+    assert tuple(did) == ("announcement", "")  # the dialplan answers "not in service"
+    opts = await db.fetchrow(
+        "SELECT timeout_target, full_target FROM cc_queue_opts WHERE id = $1", f"{tid}-sales"
+    )
+    assert tuple(opts) == ("", "tenant/hold")
+
+
+async def test_an_uploaded_prompt_in_use_by_a_schedule_or_queue_cannot_be_deleted(
+    api: ApiClient, uid: str, db: Any
+) -> None:
+    tid, admin = await open_tenant(api, uid)
+    await db.execute(
+        "INSERT INTO prompts (tenant_id, name, audio, sha256, seconds)"
+        " VALUES ($1, 'closed', '\\x00'::bytea, 'x', 1)",
+        tid,
+    )
+    await admin.call(
+        "POST", f"/api/v1/tenants/{tid}/queues", {"name": "sales", "extension": "601"}, expect=201
+    )
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tid}/queues/sales",
+        {"overflow": {"timeout": {"kind": "announcement", "target": "tenant/closed"}}},
+        expect=200,
+    )
+    status, reply = await admin.call("DELETE", f"/api/v1/tenants/{tid}/prompts/closed")
+    assert status == 409, reply
+    assert reply["details"]["used_by"] == ["queue sales"]
+
+
+# ------------------------------------------------------------------ item 8: callbacks
+async def _store(conn: asyncpg.Connection, tid: str, number: str, channel: str) -> str:
+    """What the dialplan's REALTIME_STORE does, then the status it reads back."""
+    await conn.execute(
+        "INSERT INTO callbacks (tenant_id, queue, number, did, position, caller_uniqueid)"
+        " VALUES ($1, $2, $3, '4008000000', 1, $4)",
+        tid,
+        f"{tid}-sales",
+        number,
+        channel,
+    )
+    status: str = await conn.fetchval(
+        "SELECT status FROM callbacks WHERE caller_uniqueid = $1", channel
+    )
+    return status
+
+
+async def test_spoofed_callers_cannot_flood_a_tenant_with_callback_requests(
+    api: ApiClient, uid: str, db: Any
+) -> None:
+    tid, _ = await open_tenant(api, uid)
+    op = await api.login(*OPERATOR)
+    _, tenant = await op.call(
+        "PUT", f"/api/v1/tenants/{tid}/limits", {"max_open_callbacks": 3}, expect=200
+    )
+    assert tenant["limits"]["max_open_callbacks"] == 3
+    ch = iter(f"{uid}-{i}" for i in range(100))
+    assert await _store(db, tid, "13800000001", next(ch)) == "waiting"
+    # The same number again, while its first request is open: kept, but closed, never placed.
+    assert await _store(db, tid, "13800000001", next(ch)) == "duplicate"
+    await db.execute(
+        "UPDATE callbacks SET status = 'placed' WHERE tenant_id = $1 AND status = 'waiting'", tid
+    )
+    assert await _store(db, tid, "13800000001", next(ch)) == "duplicate"
+    # Other numbers up to the tenant's limit, then refused.
+    assert await _store(db, tid, "13800000002", next(ch)) == "waiting"
+    assert await _store(db, tid, "13800000003", next(ch)) == "waiting"
+    for i in range(4, 10):
+        assert await _store(db, tid, f"1380000000{i}", next(ch)) == "refused"
+    open_now = await db.fetch(
+        "SELECT number FROM callbacks WHERE tenant_id = $1 AND status IN ('waiting', 'placed')"
+        " ORDER BY number",
+        tid,
+    )
+    assert [r["number"] for r in open_now] == ["13800000001", "13800000002", "13800000003"]
+    # Once the first is done, that number may ask again.
+    await db.execute(
+        "UPDATE callbacks SET status = 'called' WHERE tenant_id = $1 AND number = '13800000001'",
+        tid,
+    )
+    assert await _store(db, tid, "13800000001", next(ch)) == "waiting"
+    # Garbage numbers and unknown tenants are refused by the database itself.
+    assert await _store(db, tid, "12", next(ch)) == "refused"
+    assert await _store(db, f"ghost{uid}", "13800000001", next(ch)) == "refused"
+    # Even a writer that bypasses the trigger cannot hold two open requests for one number.
+    with pytest.raises(asyncpg.UniqueViolationError):
+        async with db.transaction():
+            await db.execute("ALTER TABLE callbacks DISABLE TRIGGER callbacks_admit")
+            await db.execute(
+                "INSERT INTO callbacks (tenant_id, queue, number) VALUES ($1, 'q', '13800000002')",
+                tid,
+            )
+
+
+async def test_concurrent_requests_cannot_overshoot_the_tenant_limit(
+    api: ApiClient, uid: str, dsn: str
+) -> None:
+    tid, _ = await open_tenant(api, uid)
+    op = await api.login(*OPERATOR)
+    await op.call("PUT", f"/api/v1/tenants/{tid}/limits", {"max_open_callbacks": 2}, expect=200)
+    conns = [await asyncpg.connect(dsn) for _ in range(6)]
+    try:
+        statuses = await asyncio.gather(
+            *(_store(c, tid, f"1390000000{i}", f"{uid}-c{i}") for i, c in enumerate(conns))
+        )
+    finally:
+        for c in conns:
+            await c.close()
+    assert sorted(statuses) == ["refused"] * 4 + ["waiting"] * 2
