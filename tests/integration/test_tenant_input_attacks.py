@@ -233,3 +233,46 @@ async def test_concurrent_requests_cannot_overshoot_the_tenant_limit(
         for c in conns:
             await c.close()
     assert sorted(statuses) == ["refused"] * 4 + ["waiting"] * 2
+
+
+# ------------------------------------------------------------------ item 10: page headers
+# Every GET route that serves a page, and the value its dynamic part is given here. A new
+# route that answers HTML fails the test below until it is listed (and so checked).
+PAGES = {"/console", "/agent", "/wallboard"}
+SAMPLE = {"name": "console.js", "tenant_id": "x", "number": "1", "id": "1"}
+
+
+async def test_every_html_page_has_the_same_security_headers(api: ApiClient) -> None:
+    app = api.client.app
+    html: set[str] = set()
+    policies: set[str] = set()
+    for resource in app.router.resources():
+        info = resource.get_info()
+        path = info.get("path") or info.get("formatter", "")
+        if not any(r.method == "GET" for r in resource) or path.startswith("/api/"):
+            continue
+        url = path.format(**SAMPLE) if "{" in path else path
+        resp = await api.client.get(url, allow_redirects=False)
+        # Every response: never sniffed, never a referrer.
+        assert resp.headers.get("X-Content-Type-Options") == "nosniff", url
+        assert resp.headers.get("Referrer-Policy") == "no-referrer", url
+        if resp.content_type != "text/html":
+            continue
+        html.add(path)
+        csp = resp.headers["Content-Security-Policy"]
+        policies.add(csp)
+        assert resp.headers["X-Frame-Options"] == "DENY", url
+        for directive in (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ):
+            assert directive in csp, (url, csp)
+        # The softphone's websocket is the one other address pages may connect to.
+        assert "connect-src 'self' ws://127.0.0.1:8088;" in csp, csp
+        assert "<style" not in await resp.text(), f"{url}: inline style the policy blocks"
+    assert html == PAGES
+    assert len(policies) == 1, "every page has the same policy"
