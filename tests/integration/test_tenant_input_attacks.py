@@ -5,11 +5,22 @@ headers. Each test is the attack, against the real PostgreSQL and the app's own 
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import struct
+import time
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import asyncpg
 import pytest
+import pytest_asyncio
+from aiohttp import web
+from integration.test_agent_workspace_api import WEBHOOK_SECRET, agent_called, agent_setup, live
 from integration.test_provisioning_api import open_tenant
+
+from callcenter import keys
+from callcenter.screenpop import egress
 
 from support import OPERATOR, ApiClient
 
@@ -276,3 +287,183 @@ async def test_every_html_page_has_the_same_security_headers(api: ApiClient) -> 
         assert "<style" not in await resp.text(), f"{url}: inline style the policy blocks"
     assert html == PAGES
     assert len(policies) == 1, "every page has the same policy"
+
+
+# ------------------------------------------------------------------ item 6: CRM and webhooks
+# The "public internet" of these tests is one loopback address that the egress policy is told
+# to treat as public; 127.0.0.1 stays what it is, the control plane's own machine.
+PUBLIC = "127.0.13.2"
+
+
+class RebindingDns(asyncio.DatagramProtocol):
+    """A DNS server answering A queries: the first query for a name gets ``PUBLIC``, every
+    later one 127.0.0.1 (a rebinding attack with a TTL of 0)."""
+
+    def __init__(self) -> None:
+        self.asked: dict[str, int] = {}
+        self.transport: Any = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: tuple[str | Any, int]) -> None:
+        end = data.index(b"\x00", 12) + 5  # the question: name, type, class
+        labels, i = [], 12
+        while data[i]:
+            labels.append(data[i + 1 : i + 1 + data[i]].decode())
+            i += 1 + data[i]
+        name = ".".join(labels)
+        self.asked[name] = self.asked.get(name, 0) + 1
+        address = PUBLIC if self.asked[name] == 1 else "127.0.0.1"
+        header = data[:2] + struct.pack("!HHHHH", 0x8180, 1, 1, 0, 0)
+        answer = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 0, 4) + socket.inet_aton(address)
+        self.transport.sendto(header + data[12:end] + answer, addr)
+
+
+def _ask(server: tuple[str, int], name: str) -> str:
+    """One A query to ``server`` (blocking: getaddrinfo runs in a thread)."""
+    qname = b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\x00"
+    query = os.urandom(2) + struct.pack("!HHHHH", 0x0100, 1, 0, 0, 0) + qname + b"\x00\x01\x00\x01"
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(2)
+        sock.sendto(query, server)
+        reply = sock.recv(512)
+    return socket.inet_ntoa(reply[-4:])
+
+
+@pytest_asyncio.fixture
+async def rebinding_dns(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[RebindingDns]:
+    """The machine's resolver asks the test's DNS server for names under ``rebind.test``,
+    and the egress policy counts ``PUBLIC`` as a public address."""
+    loop = asyncio.get_running_loop()
+    transport, dns = await loop.create_datagram_endpoint(RebindingDns, local_addr=("127.0.0.1", 0))
+    server = transport.get_extra_info("sockname")
+    real_getaddrinfo: Callable[..., Any] = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, port: Any, family: int = 0, type: int = 0, *a: Any) -> Any:
+        if isinstance(host, str) and host.endswith(".rebind.test"):
+            return real_getaddrinfo(_ask(server, host), port, socket.AF_INET, type, *a)
+        return real_getaddrinfo(host, port, family, type, *a)
+
+    real_is_public = egress.is_public
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(egress, "is_public", lambda a: a == PUBLIC or real_is_public(a))
+    yield dns
+    transport.close()
+
+
+class TenantServers:
+    """The same port on ``PUBLIC`` (the tenant's real CRM) and on 127.0.0.1 (what a
+    rebinding attack aims at); each records the requests it got."""
+
+    def __init__(self) -> None:
+        self.got: dict[str, list[str]] = {PUBLIC: [], "127.0.0.1": []}
+        self.streamed = 0
+        self.port = 0
+        self._runners: list[web.AppRunner] = []
+
+    def _app(self, address: str) -> web.Application:
+        async def crm(request: web.Request) -> web.Response:
+            self.got[address].append(f"{request.host} {request.path_qs}")
+            return web.json_response({"contact": {"name": f"CRM at {address}"}})
+
+        async def hook(request: web.Request) -> web.Response:
+            self.got[address].append(f"{request.host} {request.path}")
+            return web.Response(status=204)
+
+        async def huge(request: web.Request) -> web.StreamResponse:
+            self.got[address].append(request.path)
+            resp = web.StreamResponse(headers={"Content-Type": "application/json"})
+            await resp.prepare(request)
+            chunk = b" " * 65536
+            for _ in range(4096):  # 256 MiB at most, and it stops when the client leaves
+                await resp.write(chunk)
+                self.streamed += len(chunk)
+            return resp
+
+        app = web.Application()
+        app.router.add_get("/crm", crm)
+        app.router.add_post("/hook", hook)
+        app.router.add_get("/huge", huge)
+        return app
+
+    async def start(self) -> None:
+        for address in ("127.0.0.1", PUBLIC):
+            runner = web.AppRunner(self._app(address), handle_signals=False)
+            await runner.setup()
+            site = web.TCPSite(runner, address, self.port)
+            await site.start()
+            if not self.port:
+                self.port = runner.addresses[0][1]
+            self._runners.append(runner)
+
+    async def stop(self) -> None:
+        for runner in self._runners:
+            await runner.cleanup()
+
+
+@pytest_asyncio.fixture
+async def tenant_servers() -> AsyncIterator[TenantServers]:
+    servers = TenantServers()
+    await servers.start()
+    yield servers
+    await servers.stop()
+
+
+async def test_a_rebinding_dns_cannot_steer_crm_lookups_or_webhooks_to_loopback(
+    api: ApiClient, uid: str, rebinding_dns: RebindingDns, tenant_servers: TenantServers
+) -> None:
+    tid, admin, agent = await agent_setup(api, uid, "r")
+    port = tenant_servers.port
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tid}/integrations",
+        {
+            "crm_lookup_url": f"http://crm.rebind.test:{port}/crm",
+            "crm_timeout_ms": 3000,
+            "webhook_url": f"http://hooks.rebind.test:{port}/hook",
+            "webhook_secret": WEBHOOK_SECRET,
+        },
+        expect=200,
+    )
+    socket_ = await live(agent)
+    workspace = api.client.app[keys.DESK].workspace
+    for n in range(2):
+        workspace.on_raw(agent_called(tid, f"1700000003.{n + 1}", "13900000002"))
+        pop = await socket_.next("call.contact")
+        # The lookup went to the address that was checked, the public one.
+        assert pop["crm"]["status"] == "found", pop
+        assert pop["contact"]["name"] == f"CRM at {PUBLIC}"
+    deadline = time.monotonic() + 5
+    while not any("/hook" in r for r in tenant_servers.got[PUBLIC]):
+        assert time.monotonic() < deadline, tenant_servers.got
+        await asyncio.sleep(0.05)
+    await socket_.ws.close()
+    # The Host header is still the tenant's name; the DNS said 127.0.0.1 to every later
+    # lookup, yet nothing ever reached the loopback server.
+    assert f"crm.rebind.test:{port} /crm?number=13900000002" in tenant_servers.got[PUBLIC]
+    assert tenant_servers.got["127.0.0.1"] == []
+    assert rebinding_dns.asked.get("crm.rebind.test", 0) >= 1
+
+
+async def test_a_crm_reply_without_end_is_cut_at_the_cap(
+    api: ApiClient, uid: str, rebinding_dns: RebindingDns, tenant_servers: TenantServers
+) -> None:
+    tid, admin, agent = await agent_setup(api, uid, "h")
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tid}/integrations",
+        {"crm_lookup_url": f"http://{PUBLIC}:{tenant_servers.port}/huge", "crm_timeout_ms": 5000},
+        expect=200,
+    )
+    socket_ = await live(agent)
+    started = time.monotonic()
+    api.client.app[keys.DESK].workspace.on_raw(agent_called(tid, "1700000004.1", "13900000002"))
+    pop = await socket_.next("call.contact")
+    took = time.monotonic() - started
+    await socket_.ws.close()
+    assert pop["contact"] is None and pop["crm"]["status"] == "error", pop
+    assert took < 2, took
+    await asyncio.sleep(0.2)
+    # The server got to write no more than the cap plus what the sockets buffer.
+    assert tenant_servers.streamed < 16 * 2**20, tenant_servers.streamed
