@@ -38,12 +38,6 @@ def is_sound_ref(value: object) -> bool:
 
 def check_sound(value: object, field: str) -> str:
     """Return ``value`` if it is a sound reference; otherwise ``InvalidInput(field=field)``."""
-    if not is_sound_ref(value):
+    if not isinstance(value, str) or not is_sound_ref(value):
         raise InvalidInput(f"a sound must be {HINT}", field=field)
-    assert isinstance(value, str)
     return value
-
-
-def uploaded_name(value: str) -> str | None:
-    """The prompt name of a ``tenant/<name>`` reference, else None."""
-    return value.removeprefix(TENANT_PREFIX) if value.startswith(TENANT_PREFIX) else None
