@@ -229,6 +229,31 @@ async def test_spoofed_callers_cannot_flood_a_tenant_with_callback_requests(
             )
 
 
+async def test_admission_works_for_an_asterisk_role_that_may_not_read_tenants(
+    api: ApiClient, uid: str, db: Any
+) -> None:
+    """Asterisk may log in with a least-privilege role (INSERT on callbacks, no tenants):
+    the trigger still reads the tenant's limit (it runs as its owner)."""
+    tid, _ = await open_tenant(api, uid)
+    role = f"cc_test_writer_{uid}"
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback):
+        async with db.transaction():  # the role and everything below vanish at the end
+            await db.execute(f"CREATE ROLE {role} NOLOGIN")
+            await db.execute(f"GRANT SELECT, INSERT ON callbacks TO {role}")
+            await db.execute(f"GRANT USAGE ON SEQUENCE callbacks_id_seq TO {role}")
+            await db.execute(f"SET LOCAL ROLE {role}")
+            with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                async with db.transaction():
+                    await db.fetchval("SELECT max_open_callbacks FROM tenants LIMIT 1")
+            assert await _store(db, tid, "13700000001", f"{uid}-w1") == "waiting"
+            assert await _store(db, tid, "13700000001", f"{uid}-w2") == "duplicate"
+            raise Rollback
+
+
 async def test_concurrent_requests_cannot_overshoot_the_tenant_limit(
     api: ApiClient, uid: str, dsn: str
 ) -> None:

@@ -109,3 +109,23 @@ END
 $$;
 CREATE TRIGGER callbacks_admit BEFORE INSERT ON callbacks
     FOR EACH ROW EXECUTE FUNCTION cc_callback_admit();
+
+-- Asterisk inserts callback requests; the trigger reads tenants, which a least-privilege
+-- Asterisk role may not: it runs as its owner, with a search path nobody else can plant in.
+DO $$
+BEGIN
+    EXECUTE format(
+        'ALTER FUNCTION cc_callback_admit() SECURITY DEFINER SET search_path = pg_catalog, %I',
+        current_schema()
+    );
+END
+$$;
+-- Where Asterisk logs in with its own role (least privilege), it reads IVR menus through the
+-- new view.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'callcenter_asterisk') THEN
+        GRANT SELECT ON cc_ivr_menus TO callcenter_asterisk;
+    END IF;
+END
+$$;
