@@ -6,6 +6,7 @@ not placed, and their callers hear why instead of silence."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import asyncpg
 import pytest
@@ -45,17 +46,40 @@ async def _inbound(api: ApiClient, caller: str, application: str) -> str | None:
     return None
 
 
-async def _stand_ins(api: ApiClient) -> int:
-    """Stand-ins waiting in queues for a callback (Local/cb<id>@cc-callback-wait)."""
+async def _stand_ins(api: ApiClient, tenant: str) -> list[str]:
+    """The tenant's stand-ins waiting in queues for a callback (Local/cb<id>@cc-callback-wait),
+    each as its channel name without the ;1/;2 half."""
     items = await ami_of(api).action_list("CoreShowChannels")
-    return len(
+    return sorted(
         {
             item["Channel"].split(";")[0]
             for item in items
             if item.get("Channel", "").startswith("Local/cb")
             and "@cc-callback-wait" in item.get("Channel", "")
+            and item.get("Tenantid") == tenant
         }
     )
+
+
+async def _stand_ins_are(api: ApiClient, tenant: str, n: int) -> bool:
+    return len(await _stand_ins(api, tenant)) == n
+
+
+async def _close(stack: Stack, api: ApiClient, tenant: str) -> None:
+    """Leave nothing behind for other tests: close the requests, hang up their stand-ins."""
+    conn = await asyncpg.connect(stack.dsn)
+    try:
+        await conn.execute(
+            "UPDATE callbacks SET status = 'failed', done_at = now()"
+            " WHERE tenant_id = $1 AND status IN ('waiting', 'placed')",
+            tenant,
+        )
+    finally:
+        await conn.close()
+    for item in await ami_of(api).action_list("CoreShowChannels"):
+        if item.get("Channel", "").startswith("Local/cb") and item.get("Tenantid") == tenant:
+            with contextlib.suppress(Exception):
+                await ami_of(api).action("Hangup", Channel=item["Channel"])
 
 
 async def _press_callback(
@@ -103,30 +127,29 @@ async def test_spoofed_callback_requests_are_limited_per_number_and_per_tenant(
         {"type": "queue", "target": "service"},
         expect=200,
     )
-    first, second, third = "13800000061", "13800000062", "13800000063"
+    first, second, third = "13700000061", "13700000062", "13700000063"
     api = platform_api
-    # The first request is stored and a stand-in waits for it (the agent is not signed in).
-    assert await _press_callback(stack, api, number, first, tenant, 1) == THANKS
-    await wait_for(lambda: _stand_ins_are(api, 1), timeout=10)
-    # The same (spoofable) number again: refused as already registered, not placed again.
-    assert await _press_callback(stack, api, number, first, tenant, 2) == ALREADY
-    # A second number fits the tenant's limit of 2 open requests; a third does not.
-    assert await _press_callback(stack, api, number, second, tenant, 1) == THANKS
-    assert await _press_callback(stack, api, number, third, tenant, 1) == REFUSED
-    statuses = await _statuses(stack, tenant)
-    print(statuses)
-    assert [(n, s in ("waiting", "placed")) for n, s in statuses] == [
-        (first, True),
-        (first, False),
-        (second, True),
-        (third, False),
-    ]
-    assert [s for _, s in statuses][1::2] == ["duplicate", "refused"]
-    # Only the two admitted requests ever got a stand-in in the queue.
-    await wait_for(lambda: _stand_ins_are(api, 2), timeout=10)
-    await asyncio.sleep(2.5)  # a sweep of the callback desk (2 s) places nothing more
-    assert await _stand_ins(api) == 2
-
-
-async def _stand_ins_are(api: ApiClient, n: int) -> bool:
-    return await _stand_ins(api) == n
+    try:
+        # The first request is stored and a stand-in waits for it (no agent is signed in).
+        assert await _press_callback(stack, api, number, first, tenant, 1) == THANKS
+        await wait_for(lambda: _stand_ins_are(api, tenant, 1), timeout=10)
+        # The same (spoofable) number again: refused as already registered, not placed again.
+        assert await _press_callback(stack, api, number, first, tenant, 2) == ALREADY
+        # A second number fits the tenant's limit of 2 open requests; a third does not.
+        assert await _press_callback(stack, api, number, second, tenant, 1) == THANKS
+        assert await _press_callback(stack, api, number, third, tenant, 1) == REFUSED
+        statuses = await _statuses(stack, tenant)
+        print(statuses)
+        assert [(n, s in ("waiting", "placed")) for n, s in statuses] == [
+            (first, True),
+            (first, False),
+            (second, True),
+            (third, False),
+        ]
+        assert [s for _, s in statuses][1::2] == ["duplicate", "refused"]
+        # Only the two admitted requests ever got a stand-in in the queue.
+        await wait_for(lambda: _stand_ins_are(api, tenant, 2), timeout=10)
+        await asyncio.sleep(2.5)  # a sweep of the callback desk (2 s) places nothing more
+        assert len(await _stand_ins(api, tenant)) == 2
+    finally:
+        await _close(stack, api, tenant)

@@ -73,7 +73,7 @@ async def test_rows_pointing_at_another_tenants_prompt_play_nothing_of_it(
     finally:
         await conn.close()
 
-    caller, seen = "13800000091", []
+    caller, seen = "13700000091", []
     async with calling(stack, number, caller, keys_="1", delay=2.0):
         # (a played greeting would swallow the key: then the caller never reaches the queue)
         with contextlib.suppress(TimeoutError):
@@ -98,7 +98,7 @@ async def test_rows_pointing_at_another_tenants_prompt_play_nothing_of_it(
         )
     finally:
         await conn.close()
-    caller, seen = "13800000092", []
+    caller, seen = "13700000092", []
 
     async def announced() -> bool:
         await _applications(platform_api, caller, seen)
