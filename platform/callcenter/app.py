@@ -50,6 +50,7 @@ from callcenter.supervision import api as supervision_api
 from callcenter.tasks import cancel_and_wait
 from callcenter.tenants import api as tenants_api
 from callcenter.web import openapi
+from callcenter.web.headers import secure_response
 from callcenter.web.middlewares import auth_middleware, errors_middleware
 
 log = logging.getLogger(__name__)
@@ -167,6 +168,7 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.SETTINGS] = settings
     app[keys.TOKENS] = TokenService(settings.jwt_secret, settings.token_ttl_s)
     app[openapi.CACHE] = {}
+    app.on_response_prepare.append(secure_response)
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_housekeeping)
     if settings.prompts_dir or settings.recordings_dir:

@@ -180,9 +180,13 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
     await ui.page.click("#limits-submit")
     assert await ui.error_of("#limits-max_calls-error")
     await ui.page.fill("#limits-max_calls", "50")
+    await ui.page.fill("#limits-max_open_callbacks", "5")
     await ui.page.click("#limits-submit")
     assert "Saved" in await ui.notice("limits")
     await ui.shoot("op-tenant-limits")
+    op_api = await platform_api.login(*OPERATOR)
+    _, saved = await op_api.call("GET", f"/api/v1/tenants/{tenant}", expect=200)
+    assert (saved["limits"]["max_calls"], saved["limits"]["max_open_callbacks"]) == (50, 5)
 
     await ui.open("/op/plans", "#plan")
     await ui.page.select_option("#plan-tenant", tenant)

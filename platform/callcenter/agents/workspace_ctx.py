@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import aiohttp
 from aiohttp import web
 
 from callcenter import keys
 from callcenter.agents.service import Desk
 from callcenter.errors import DomainError
 from callcenter.screenpop.crm import CrmLookup
+from callcenter.screenpop.egress import client_session
 from callcenter.screenpop.hub import Hub
 from callcenter.screenpop.webhooks import WebhookSender
 from callcenter.screenpop.workspace import Workspace
@@ -19,8 +19,8 @@ from callcenter.screenpop.workspace import Workspace
 async def workspace_ctx(app: web.Application) -> AsyncIterator[None]:
     """Hub, CRM client, webhook sender and the live workspace fed by AMI."""
     pool = app[keys.POOL]
-    session = aiohttp.ClientSession(headers={"User-Agent": "callcenter"})
     allow_private = app[keys.SETTINGS].integrations_allow_private
+    session = client_session(allow_private=allow_private)
     webhooks = WebhookSender(pool, session, allow_private=allow_private)
     ami = app.get(keys.AMI)
     crm = CrmLookup(pool, session, allow_private=allow_private)

@@ -19,17 +19,8 @@ routes = web.RouteTableDef()
 ADMIN_DIR = Path(__file__).resolve().parent.parent / "web" / "admin"
 STATIC = frozenset({"admin.js", "admin.css"})
 VENDOR = frozenset({"qrcode.js"})  # copied from npm by deploy/qrcode.sh (gitignored)
-HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-        " media-src 'self' blob:;"
-        " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    ),
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-cache",
-}
+# The security headers (CSP, framing) are set for every page by web/headers.py.
+HEADERS = {"Cache-Control": "no-cache"}
 
 
 @routes.get("/console")

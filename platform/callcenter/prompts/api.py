@@ -101,7 +101,13 @@ async def delete_prompt(request: web.Request) -> web.Response:
             "SELECT 'ivr ' || ivr AS what FROM ivr_menus WHERE tenant_id = $1 AND prompt = $2"
             " UNION SELECT 'ivr ' || name FROM ivrs WHERE tenant_id = $1 AND greeting = $2"
             " UNION SELECT 'number ' || number FROM numbers WHERE tenant_id = $1"
-            " AND destination_type = 'announcement' AND destination = $2",
+            " AND destination_type = 'announcement' AND destination = $2"
+            " UNION SELECT 'schedule ' || name FROM schedules WHERE tenant_id = $1"
+            " AND closed_type = 'announcement' AND closed_target = $2"
+            " UNION SELECT 'queue ' || name FROM acd_queues WHERE tenant_id = $1 AND $2 IN ("
+            " CASE WHEN overflow_timeout_kind = 'announcement' THEN overflow_timeout_target END,"
+            " CASE WHEN overflow_empty_kind = 'announcement' THEN overflow_empty_target END,"
+            " CASE WHEN overflow_full_kind = 'announcement' THEN overflow_full_target END)",
             tenant_id,
             ref,
         )

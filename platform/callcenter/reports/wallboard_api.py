@@ -70,6 +70,12 @@ async def script(_request: web.Request) -> web.StreamResponse:
     return web.FileResponse(PAGE_DIR / "wallboard.js")
 
 
+@routes.get("/wallboard/static/wallboard.css")
+async def style(_request: web.Request) -> web.StreamResponse:
+    """The wallboard's style sheet (no inline style: the pages' policy allows none)."""
+    return web.FileResponse(PAGE_DIR / "wallboard.css")
+
+
 async def wallboard_push(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: push wallboard snapshots through the agent workspace's hub."""
     live = app.get(keys.WALLBOARD)

@@ -11,6 +11,7 @@ import re
 from typing import Literal, get_args
 
 from callcenter.errors import InvalidInput
+from callcenter.routing.sounds import HINT, SOUND_REF_RE
 
 Kind = Literal["queue", "ivr", "agent", "voicemail", "external", "announcement", "hangup"]
 KINDS: frozenset[str] = frozenset(get_args(Kind))
@@ -21,7 +22,7 @@ TARGET_RE: dict[str, re.Pattern[str]] = {
     "agent": re.compile(r"^[1-9][0-9]{2,5}$"),
     "voicemail": re.compile(r"^[0-9]{2,10}$"),
     "external": re.compile(r"^[0-9]{5,20}$"),
-    "announcement": re.compile(r"^[a-z0-9_-]{1,40}(/[a-z0-9_-]{1,40}){0,2}$"),
+    "announcement": SOUND_REF_RE,
     "hangup": re.compile(r"^$"),
 }
 TARGET_HINT = {
@@ -30,7 +31,7 @@ TARGET_HINT = {
     "agent": "a seat extension",
     "voicemail": "a mailbox number",
     "external": "an outside number, digits only",
-    "announcement": "a sound file name such as ss-noservice",
+    "announcement": HINT,
     "hangup": "empty",
 }
 

@@ -30,6 +30,7 @@ from typing import Any, Literal, get_args
 
 from callcenter.errors import InvalidInput
 from callcenter.routing.schedule import _obj
+from callcenter.routing.sounds import check_sound
 
 ActionKind = Literal["submenu", "queue", "agent", "voicemail", "external", "repeat", "hangup"]
 ACTION_KINDS: frozenset[str] = frozenset(get_args(ActionKind))
@@ -38,7 +39,6 @@ FAILURE_FIELDS = ("on_timeout", "on_invalid", "on_max_tries")
 MAX_MENUS = 100
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
-PROMPT_RE = re.compile(r"^[a-z0-9_/-]{1,64}$")
 KEY_RE = re.compile(r"^[0-9*#]$")
 _TARGET_RE: dict[str, re.Pattern[str]] = {
     "submenu": NAME_RE,
@@ -130,8 +130,7 @@ def _check_menu(ivr: Ivr, key: str, menu: Menu) -> None:
     base = f"menus.{key}"
     if not NAME_RE.match(key) or menu.name != key:
         raise InvalidInput(f"menu name {key!r} must match {NAME_RE.pattern}", field=base)
-    if not PROMPT_RE.match(menu.prompt):
-        raise InvalidInput("prompt must be a sound file name [a-z0-9_/-]", field=f"{base}.prompt")
+    check_sound(menu.prompt, f"{base}.prompt")
     if not 1 <= menu.timeout_s <= 60:
         raise InvalidInput("timeout_s must be 1..60", field=f"{base}.timeout_s")
     if not 1 <= menu.max_tries <= 10:
@@ -182,8 +181,8 @@ def validate_ivr(ivr: Ivr) -> None:
         raise InvalidInput(f"an IVR has 1..{MAX_MENUS} menus", field="menus")
     if ivr.entry not in ivr.menus:
         raise InvalidInput(f"entry menu {ivr.entry!r} does not exist", field="entry")
-    if ivr.greeting and not PROMPT_RE.match(ivr.greeting):
-        raise InvalidInput("greeting must be a sound file name [a-z0-9_/-]", field="greeting")
+    if ivr.greeting:
+        check_sound(ivr.greeting, "greeting")
     for key, menu in ivr.menus.items():
         _check_menu(ivr, key, menu)
     _check_no_silent_loop(ivr)
@@ -208,7 +207,7 @@ def parse_ivr(data: dict[str, Any]) -> Ivr:
     """Build and validate an :class:`Ivr` from JSON-like input.
 
     Shape: ``{"entry": "main", "greeting": "tenant/welcome", "menus": {"main": {"prompt":
-    "acme/welcome", "timeout_s": 5, "max_tries": 3,
+    "tenant/welcome", "timeout_s": 5, "max_tries": 3,
     "options": {"1": {"kind": "queue", "target": "sales"}},
     "on_timeout": {"kind": "repeat"}, "on_invalid": {"kind": "repeat"},
     "on_max_tries": {"kind": "hangup"}}}}``. ``timeout_s`` defaults to 5, ``max_tries`` to 3,

@@ -4,6 +4,7 @@ fallback. Never raises: a failing CRM leaves the pop with a new-contact form."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from typing import Any
 
@@ -13,10 +14,13 @@ from callcenter.contacts import repo as contacts_repo
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError, Forbidden
 from callcenter.screenpop import repo
-from callcenter.screenpop.egress import check_destination
+from callcenter.screenpop.egress import BodyTooLarge, check_url, read_capped, refused
 from callcenter.screenpop.payload import contact_view, crm_lookup_url, parse_crm_reply
 
 log = logging.getLogger(__name__)
+
+# A contact record is small; a longer reply is refused without being read to its end.
+MAX_REPLY_BYTES = 64 * 1024
 
 
 class CrmLookup:
@@ -56,9 +60,8 @@ class CrmLookup:
     ) -> tuple[dict[str, Any] | None, str]:
         url = crm_lookup_url(base, number)
         try:
-            await asyncio.wait_for(
-                check_destination(url, allow_private=self._allow_private), timeout_ms / 1000
-            )
+            check_url(url, allow_private=self._allow_private)
+            # The session's resolver checks the host's addresses and connects to those only.
             async with self._session.get(
                 url,
                 timeout=aiohttp.ClientTimeout(total=timeout_ms / 1000),
@@ -69,13 +72,22 @@ class CrmLookup:
                     return None, "not_found"
                 if resp.status != 200:
                     return None, "error"
-                body = await resp.json(content_type=None)
+                body = json.loads(await read_capped(resp, MAX_REPLY_BYTES))
         except TimeoutError:
             return None, "timeout"
         except Forbidden:
             log.warning("CRM lookup URL refused (not a public address): %s", base)
             return None, "error"
-        except (aiohttp.ClientError, ValueError) as exc:
+        except BodyTooLarge as exc:
+            log.warning("CRM lookup %s refused: %s", base, exc)
+            return None, "error"
+        except aiohttp.ClientError as exc:
+            if refused(exc):
+                log.warning("CRM lookup URL refused (not a public address): %s", base)
+            else:
+                log.info("CRM lookup %s failed: %s", base, exc)
+            return None, "error"
+        except ValueError as exc:
             log.info("CRM lookup %s failed: %s", base, exc)
             return None, "error"
         except asyncio.CancelledError:

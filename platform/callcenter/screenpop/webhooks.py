@@ -21,7 +21,7 @@ import aiohttp
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError, Forbidden
 from callcenter.screenpop import repo
-from callcenter.screenpop.egress import check_destination
+from callcenter.screenpop.egress import check_url, refused
 from callcenter.screenpop.signing import (
     EVENT_ID_HEADER,
     SIGNATURE_HEADER,
@@ -126,12 +126,9 @@ class WebhookSender:
         }
         status: int | None
         try:
-            await check_destination(integ["webhook_url"], allow_private=self._allow_private)
-        except Forbidden:
-            self.failed += 1
-            log.warning("webhook URL of %s refused (not a public address)", delivery.tenant_id)
-            return
-        try:
+            check_url(integ["webhook_url"], allow_private=self._allow_private)
+            # The session's resolver checks the host's addresses and connects to those only;
+            # the reply's body is never read (only its status counts).
             async with self._session.post(
                 integ["webhook_url"],
                 data=delivery.body,
@@ -140,7 +137,17 @@ class WebhookSender:
                 allow_redirects=False,
             ) as resp:
                 status = resp.status
-        except (TimeoutError, aiohttp.ClientError):
+        except Forbidden:
+            self.failed += 1
+            log.warning("webhook URL of %s refused (not a public address)", delivery.tenant_id)
+            return
+        except aiohttp.ClientError as exc:
+            if refused(exc):
+                self.failed += 1
+                log.warning("webhook URL of %s refused (not a public address)", delivery.tenant_id)
+                return
+            status = None
+        except TimeoutError:
             status = None
         if status is not None and 200 <= status < 300:
             self.delivered += 1

@@ -7,7 +7,7 @@ from typing import Any
 
 _COLUMNS = (
     "id, name, status, created_at, max_calls, max_outbound, outbound_patterns, caller_number,"
-    " recording_policy, recording_retention_days"
+    " recording_policy, recording_retention_days, max_open_callbacks"
 )
 
 
@@ -45,17 +45,20 @@ async def set_limits(
     patterns: Sequence[str],
     regex: str,
     caller_number: str | None,
+    max_open_callbacks: int,
 ) -> Any:
     """Caps and outbound policy; the dialplan reads them at the next call."""
     return await conn.fetchrow(
         "UPDATE tenants SET max_calls = $2, max_outbound = $3, outbound_patterns = $4,"  # noqa: S608
-        f" outbound_regex = $5, caller_number = $6 WHERE id = $1 RETURNING {_COLUMNS}",
+        " outbound_regex = $5, caller_number = $6, max_open_callbacks = $7"
+        f" WHERE id = $1 RETURNING {_COLUMNS}",
         tenant_id,
         max_calls,
         max_outbound,
         list(patterns),
         regex,
         caller_number,
+        max_open_callbacks,
     )
 
 

@@ -38,6 +38,9 @@ class LimitsIn(BaseModel):
         max_length=20,
     )
     caller_number: str | None = Field(default=None, pattern=r"^[0-9]{5,20}$")
+    # Open callback requests (waiting for an agent) the tenant accepts at once; each caller
+    # number has at most one. Enforced by the database where the dialplan stores them.
+    max_open_callbacks: int = Field(default=20, ge=0, le=10000)
 
 
 class StatusIn(BaseModel):

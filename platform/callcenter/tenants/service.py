@@ -25,6 +25,7 @@ def _view(row: Any) -> dict[str, Any]:
             "max_outbound": row["max_outbound"],
             "outbound_patterns": list(row["outbound_patterns"]),
             "caller_number": row["caller_number"],
+            "max_open_callbacks": row["max_open_callbacks"],
         },
         "recording": {
             "policy": row["recording_policy"],
@@ -96,6 +97,7 @@ async def set_limits(pool: Any, who: Principal, tenant_id: str, data: LimitsIn) 
             patterns=data.outbound_patterns,
             regex=regex,
             caller_number=data.caller_number,
+            max_open_callbacks=data.max_open_callbacks,
         )
     if row is None:
         raise NotFound("no such tenant", tenant=tenant_id)

@@ -35,7 +35,7 @@ def two_level() -> dict[str, Any]:
         "entry": "main",
         "menus": {
             "main": {
-                "prompt": "acme/welcome",
+                "prompt": "tenant/welcome",
                 "timeout_s": 5,
                 "max_tries": 3,
                 "options": {
@@ -49,7 +49,7 @@ def two_level() -> dict[str, Any]:
                 "on_max_tries": {"kind": "voicemail", "target": "general"},
             },
             "support": {
-                "prompt": "acme/support",
+                "prompt": "tenant/support",
                 "options": {
                     "1": {"kind": "queue", "target": "support-l1"},
                     "2": {"kind": "external", "target": "+8613800138000"},
@@ -92,7 +92,7 @@ def test_referenced_queues_lists_every_queue_in_every_menu() -> None:
 
 def test_referenced_menus_are_the_entry_and_submenu_targets_so_orphans_stand_out() -> None:
     data = two_level()
-    data["menus"]["draft"] = {"prompt": "acme/draft", "options": {}}
+    data["menus"]["draft"] = {"prompt": "tenant/draft", "options": {}}
     ivr = parse_ivr(data)
     assert referenced_menus(ivr) == {"main", "support"}
     assert set(ivr.menus) - referenced_menus(ivr) == {"draft"}
@@ -106,7 +106,7 @@ def test_a_back_to_main_option_cycle_is_allowed_because_each_step_is_a_caller_ch
 def test_a_fallback_chain_without_cycle_is_allowed() -> None:
     data = two_level()
     data["menus"]["main"]["on_timeout"] = sub("help")
-    data["menus"]["help"] = {"prompt": "acme/help", "options": {"9": sub("main")}}
+    data["menus"]["help"] = {"prompt": "tenant/help", "options": {"9": sub("main")}}
     assert parse_ivr(data).menus["help"].on_max_tries == Action("hangup")
 
 

@@ -336,6 +336,7 @@
         ["Queues", queues.map((q) => q.name).join(", ") || "none"],
         ["Concurrent calls cap", tenant.limits.max_calls || "none"],
         ["Outside calls cap", String(tenant.limits.max_outbound)],
+        ["Callback requests cap", String(tenant.limits.max_open_callbacks)],
         ["Allowed outside numbers", tenant.limits.outbound_patterns.join(" ")],
       ])),
       session.role === "operator" ? limitsForm(tenant) : null);
@@ -348,11 +349,14 @@
       field(id, "max_calls", "Concurrent calls (0 = no cap)", { type: "number", value: l.max_calls }),
       field(id, "max_outbound", "Concurrent outside calls", { type: "number", value: l.max_outbound }),
       field(id, "caller_number", "Caller number for outside calls", { value: l.caller_number || "" })),
+      field(id, "max_open_callbacks", "Open callback requests (at most one per caller number)",
+        { type: "number", value: l.max_open_callbacks }),
       field(id, "outbound_patterns", "Allowed outside numbers, one pattern per line (X = any digit, Z = 1-9)",
         { type: "textarea", value: l.outbound_patterns.join("\n") }),
     ], "Save limits", async (f) => {
       await api("PUT", T(tenant.id, "/limits"), {
         max_calls: num(f, "max_calls") ?? 0, max_outbound: num(f, "max_outbound") ?? 0,
+        max_open_callbacks: num(f, "max_open_callbacks") ?? 0,
         caller_number: val(f, "caller_number") || null,
         outbound_patterns: val(f, "outbound_patterns").split(/\s+/).filter(Boolean),
       });
