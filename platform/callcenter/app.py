@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from callcenter import keys
+from callcenter.admin import api as admin_api
 from callcenter.agents import api as agents_api
 from callcenter.agents.workspace_ctx import workspace_ctx
 from callcenter.ami.client import AmiClient
@@ -23,14 +24,13 @@ from callcenter.billing import api as billing_api
 from callcenter.callbacks.service import CallbackDesk
 from callcenter.cdr import api as cdr_api
 from callcenter.cdr.sink import CdrSink
-from callcenter.console import api as console_api
 from callcenter.contacts import api as contacts_api
 from callcenter.db.pool import create_pool
 from callcenter.errors import DomainError
-from callcenter.health import api as health_api
 from callcenter.ivrs import api as ivrs_api
 from callcenter.mailboxes import api as mailboxes_api
 from callcenter.numbers import api as numbers_api
+from callcenter.operations import api as operations_api
 from callcenter.prompts import api as prompts_api
 from callcenter.queues import api as queues_api
 from callcenter.recordings import api as recordings_api
@@ -146,8 +146,11 @@ async def _sip_guard(app: web.Application) -> AsyncIterator[None]:
     await guard.stop()
 
 
-async def health(request: web.Request) -> web.Response:
-    """Liveness and dependencies: database reachable, AMI connected."""
+async def liveness(request: web.Request) -> web.Response:
+    """``/healthz``, liveness for probes: database reachable (else 503), AMI connected.
+
+    The operator's view of the platform (calls up now, per tenant) is ``operations/``.
+    """
     db_ok = True
     try:
         pool: Any = request.app[keys.POOL]
@@ -179,7 +182,7 @@ def create_app(settings: Settings) -> web.Application:
         app.cleanup_ctx.append(_sip_guard)
     app.cleanup_ctx.append(workspace_ctx)
     app.cleanup_ctx.append(wallboard_api.wallboard_push)
-    app.router.add_get("/healthz", health)
+    app.router.add_get("/healthz", liveness)
     for module in (
         auth_api,
         tenants_api,
@@ -196,8 +199,8 @@ def create_app(settings: Settings) -> web.Application:
         supervision_api,
         cdr_api,
         billing_api,
-        console_api,
-        health_api,
+        admin_api,
+        operations_api,
         security_api,
         openapi,
     ):

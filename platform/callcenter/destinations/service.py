@@ -22,10 +22,13 @@ async def outside_allowed(conn: Any, tenant_id: str, number: str) -> bool:
     return regex is not None and re.match(regex, number) is not None
 
 
-async def check_destination(
+async def check_tenant_destination(
     conn: Any, tenant_id: str, kind: str, target: str, field: str
 ) -> tuple[str, str]:
-    """Shape, then existence in the tenant (or the outbound policy for outside numbers)."""
+    """Shape (``routing.destinations.check_shape``), then existence in the tenant.
+
+    Outside numbers are checked against the tenant's outbound policy instead.
+    """
     check_shape(kind, target, field)
     if kind in _EXISTS:
         if not await conn.fetchval(_EXISTS[kind], tenant_id, target):

@@ -8,7 +8,7 @@ from typing import Any
 
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
-from callcenter.destinations.service import check_destination
+from callcenter.destinations.service import check_tenant_destination
 from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.ivrs import repo
 from callcenter.routing.ivr import parse_ivr
@@ -45,7 +45,7 @@ async def put_ivr(
         for menu in ivr.menus.values():
             for path, action in menu.actions():
                 if action.terminal and action.kind != "hangup":
-                    await check_destination(
+                    await check_tenant_destination(
                         conn, tenant_id, action.kind, action.target, f"menus.{menu.name}.{path}"
                     )
         await repo.put_ivr(conn, tenant_id, name, ivr, body)

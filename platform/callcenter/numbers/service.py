@@ -6,7 +6,7 @@ from typing import Any
 
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
-from callcenter.destinations.service import check_destination
+from callcenter.destinations.service import check_tenant_destination
 from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.numbers import repo
 from callcenter.numbers.parsing import format_display, parse_number
@@ -65,7 +65,7 @@ async def route_number(
     national = parse_number(number, field="number").national
     kind = "agent" if data.type == "seat" else data.type
     async with transaction(pool) as conn:
-        await check_destination(conn, tenant_id, kind, data.target, "route")
+        await check_tenant_destination(conn, tenant_id, kind, data.target, "route")
         if data.schedule is not None and not await conn.fetchval(
             "SELECT 1 FROM schedules WHERE tenant_id = $1 AND name = $2", tenant_id, data.schedule
         ):

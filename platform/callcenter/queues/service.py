@@ -8,7 +8,7 @@ from typing import Any
 from callcenter.asterisk import realtime
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
-from callcenter.destinations.service import check_destination
+from callcenter.destinations.service import check_tenant_destination
 from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.queues import repo
 from callcenter.queues.schemas import MemberIn, MembersIn, QueueIn, QueueOptions
@@ -47,7 +47,7 @@ async def _columns(conn: Any, tenant_id: str, name: str, data: QueueOptions) -> 
                 raise InvalidInput(
                     "a queue cannot overflow into itself", field=f"overflow.{which}.target"
                 )
-            kind, target = await check_destination(
+            kind, target = await check_tenant_destination(
                 conn, tenant_id, dest.kind, dest.target, f"overflow.{which}"
             )
         cols[f"overflow_{which}_kind"] = kind

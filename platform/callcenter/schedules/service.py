@@ -14,7 +14,7 @@ from typing import Any
 
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
-from callcenter.destinations.service import check_destination
+from callcenter.destinations.service import check_tenant_destination
 from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.routing.schedule import Schedule, open_spans, parse_schedule
 from callcenter.schedules import repo
@@ -50,7 +50,7 @@ async def put_schedule(
     dest = schedule.closed_destination
     spans, until = _spans(schedule, datetime.now(UTC))
     async with transaction(pool) as conn:
-        closed = await check_destination(
+        closed = await check_tenant_destination(
             conn, tenant_id, dest.kind, dest.target, "closed_destination"
         )
         await repo.put_schedule(conn, tenant_id, name, body, closed, spans, until)

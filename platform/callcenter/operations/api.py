@@ -6,7 +6,7 @@ from aiohttp import web
 
 from callcenter import keys
 from callcenter.errors import Unavailable
-from callcenter.health import service
+from callcenter.operations import service
 from callcenter.web.io import principal_of
 
 routes = web.RouteTableDef()

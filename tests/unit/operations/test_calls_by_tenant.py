@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callcenter.health.service import calls_by_tenant
+from callcenter.operations.service import calls_by_tenant
 
 
 def test_a_call_is_its_linked_id_and_channels_are_counted_per_tenant() -> None:
