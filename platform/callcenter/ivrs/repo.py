@@ -69,26 +69,6 @@ async def put_ivr(conn: Any, tenant_id: str, name: str, ivr: Ivr, definition: An
     )
 
 
-async def get_ivr(conn: Any, tenant_id: str, name: str) -> Any:
-    """One IVR, or None."""
-    return await conn.fetchrow(
-        "SELECT name, definition::text AS definition, updated_at FROM ivrs"
-        " WHERE tenant_id = $1 AND name = $2",
-        tenant_id,
-        name,
-    )
-
-
-async def list_ivrs(conn: Any, tenant_id: str) -> list[Any]:
-    """A tenant's IVRs."""
-    rows: list[Any] = await conn.fetch(
-        "SELECT name, definition::text AS definition, updated_at FROM ivrs"
-        " WHERE tenant_id = $1 ORDER BY name",
-        tenant_id,
-    )
-    return rows
-
-
 async def users_of(conn: Any, tenant_id: str, name: str) -> list[str]:
     """What points at this IVR: numbers, schedules (closed destination), queue overflows."""
     rows = await conn.fetch(
@@ -104,11 +84,3 @@ async def users_of(conn: Any, tenant_id: str, name: str) -> list[str]:
         name,
     )
     return [r["what"] for r in rows]
-
-
-async def delete_ivr(conn: Any, tenant_id: str, name: str) -> bool:
-    """Remove an IVR with its menus and keys."""
-    result: str = await conn.execute(
-        "DELETE FROM ivrs WHERE tenant_id = $1 AND name = $2", tenant_id, name
-    )
-    return result.endswith(" 1")

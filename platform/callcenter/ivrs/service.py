@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
+from callcenter import documents
 from callcenter.auth.principal import Principal
-from callcenter.db.pool import connection, transaction
+from callcenter.db.pool import transaction
 from callcenter.destinations.service import check_tenant_destination
-from callcenter.errors import Conflict, InvalidInput, NotFound
+from callcenter.errors import NotFound
 from callcenter.ivrs import repo
 from callcenter.routing.ivr import parse_ivr
 
-NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-
-
-def _view(row: Any) -> dict[str, Any]:
-    return {
-        "name": row["name"],
-        **json.loads(row["definition"]),
-        "updated_at": row["updated_at"].isoformat(),
-    }
+IVRS = documents.DocumentKind("ivrs", "IVR", "still in use", "used_by")
 
 
 async def put_ivr(
     pool: Any, who: Principal, tenant_id: str, name: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     """Create or replace an IVR; the next call to a number routed here walks the new tree."""
-    who.require_tenant(tenant_id, "tenant_admin")
-    if not NAME_RE.match(name):
-        raise InvalidInput("an IVR name is lowercase letters, digits and _", field="name")
+    documents.check_put(IVRS, who, tenant_id, name)
     ivr = parse_ivr(body)
     async with transaction(pool) as conn:
         prompts = [("greeting", ivr.greeting)]
@@ -49,33 +38,10 @@ async def put_ivr(
                         conn, tenant_id, action.kind, action.target, f"menus.{menu.name}.{path}"
                     )
         await repo.put_ivr(conn, tenant_id, name, ivr, body)
-        row = await repo.get_ivr(conn, tenant_id, name)
-    return _view(row)
-
-
-async def get_ivr(pool: Any, who: Principal, tenant_id: str, name: str) -> dict[str, Any]:
-    """One of the tenant's IVRs."""
-    who.require_tenant(tenant_id, "tenant_admin")
-    async with connection(pool) as conn:
-        row = await repo.get_ivr(conn, tenant_id, name)
-    if row is None:
-        raise NotFound("no such IVR", field="name")
-    return _view(row)
-
-
-async def list_ivrs(pool: Any, who: Principal, tenant_id: str) -> list[dict[str, Any]]:
-    """The tenant's IVRs."""
-    who.require_tenant(tenant_id, "tenant_admin")
-    async with connection(pool) as conn:
-        return [_view(r) for r in await repo.list_ivrs(conn, tenant_id)]
+        row = await documents.fetch_row(conn, IVRS, tenant_id, name)
+    return documents.view(row)
 
 
 async def delete_ivr(pool: Any, who: Principal, tenant_id: str, name: str) -> None:
     """Remove an IVR nothing points at."""
-    who.require_tenant(tenant_id, "tenant_admin")
-    async with transaction(pool) as conn:
-        users = await repo.users_of(conn, tenant_id, name)
-        if users:
-            raise Conflict("still in use", field="name", used_by=users)
-        if not await repo.delete_ivr(conn, tenant_id, name):
-            raise NotFound("no such IVR", field="name")
+    await documents.delete_unused(pool, IVRS, who, tenant_id, name, repo.users_of)

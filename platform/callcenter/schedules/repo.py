@@ -41,26 +41,6 @@ async def put_schedule(
     )
 
 
-async def get_schedule(conn: Any, tenant_id: str, name: str) -> Any:
-    """One schedule, or None."""
-    return await conn.fetchrow(
-        "SELECT name, definition::text AS definition, updated_at FROM schedules"
-        " WHERE tenant_id = $1 AND name = $2",
-        tenant_id,
-        name,
-    )
-
-
-async def list_schedules(conn: Any, tenant_id: str) -> list[Any]:
-    """A tenant's schedules."""
-    rows: list[Any] = await conn.fetch(
-        "SELECT name, definition::text AS definition, updated_at FROM schedules"
-        " WHERE tenant_id = $1 ORDER BY name",
-        tenant_id,
-    )
-    return rows
-
-
 async def due_for_refresh(conn: Any, before: datetime) -> list[Any]:
     """Schedules (all tenants) whose spans end before ``before``."""
     rows: list[Any] = await conn.fetch(
@@ -69,14 +49,6 @@ async def due_for_refresh(conn: Any, before: datetime) -> list[Any]:
         before,
     )
     return rows
-
-
-async def delete_schedule(conn: Any, tenant_id: str, name: str) -> bool:
-    """Remove a schedule; False if there was none."""
-    result: str = await conn.execute(
-        "DELETE FROM schedules WHERE tenant_id = $1 AND name = $2", tenant_id, name
-    )
-    return result.endswith(" 1")
 
 
 async def numbers_using(conn: Any, tenant_id: str, name: str) -> list[str]:
