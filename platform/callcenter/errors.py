@@ -1,4 +1,10 @@
-"""Domain errors: a stable slug and details, no HTTP. The web layer maps slugs to statuses."""
+"""Domain errors: a stable slug and details, no HTTP. The web layer maps slugs to statuses.
+
+The classes here are the families the web layer knows (``not-found``, ``conflict``, ...).
+A domain names a more specific error as a subclass with its own slug in its ``errors.py``
+(``seats.errors.NoSuchSeat``, slug ``no-such-seat``), so callers catch it by type; its HTTP
+status is its family's.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +40,18 @@ class Conflict(DomainError):
     """The object already exists or the change clashes with current state."""
 
     slug = "conflict"
+
+
+class AlreadyExists(Conflict):
+    """The database refused a duplicate (a unique constraint); raised by ``db/`` only."""
+
+    slug = "already-exists"
+
+
+class BrokenReference(Conflict):
+    """The database refused a row that refers to nothing (a foreign key); raised by ``db/``."""
+
+    slug = "broken-reference"
 
 
 class Unauthorized(DomainError):

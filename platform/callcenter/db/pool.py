@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 
-from callcenter.errors import Conflict, DomainError, Unavailable
+from callcenter.errors import AlreadyExists, BrokenReference, DomainError, Unavailable
 
 Pool = asyncpg.Pool
 Connection = asyncpg.Connection
@@ -23,9 +23,9 @@ async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> Any
 def map_error(exc: BaseException) -> DomainError | None:
     """Translate a database failure into the domain error callers understand."""
     if isinstance(exc, asyncpg.UniqueViolationError):
-        return Conflict("already exists", constraint=exc.constraint_name or "")
+        return AlreadyExists("already exists", constraint=exc.constraint_name or "")
     if isinstance(exc, asyncpg.ForeignKeyViolationError):
-        return Conflict(
+        return BrokenReference(
             "refers to something that does not exist", constraint=exc.constraint_name or ""
         )
     if isinstance(
@@ -56,6 +56,19 @@ async def _mapped() -> AsyncIterator[None]:
         if mapped is None:
             raise
         raise mapped from exc
+
+
+@asynccontextmanager
+async def on_conflict(error: DomainError) -> AsyncIterator[None]:
+    """Inside a transaction: raise ``error`` if a statement breaks a unique or foreign key.
+
+    Callers name what the clash means where they know it (``ExtensionTaken``), instead of
+    reading constraint names from the generic error afterwards.
+    """
+    try:
+        yield
+    except (asyncpg.UniqueViolationError, asyncpg.ForeignKeyViolationError) as exc:
+        raise error from exc
 
 
 @asynccontextmanager

@@ -7,11 +7,13 @@ from typing import Any
 
 from callcenter.asterisk import realtime
 from callcenter.auth.principal import Principal
-from callcenter.db.pool import connection, transaction
+from callcenter.db.pool import connection, on_conflict, transaction
 from callcenter.destinations.service import check_tenant_destination
-from callcenter.errors import Conflict, InvalidInput, NotFound
+from callcenter.errors import InvalidInput, NotFound
 from callcenter.queues import repo
+from callcenter.queues.errors import QueueExists
 from callcenter.queues.schemas import MemberIn, MembersIn, QueueIn, QueueOptions
+from callcenter.seats.errors import ExtensionTaken, NoSuchSeat
 
 _OVERFLOWS = ("timeout", "empty", "full")
 
@@ -31,7 +33,7 @@ async def _write_members(conn: Any, tenant_id: str, name: str, members: list[Mem
         if not await conn.fetchval(
             "SELECT 1 FROM seats WHERE tenant_id = $1 AND extension = $2", tenant_id, ext
         ):
-            raise NotFound("no such seat", field=f"members[{i}].extension")
+            raise NoSuchSeat("no such seat", field=f"members[{i}].extension")
     await repo.replace_members(conn, tenant_id, name, pairs)
     await realtime.set_queue_members(conn, tenant_id, name, pairs)
 
@@ -92,21 +94,17 @@ def _view(row: Any) -> dict[str, Any]:
 async def create_queue(pool: Any, who: Principal, tenant_id: str, data: QueueIn) -> dict[str, Any]:
     """Create a queue with its members; callable the moment this returns."""
     who.require_tenant(tenant_id, "tenant_admin")
-    try:
-        async with transaction(pool) as conn:
-            if await repo.extension_taken(conn, tenant_id, data.extension):
-                raise Conflict("extension already in use", field="extension")
-            if await repo.queue_exists(conn, tenant_id, data.name):
-                raise Conflict("queue already exists", field="name")
-            cols = await _columns(conn, tenant_id, data.name, data)
-            await repo.insert_queue(conn, tenant_id, data.name, data.extension, cols)
-            await _publish(conn, tenant_id, data.name, data)
-            await _write_members(conn, tenant_id, data.name, data.members)
-            (row,) = await repo.list_queues(conn, tenant_id, data.name)
-    except Conflict as exc:
-        if "field" in exc.details:
-            raise
-        raise Conflict("queue already exists", field="name") from exc
+    exists = QueueExists("queue already exists", field="name")
+    async with transaction(pool) as conn, on_conflict(exists):
+        if await repo.extension_taken(conn, tenant_id, data.extension):
+            raise ExtensionTaken("extension already in use", field="extension")
+        if await repo.queue_exists(conn, tenant_id, data.name):
+            raise exists
+        cols = await _columns(conn, tenant_id, data.name, data)
+        await repo.insert_queue(conn, tenant_id, data.name, data.extension, cols)
+        await _publish(conn, tenant_id, data.name, data)
+        await _write_members(conn, tenant_id, data.name, data.members)
+        (row,) = await repo.list_queues(conn, tenant_id, data.name)
     return _view(row)
 
 

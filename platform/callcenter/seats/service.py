@@ -11,11 +11,12 @@ from callcenter.asterisk.naming import endpoint_id
 from callcenter.auth.passwords import new_secret
 from callcenter.auth.principal import Principal
 from callcenter.billing import repo as billing_repo
-from callcenter.db.pool import connection, transaction
+from callcenter.db.pool import connection, on_conflict, transaction
 from callcenter.destinations.service import outside_allowed
-from callcenter.errors import Conflict, DomainError, InvalidInput, NotFound
+from callcenter.errors import DomainError, InvalidInput
 from callcenter.queues import repo as queues_repo
 from callcenter.seats import repo
+from callcenter.seats.errors import ExtensionTaken, NoSuchSeat
 from callcenter.seats.schemas import SeatIn, SeatUpdate
 from callcenter.settings import Settings
 
@@ -50,17 +51,13 @@ async def add_seat(
     who.require_tenant(tenant_id, "tenant_admin")
     password = new_secret()
     ep = endpoint_id(tenant_id, data.extension)
-    try:
-        async with transaction(pool) as conn:
-            if await queues_repo.extension_taken(conn, tenant_id, data.extension):
-                raise Conflict("extension already in use", field="extension")
-            row = await repo.insert_seat(conn, tenant_id, data.extension, ep, data.name)
-            await realtime.put_seat(conn, tenant_id, data.extension, password, data.name)
-            await billing_repo.seat_added(conn, tenant_id, data.extension, ep)
-    except Conflict as exc:
-        if "field" in exc.details:
-            raise
-        raise Conflict("extension already in use", field="extension") from exc
+    taken = ExtensionTaken("extension already in use", field="extension")
+    async with transaction(pool) as conn, on_conflict(taken):
+        if await queues_repo.extension_taken(conn, tenant_id, data.extension):
+            raise taken
+        row = await repo.insert_seat(conn, tenant_id, data.extension, ep, data.name)
+        await realtime.put_seat(conn, tenant_id, data.extension, password, data.name)
+        await billing_repo.seat_added(conn, tenant_id, data.extension, ep)
     await _published(sync, ep)
     return {**_view(row), "sip": _credentials(settings, ep, password)}
 
@@ -92,7 +89,7 @@ async def remove_seat(
     who.require_tenant(tenant_id, "tenant_admin")
     async with transaction(pool) as conn:
         if not await repo.delete_seat(conn, tenant_id, extension):
-            raise NotFound("no such seat", field="extension")
+            raise NoSuchSeat("no such seat", field="extension")
         ep = await realtime.delete_seat(conn, tenant_id, extension)
         await billing_repo.seat_removed(conn, tenant_id, extension)
     await _published(sync, ep)
@@ -123,7 +120,7 @@ async def update_seat(
             conn, tenant_id, extension, data.name, data.forward_to, data.supervisor
         )
         if row is None:
-            raise NotFound("no such seat", field="extension")
+            raise NoSuchSeat("no such seat", field="extension")
         if data.name is not None:
             await realtime.set_display_name(conn, tenant_id, extension, data.name)
         await realtime.set_forwarding(conn, tenant_id, extension, data.forward_to is not None)
@@ -148,7 +145,7 @@ async def reset_credentials(
             (r for r in await repo.list_seats(conn, tenant_id) if r["extension"] == extension), None
         )
         if row is None:
-            raise NotFound("no such seat", field="extension")
+            raise NoSuchSeat("no such seat", field="extension")
         ep = await realtime.reset_seat_password(conn, tenant_id, extension, password)
     await _published(sync, ep)
     return {**_view(row), "sip": _credentials(settings, ep, password)}

@@ -8,10 +8,11 @@ from callcenter.asterisk.live import AsteriskSync
 from callcenter.auth import repo as users
 from callcenter.auth.passwords import hash_password
 from callcenter.auth.principal import Principal
-from callcenter.db.pool import connection, transaction
-from callcenter.errors import Conflict, DomainError, NotFound
+from callcenter.db.pool import connection, on_conflict, transaction
+from callcenter.errors import DomainError, NotFound
 from callcenter.routing.outbound import compile_patterns
 from callcenter.tenants import repo
+from callcenter.tenants.errors import TenantExists, UsernameTaken
 from callcenter.tenants.schemas import LimitsIn, StatusIn, TenantIn
 
 
@@ -40,9 +41,10 @@ async def open_tenant(
 ) -> dict[str, Any]:
     """Create a tenant and its first admin in one transaction, then its phone context."""
     who.require_operator()
-    try:
-        async with transaction(pool) as conn:
+    async with transaction(pool) as conn:
+        async with on_conflict(TenantExists("already taken", field="id")):
             row = await repo.insert_tenant(conn, data.id, data.name)
+        async with on_conflict(UsernameTaken("already taken", field="admin.username")):
             await users.insert_user(
                 conn,
                 data.id,
@@ -50,9 +52,6 @@ async def open_tenant(
                 hash_password(data.admin.password),
                 "tenant_admin",
             )
-    except Conflict as exc:
-        field = "admin.username" if "username" in exc.details.get("constraint", "") else "id"
-        raise Conflict("already taken", field=field) from exc
     if sync is not None:
         try:
             await sync.ensure_tenant_context(data.id)

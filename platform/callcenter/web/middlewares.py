@@ -30,13 +30,36 @@ STATUS_BY_SLUG: dict[str, int] = {
 }
 
 
+def public_slug(exc: DomainError) -> tuple[int, str]:
+    """The status and the ``error`` slug clients see: the error's own if the table names it,
+    else its nearest family's (``NoSuchSeat`` answers 404 ``not-found``; the specific slug goes
+    in ``reason``, so clients written against the families keep working)."""
+    if exc.slug in STATUS_BY_SLUG:
+        return STATUS_BY_SLUG[exc.slug], exc.slug
+    for cls in type(exc).__mro__:
+        family = cls.__dict__.get("slug")
+        if isinstance(family, str) and family in STATUS_BY_SLUG:
+            return STATUS_BY_SLUG[family], family
+    return 400, exc.slug
+
+
 def _error(
-    status: int, slug: str, message: str, details: dict[str, object], request_id: str
+    status: int,
+    slug: str,
+    message: str,
+    details: dict[str, object],
+    request_id: str,
+    reason: str | None = None,
 ) -> web.Response:
-    return web.json_response(
-        {"error": slug, "message": message, "details": details, "request_id": request_id},
-        status=status,
-    )
+    body: dict[str, object] = {
+        "error": slug,
+        "message": message,
+        "details": details,
+        "request_id": request_id,
+    }
+    if reason is not None and reason != slug:
+        body["reason"] = reason
+    return web.json_response(body, status=status)
 
 
 @web.middleware
@@ -48,8 +71,8 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
             raise InvalidInput("NUL characters are not allowed", field="path")
         response = await handler(request)
     except DomainError as exc:
-        status = STATUS_BY_SLUG.get(exc.slug, 400)
-        return _error(status, exc.slug, exc.message, exc.details, request_id)
+        status, slug = public_slug(exc)
+        return _error(status, slug, exc.message, exc.details, request_id, exc.slug)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

@@ -27,6 +27,10 @@ ERROR_SCHEMA: dict[str, Any] = {
         "message": {"type": "string"},
         "details": {"type": "object", "description": "``field`` names the bad input"},
         "request_id": {"type": "string"},
+        "reason": {
+            "type": "string",
+            "description": "the specific slug within the error's family, e.g. no-such-seat",
+        },
     },
 }
 _ERRORS = {

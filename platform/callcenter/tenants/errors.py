@@ -1,0 +1,17 @@
+"""Tenant errors callers catch by type."""
+
+from __future__ import annotations
+
+from callcenter.errors import Conflict
+
+
+class TenantExists(Conflict):
+    """A tenant with this id exists already."""
+
+    slug = "tenant-exists"
+
+
+class UsernameTaken(Conflict):
+    """A user (of any tenant) has this username already."""
+
+    slug = "username-taken"
