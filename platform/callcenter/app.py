@@ -34,7 +34,7 @@ from callcenter.operations import api as operations_api
 from callcenter.prompts import api as prompts_api
 from callcenter.queues import api as queues_api
 from callcenter.recordings import api as recordings_api
-from callcenter.recordings.api import purge_expired
+from callcenter.recordings.service import purge_expired
 from callcenter.reports import api as reports_api
 from callcenter.reports import wallboard_api
 from callcenter.reports.live import LiveWallboard

@@ -8,7 +8,7 @@ from typing import Any
 from integration.test_provisioning_api import open_tenant
 
 from callcenter import keys
-from callcenter.recordings.api import purge_expired
+from callcenter.recordings.service import purge_expired
 
 from support import ApiClient
 

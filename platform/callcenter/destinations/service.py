@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from callcenter.errors import InvalidInput, NotFound
+from callcenter.prompts import repo as prompts_repo
 from callcenter.routing.destinations import check_shape
 
 _EXISTS = {
@@ -34,11 +35,7 @@ async def check_tenant_destination(
         if not await conn.fetchval(_EXISTS[kind], tenant_id, target):
             raise NotFound(f"no such {kind} in this tenant", field=f"{field}.target")
     elif kind == "announcement" and target.startswith("tenant/"):
-        if not await conn.fetchval(
-            "SELECT 1 FROM prompts WHERE tenant_id = $1 AND name = $2",
-            tenant_id,
-            target.removeprefix("tenant/"),
-        ):
+        if not await prompts_repo.exists(conn, tenant_id, target.removeprefix("tenant/")):
             raise NotFound("no such uploaded prompt", field=f"{field}.target")
     elif kind == "external" and not await outside_allowed(conn, tenant_id, target):
         raise InvalidInput(

@@ -10,6 +10,7 @@ from callcenter.db.pool import transaction
 from callcenter.destinations.service import check_tenant_destination
 from callcenter.errors import NotFound
 from callcenter.ivrs import repo
+from callcenter.prompts import repo as prompts_repo
 from callcenter.routing.ivr import parse_ivr
 
 IVRS = documents.DocumentKind("ivrs", "IVR", "still in use", "used_by")
@@ -25,10 +26,8 @@ async def put_ivr(
         prompts = [("greeting", ivr.greeting)]
         prompts += [(f"menus.{m.name}.prompt", m.prompt) for m in ivr.menus.values()]
         for field, prompt in prompts:
-            if prompt.startswith("tenant/") and not await conn.fetchval(
-                "SELECT 1 FROM prompts WHERE tenant_id = $1 AND name = $2",
-                tenant_id,
-                prompt.removeprefix("tenant/"),
+            if prompt.startswith("tenant/") and not await prompts_repo.exists(
+                conn, tenant_id, prompt.removeprefix("tenant/")
             ):
                 raise NotFound("no such uploaded prompt", field=field)
         for menu in ivr.menus.values():
