@@ -30,7 +30,7 @@ class DocumentKind:
     users_key: str  # the Conflict detail that lists what does
 
 
-def check_put(kind: DocumentKind, who: Principal, tenant_id: str, name: str) -> None:
+def check_put(who: Principal, tenant_id: str, kind: DocumentKind, name: str) -> None:
     """Tenant admins only; a name is lowercase letters, digits and ``_`` (for the dialplan)."""
     who.require_tenant(tenant_id, "tenant_admin")
     if not NAME_RE.match(name):
@@ -46,7 +46,7 @@ def view(row: Any) -> dict[str, Any]:
     }
 
 
-async def fetch_row(conn: Any, kind: DocumentKind, tenant_id: str, name: str) -> Any:
+async def fetch_row(conn: Any, tenant_id: str, kind: DocumentKind, name: str) -> Any:
     """One document row, or None."""
     return await conn.fetchrow(
         f"SELECT name, definition::text AS definition, updated_at FROM {kind.table}"  # noqa: S608 (table is a Literal)
@@ -56,7 +56,7 @@ async def fetch_row(conn: Any, kind: DocumentKind, tenant_id: str, name: str) ->
     )
 
 
-async def fetch_rows(conn: Any, kind: DocumentKind, tenant_id: str) -> list[Any]:
+async def fetch_rows(conn: Any, tenant_id: str, kind: DocumentKind) -> list[Any]:
     """A tenant's document rows, by name."""
     rows: list[Any] = await conn.fetch(
         f"SELECT name, definition::text AS definition, updated_at FROM {kind.table}"  # noqa: S608 (table is a Literal)
@@ -66,7 +66,7 @@ async def fetch_rows(conn: Any, kind: DocumentKind, tenant_id: str) -> list[Any]
     return rows
 
 
-async def delete_row(conn: Any, kind: DocumentKind, tenant_id: str, name: str) -> bool:
+async def delete_row(conn: Any, tenant_id: str, kind: DocumentKind, name: str) -> bool:
     """Remove a document row; False if there was none."""
     result: str = await conn.execute(
         f"DELETE FROM {kind.table} WHERE tenant_id = $1 AND name = $2",  # noqa: S608 (a Literal)
@@ -77,31 +77,31 @@ async def delete_row(conn: Any, kind: DocumentKind, tenant_id: str, name: str) -
 
 
 async def get(
-    pool: Any, kind: DocumentKind, who: Principal, tenant_id: str, name: str
+    pool: Any, who: Principal, tenant_id: str, kind: DocumentKind, name: str
 ) -> dict[str, Any]:
     """One of the tenant's documents (tenant admins)."""
     who.require_tenant(tenant_id, "tenant_admin")
     async with connection(pool) as conn:
-        row = await fetch_row(conn, kind, tenant_id, name)
+        row = await fetch_row(conn, tenant_id, kind, name)
     if row is None:
         raise NotFound(f"no such {kind.noun}", field="name")
     return view(row)
 
 
 async def list_all(
-    pool: Any, kind: DocumentKind, who: Principal, tenant_id: str
+    pool: Any, who: Principal, tenant_id: str, kind: DocumentKind
 ) -> list[dict[str, Any]]:
     """The tenant's documents of this kind (tenant admins)."""
     who.require_tenant(tenant_id, "tenant_admin")
     async with connection(pool) as conn:
-        return [view(r) for r in await fetch_rows(conn, kind, tenant_id)]
+        return [view(r) for r in await fetch_rows(conn, tenant_id, kind)]
 
 
 async def delete_unused(
     pool: Any,
-    kind: DocumentKind,
     who: Principal,
     tenant_id: str,
+    kind: DocumentKind,
     name: str,
     users_of: Callable[[Any, str, str], Awaitable[list[str]]],
 ) -> None:
@@ -113,5 +113,5 @@ async def delete_unused(
             conflict = Conflict(kind.in_use, field="name")
             conflict.details[kind.users_key] = users
             raise conflict
-        if not await delete_row(conn, kind, tenant_id, name):
+        if not await delete_row(conn, tenant_id, kind, name):
             raise NotFound(f"no such {kind.noun}", field="name")

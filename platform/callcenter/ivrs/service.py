@@ -20,7 +20,7 @@ async def put_ivr(
     pool: Any, who: Principal, tenant_id: str, name: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     """Create or replace an IVR; the next call to a number routed here walks the new tree."""
-    documents.check_put(IVRS, who, tenant_id, name)
+    documents.check_put(who, tenant_id, IVRS, name)
     ivr = parse_ivr(body)
     async with transaction(pool) as conn:
         prompts = [("greeting", ivr.greeting)]
@@ -37,10 +37,10 @@ async def put_ivr(
                         conn, tenant_id, action.kind, action.target, f"menus.{menu.name}.{path}"
                     )
         await repo.put_ivr(conn, tenant_id, name, ivr, body)
-        row = await documents.fetch_row(conn, IVRS, tenant_id, name)
+        row = await documents.fetch_row(conn, tenant_id, IVRS, name)
     return documents.view(row)
 
 
 async def delete_ivr(pool: Any, who: Principal, tenant_id: str, name: str) -> None:
     """Remove an IVR nothing points at."""
-    await documents.delete_unused(pool, IVRS, who, tenant_id, name, repo.users_of)
+    await documents.delete_unused(pool, who, tenant_id, IVRS, name, repo.users_of)

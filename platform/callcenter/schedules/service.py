@@ -36,7 +36,7 @@ async def put_schedule(
     pool: Any, who: Principal, tenant_id: str, name: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     """Create or replace a schedule; numbers using it follow the new hours at once."""
-    documents.check_put(SCHEDULES, who, tenant_id, name)
+    documents.check_put(who, tenant_id, SCHEDULES, name)
     schedule = parse_schedule(body)
     dest = schedule.closed_destination
     spans, until = _spans(schedule, datetime.now(UTC))
@@ -45,13 +45,13 @@ async def put_schedule(
             conn, tenant_id, dest.kind, dest.target, "closed_destination"
         )
         await repo.put_schedule(conn, tenant_id, name, body, closed, spans, until)
-        row = await documents.fetch_row(conn, SCHEDULES, tenant_id, name)
+        row = await documents.fetch_row(conn, tenant_id, SCHEDULES, name)
     return documents.view(row)
 
 
 async def delete_schedule(pool: Any, who: Principal, tenant_id: str, name: str) -> None:
     """Remove a schedule that no number uses."""
-    await documents.delete_unused(pool, SCHEDULES, who, tenant_id, name, repo.numbers_using)
+    await documents.delete_unused(pool, who, tenant_id, SCHEDULES, name, repo.numbers_using)
 
 
 async def refresh_due(pool: Any, now: datetime | None = None) -> int:

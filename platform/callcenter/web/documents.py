@@ -60,7 +60,7 @@ def document_routes(
     async def list_(request: web.Request) -> web.Response:
         return web.json_response(
             await documents.list_all(
-                request.app[keys.POOL], kind, principal_of(request), request.match_info["tenant_id"]
+                request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"], kind
             )
         )
 
@@ -68,9 +68,9 @@ def document_routes(
         return web.json_response(
             await documents.get(
                 request.app[keys.POOL],
-                kind,
                 principal_of(request),
                 request.match_info["tenant_id"],
+                kind,
                 request.match_info["name"],
             )
         )
