@@ -5,21 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from callcenter.destinations import repo
 from callcenter.errors import InvalidInput, NotFound
 from callcenter.prompts import repo as prompts_repo
 from callcenter.routing.destinations import check_shape
 
-_EXISTS = {
-    "queue": "SELECT 1 FROM acd_queues WHERE tenant_id = $1 AND name = $2",
-    "ivr": "SELECT 1 FROM ivrs WHERE tenant_id = $1 AND name = $2",
-    "agent": "SELECT 1 FROM seats WHERE tenant_id = $1 AND extension = $2",
-    "voicemail": "SELECT 1 FROM mailboxes WHERE tenant_id = $1 AND mailbox = $2",
-}
-
 
 async def outside_allowed(conn: Any, tenant_id: str, number: str) -> bool:
     """Whether the tenant's outbound policy lets it call ``number``."""
-    regex = await conn.fetchval("SELECT outbound_regex FROM tenants WHERE id = $1", tenant_id)
+    regex = await repo.outbound_regex(conn, tenant_id)
     return regex is not None and re.match(regex, number) is not None
 
 
@@ -31,8 +25,8 @@ async def check_tenant_destination(
     Outside numbers are checked against the tenant's outbound policy instead.
     """
     check_shape(kind, target, field)
-    if kind in _EXISTS:
-        if not await conn.fetchval(_EXISTS[kind], tenant_id, target):
+    if kind in repo.CHECKED_KINDS:
+        if not await repo.target_exists(conn, tenant_id, kind, target):
             raise NotFound(f"no such {kind} in this tenant", field=f"{field}.target")
     elif kind == "announcement" and target.startswith("tenant/"):
         if not await prompts_repo.exists(conn, tenant_id, target.removeprefix("tenant/")):
