@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from callcenter.auth.principal import Principal
+from callcenter.errors import Unavailable
 
 
 def calls_by_tenant(channels: Iterable[Mapping[str, str]]) -> dict[str, dict[str, int]]:
@@ -23,9 +24,11 @@ def calls_by_tenant(channels: Iterable[Mapping[str, str]]) -> dict[str, dict[str
     return {t: {"calls": len(linked[t]), "channels": count[t]} for t in sorted(count)}
 
 
-async def calls_now(ami: Any, who: Principal) -> dict[str, Any]:
+async def calls_now(ami: Any | None, who: Principal) -> dict[str, Any]:
     """Operator: calls up now on the platform Asterisk, in total and per tenant."""
     who.require_operator()
+    if ami is None or not ami.connected:
+        raise Unavailable("Asterisk manager interface is not connected")
     channels = await ami.action_list("CoreShowChannels")
     per_tenant = calls_by_tenant(channels)
     return {
