@@ -1,4 +1,4 @@
 """Serves ``web/admin/``: the console for tenant admins and platform operators (``/console``).
 
-The agent console (``web/console/``, ``/agent``) is served by the screen-pop package.
+The agent console is another page: ``web/console/``, at ``/agent``.
 """
