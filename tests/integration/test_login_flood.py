@@ -47,6 +47,8 @@ async def test_healthz_stays_fast_while_wrong_logins_flood_and_the_flood_gets_42
     )
     done.set()
     await prober
+    # The loop never stalled (scrypt on the loop held healthz for seconds).
+    assert max(delays) < 0.25, sorted(delays)[-5:]
     statuses = [status for status, _, _ in results]
     limited = [(r, body) for status, r, body in results if status == 429]
     assert statuses.count(401) + len(limited) == FLOOD, statuses
@@ -56,7 +58,6 @@ async def test_healthz_stays_fast_while_wrong_logins_flood_and_the_flood_gets_42
     # Per address: at most the burst got through to a password check.
     burst = api.client.server.app[keys.SETTINGS].login_burst_per_address
     assert statuses.count(401) <= burst, statuses.count(401)
-    assert max(delays) < 0.25, sorted(delays)[-5:]
     # Further guesses from that address, at any username, wait too.
     status, retry_after, body = await wrong_login(api, OPERATOR[0])
     assert status == 429 and retry_after is not None

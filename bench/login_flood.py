@@ -1,0 +1,161 @@
+"""Wrong-login flood: does the control plane stay responsive, and how many guesses get in?
+
+Starts the real stack with bench/screenpop.py's machinery (platform and carrier Asterisk,
+the control plane, N agents with their consoles), then runs three rounds of N concurrent
+screen pops each:
+
+1. quiet: no flood (the reference);
+2. a flood of wrong logins over 200 connections from one address;
+3. the same flood spread over many source addresses (X-Forwarded-For through a configured
+   proxy, so the per-address limit cannot help and only the per-username limit and the
+   bounded password-hashing queue stand in the way).
+
+The flood and a ``/healthz`` probe (every 20 ms) run in another process. Prints per round:
+healthz p50/p99, screen-pop p99 (AgentCalled -> pop at the client), the event-loop lag, and
+how many flood attempts were let through to a password check (answered 401, not 429).
+
+Usage: CALLCENTER_TEST_SLOT=1 .venv/bin/python bench/login_flood.py [N] [CONNECTIONS]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+
+import aiohttp
+from screenpop import API_PORT, close_stack, open_stack, pct, pop_round, provision_agents, show
+
+from callcenter import keys
+
+
+async def flood(port: int, mode: str, connections: int) -> None:
+    """Child process: probe /healthz, and (mode ``single``/``spread``) flood wrong logins
+    over ``connections`` connections, until stdin closes; then print the figures as JSON."""
+    base = f"http://127.0.0.1:{port}"
+    statuses: Counter[str] = Counter()
+    healthz: list[float] = []
+    stop = asyncio.Event()
+
+    async def probe() -> None:
+        async with aiohttp.ClientSession() as s:
+            while not stop.is_set():
+                t0 = time.perf_counter()
+                async with s.get(f"{base}/healthz") as resp:
+                    await resp.read()
+                healthz.append(time.perf_counter() - t0)
+                await asyncio.sleep(0.02)
+
+    async def attacker(s: aiohttp.ClientSession, worker: int) -> None:
+        rng = random.Random(worker)
+        while not stop.is_set():
+            headers = {}
+            if mode == "spread":
+                headers["X-Forwarded-For"] = f"10.{rng.randrange(256)}.{rng.randrange(256)}.7"
+            body = {"username": f"victim-{rng.randrange(50)}", "password": "guess-" + str(worker)}
+            try:
+                async with s.post(f"{base}/api/v1/auth/token", json=body, headers=headers) as r:
+                    await r.read()
+                    statuses[str(r.status)] += 1
+            except aiohttp.ClientError:
+                statuses["error"] += 1
+
+    async def wait_stdin() -> None:
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+        stop.set()
+
+    started = time.monotonic()
+    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    async with aiohttp.ClientSession(connector=connector) as s:
+        workers = [] if mode == "none" else [attacker(s, w) for w in range(connections)]
+        print("ready", flush=True)
+        await asyncio.gather(probe(), wait_stdin(), *workers)
+    print(
+        json.dumps(
+            {"statuses": statuses, "healthz": healthz, "seconds": time.monotonic() - started}
+        ),
+        flush=True,
+    )
+
+
+async def main(n: int, connections: int) -> None:
+    stack = await open_stack(trusted_proxies="127.0.0.1")
+    try:
+        rounds = [("quiet", "none"), ("flood, one address", "single"), ("flood, spread", "spread")]
+        tokens = await provision_agents(stack, 0, n * len(rounds))
+        hub = stack.app[keys.DESK].workspace.hub
+        results = []
+        for index, (name, mode) in enumerate(rounds):
+            child = await asyncio.create_subprocess_exec(
+                sys.executable,
+                __file__,
+                "--flood",
+                str(API_PORT),
+                mode,
+                str(connections),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+            )
+            assert child.stdin is not None and child.stdout is not None
+            assert (await child.stdout.readline()).strip() == b"ready"
+            await asyncio.sleep(1.0)  # the flood is in full swing before the calls come
+            refused_before = stack.app[keys.HASHER].refused
+            first = index * n
+            measured = await pop_round(stack, tokens[first : first + n], first, 20.0)
+            child.stdin.close()
+            figures = json.loads(await child.stdout.readline())
+            await child.wait()
+            results.append(
+                (name, measured, figures, stack.app[keys.HASHER].refused - refused_before)
+            )
+            hub.pop_write_delays.clear()
+            await asyncio.sleep(2.0)
+        print(f"\nwrong-login flood over {connections} connections; {n} screen pops per round")
+        for name, measured, figures, busy in results:
+            print(f"\n== {name}")
+            show("healthz", figures["healthz"])
+            show("AgentCalled -> pop at client", [p["recv"] - p["ast_at"] for p in measured.pops])
+            show(
+                "AMI read -> pop at client (ours)", [p["recv"] - p["ami_at"] for p in measured.pops]
+            )
+            show("event-loop lag of the control plane", measured.lags)
+            statuses = figures["statuses"]
+            total = sum(statuses.values())
+            if total:
+                through = statuses.get("401", 0)
+                print(
+                    f"login attempts: {total} in {figures['seconds']:.1f} s"
+                    f" ({total / figures['seconds']:.0f}/s); let through to a password check"
+                    f" (401): {through}; refused 429: {statuses.get('429', 0)}"
+                    f" (of which hashing queue full: {busy}); other: "
+                    + json.dumps({k: v for k, v in statuses.items() if k not in ("401", "429")})
+                )
+        quiet = [p["recv"] - p["ast_at"] for p in results[0][1].pops]
+        print("\nsummary (ms)")
+        for name, measured, figures, _ in results:
+            pops = [p["recv"] - p["ast_at"] for p in measured.pops]
+            hz = [v * 1000 for v in figures["healthz"]]
+            print(
+                f"  {name:20s} healthz p50={statistics.median(hz):6.2f} p99={pct(hz, 99):7.2f}"
+                f"  pop p99={pct(pops, 99) * 1000 if pops else float('nan'):7.2f}"
+                f" (quiet {pct(quiet, 99) * 1000 if quiet else float('nan'):.2f})"
+                f"  pops {len(pops)}/{n}"
+            )
+    finally:
+        await close_stack(stack)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 4 and sys.argv[1] == "--flood":
+        asyncio.run(flood(int(sys.argv[2]), sys.argv[3], int(sys.argv[4])))
+    else:
+        asyncio.run(
+            main(
+                int(sys.argv[1]) if len(sys.argv) > 1 else 100,
+                int(sys.argv[2]) if len(sys.argv) > 2 else 200,
+            )
+        )
