@@ -46,11 +46,14 @@ class Settings:
     login_refill_per_username_s: float = 30.0
     login_burst_per_address: int = 20
     login_refill_per_address_s: float = 3.0
+    # A refused sign-in is answered after this long (a tarpit for closed-loop floods).
+    login_tarpit_s: float = 1.0
     # Addresses of reverse proxies whose X-Forwarded-For is believed (none by default: the
     # header is then ignored, as anyone can send it).
     trusted_proxies: str = ""
-    # scrypt threads, and how many password checks may wait for them before 429.
-    password_workers: int = 2
+    # scrypt threads (half the cores: the event loop keeps the rest), and how many password
+    # checks may wait for them before 429.
+    password_workers: int = max(1, (os.cpu_count() or 2) // 2)
     password_queue: int = 16
 
     def __post_init__(self) -> None:
@@ -105,6 +108,7 @@ class Settings:
             login_refill_per_address_s=float(
                 get("LOGIN_REFILL_PER_ADDRESS", str(d.login_refill_per_address_s))
             ),
+            login_tarpit_s=float(get("LOGIN_TARPIT", str(d.login_tarpit_s))),
             trusted_proxies=get("TRUSTED_PROXIES", d.trusted_proxies),
             password_workers=int(get("PASSWORD_WORKERS", str(d.password_workers))),
             password_queue=int(get("PASSWORD_QUEUE", str(d.password_queue))),

@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import random
+import time
+from typing import NoReturn
 
 from aiohttp import web
 
 from callcenter import keys
 from callcenter.auth import service
 from callcenter.auth.schemas import PasswordChangeIn, PasswordIn, TokenRequest, UserStatusIn
+from callcenter.errors import TooManyAttempts
 from callcenter.web.io import parse_body, principal_of
 
 routes = web.RouteTableDef()
@@ -38,19 +43,43 @@ def _address(request: web.Request) -> str:
     return client_address(request, trusted)
 
 
+async def _held(request: web.Request, exc: TooManyAttempts) -> NoReturn:
+    """Answer a refusal after the tarpit delay (at most the wait it announces), unless too
+    many are held already; then re-raise it."""
+    throttle = request.app[keys.LOGIN_THROTTLE]
+    hold = min(request.app[keys.SETTINGS].login_tarpit_s, float(exc.details["retry_after_s"]))
+    # Jitter, so that a flood's connections do not come back in lock-step waves.
+    hold *= 0.5 + random.random() / 2
+    if hold > 0 and throttle.held < throttle.max_held:
+        throttle.held += 1
+        try:
+            await asyncio.sleep(hold)
+        finally:
+            throttle.held -= 1
+    raise exc
+
+
 @routes.post("/api/v1/auth/token")
 async def issue_token(request: web.Request) -> web.Response:
     """Exchange a username and password for a bearer token."""
-    body = await parse_body(request, TokenRequest)
-    token = await service.sign_in(
-        request.app[keys.POOL],
-        request.app[keys.TOKENS],
-        request.app[keys.HASHER],
-        request.app[keys.LOGIN_THROTTLE],
-        body.username,
-        body.password,
-        _address(request),
-    )
+    address = _address(request)
+    throttle = request.app[keys.LOGIN_THROTTLE]
+    try:
+        wait = throttle.address_wait(address, time.monotonic())
+        if wait:  # refused before the body is read: a flood costs little
+            raise TooManyAttempts("too many sign-in attempts; try again later", retry_after_s=wait)
+        body = await parse_body(request, TokenRequest)
+        token = await service.sign_in(
+            request.app[keys.POOL],
+            request.app[keys.TOKENS],
+            request.app[keys.HASHER],
+            throttle,
+            body.username,
+            body.password,
+            address,
+        )
+    except TooManyAttempts as exc:
+        await _held(request, exc)
     settings = request.app[keys.SETTINGS]
     return web.json_response(
         {"token": token, "token_type": "Bearer", "expires_in": settings.token_ttl_s}
@@ -62,16 +91,19 @@ async def change_password(request: web.Request) -> web.Response:
     """Change one's own password; older tokens stop working, the answer carries a new one."""
     who = principal_of(request)
     body = await parse_body(request, PasswordChangeIn)
-    token = await service.change_password(
-        request.app[keys.POOL],
-        request.app[keys.HASHER],
-        request.app[keys.TOKENS],
-        request.app[keys.LOGIN_THROTTLE],
-        who,
-        _address(request),
-        body.current_password,
-        body.new_password,
-    )
+    try:
+        token = await service.change_password(
+            request.app[keys.POOL],
+            request.app[keys.HASHER],
+            request.app[keys.TOKENS],
+            request.app[keys.LOGIN_THROTTLE],
+            who,
+            _address(request),
+            body.current_password,
+            body.new_password,
+        )
+    except TooManyAttempts as exc:
+        await _held(request, exc)
     settings = request.app[keys.SETTINGS]
     return web.json_response(
         {"token": token, "token_type": "Bearer", "expires_in": settings.token_ttl_s}

@@ -34,13 +34,14 @@ class Buckets:
     max_keys: int = 10_000
     _state: OrderedDict[str, tuple[float, float]] = field(default_factory=OrderedDict)
 
-    def _level(self, key: str, now: float) -> float:
+    def level(self, key: str, now: float) -> float:
+        """Attempts ``key`` has left now (fractional while refilling)."""
         tokens, at = self._state.get(key, (float(self.rate.burst), now))
         return min(float(self.rate.burst), tokens + max(0.0, now - at) / self.rate.refill_s)
 
     def take(self, key: str, now: float) -> float:
         """Take one attempt: 0.0 if allowed, else the seconds until one is available."""
-        level = self._level(key, now)
+        level = self.level(key, now)
         if level < 1.0:
             self._state[key] = (level, now)
             self._state.move_to_end(key)
@@ -54,7 +55,7 @@ class Buckets:
     def give_back(self, key: str, now: float) -> None:
         """Return an attempt (the sign-in succeeded)."""
         if key in self._state:
-            level = min(float(self.rate.burst), self._level(key, now) + 1.0)
+            level = min(float(self.rate.burst), self.level(key, now) + 1.0)
             self._state[key] = (level, now)
 
     def __len__(self) -> int:
@@ -67,6 +68,19 @@ class LoginThrottle:
 
     per_username: Buckets
     per_address: Buckets
+    # Refusals held back before they are answered (a tarpit: a client that floods over a few
+    # connections then gets ~one answer per connection per hold, not thousands a second);
+    # beyond ``max_held`` at once, refusals are answered straight away (bounded memory).
+    max_held: int = 2000
+    held: int = 0
+
+    def address_wait(self, address: str, now: float) -> int:
+        """Whole seconds until ``address`` may try again (0: now), taking nothing: lets a
+        flood be refused before its body is even read."""
+        level = self.per_address.level(address, now)
+        return (
+            0 if level >= 1.0 else max(1, math.ceil((1.0 - level) * self.per_address.rate.refill_s))
+        )
 
     def attempt(self, username: str, address: str, now: float) -> int:
         """0 if the attempt may go ahead (and counts), else whole seconds to wait."""
