@@ -12,7 +12,9 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import os
 import secrets
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -49,11 +51,23 @@ def new_secret(nbytes: int = 18) -> str:
     return secrets.token_urlsafe(nbytes)
 
 
+def _lower_priority() -> None:
+    """Run this (hashing) thread at a lower CPU priority than the event loop's: under a flood
+    of guesses the scheduler then gives the loop, and Asterisk, the CPU first. Linux nice
+    values are per thread; elsewhere this does nothing."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+
+
 class Hasher:
     """scrypt in ``workers`` threads with at most ``max_pending`` jobs queued or running."""
 
     def __init__(self, workers: int = 2, max_pending: int = 16) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scrypt")
+        self._pool = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="scrypt", initializer=_lower_priority
+        )
         self._slots = max_pending
         self.refused = 0
 
