@@ -123,6 +123,7 @@ async def main(n: int, connections: int) -> None:
                 "AMI read -> pop at client (ours)", [p["recv"] - p["ami_at"] for p in measured.pops]
             )
             show("event-loop lag of the control plane", measured.lags)
+            print(f"control plane CPU: {measured.cpu_s:.2f} s in {measured.wall_s:.2f} s")
             statuses = figures["statuses"]
             total = sum(statuses.values())
             if total:

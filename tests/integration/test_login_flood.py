@@ -51,8 +51,9 @@ async def test_healthz_stays_fast_while_wrong_logins_flood_and_the_flood_gets_42
     )
     done.set()
     await prober
-    # The loop never stalled (scrypt on the loop held healthz for seconds).
-    assert max(delays) < 0.25, sorted(delays)[-5:]
+    # The loop never stalled (scrypt on the loop held healthz for seconds; the bound is loose
+    # because the test machine is shared).
+    assert sorted(delays)[len(delays) // 2] < 0.05 and max(delays) < 0.5, sorted(delays)[-5:]
     statuses = [status for status, _, _ in results]
     limited = [(r, body) for status, r, body in results if status == 429]
     assert statuses.count(401) + len(limited) == FLOOD, statuses
