@@ -14,7 +14,12 @@ The flood and a ``/healthz`` probe (every 20 ms) run in another process. Prints 
 healthz p50/p99, screen-pop p99 (AgentCalled -> pop at the client), the event-loop lag, and
 how many flood attempts were let through to a password check (answered 401, not 429).
 
+With ``--api-only`` it starts the control plane alone (no Asterisk, no pops) and runs the
+quiet, one-address and spread rounds for healthz only: what the flood costs the control plane
+itself, without the rest of the stack competing for the same cores.
+
 Usage: CALLCENTER_TEST_SLOT=1 .venv/bin/python bench/login_flood.py [N] [CONNECTIONS]
+       CALLCENTER_TEST_SLOT=1 .venv/bin/python bench/login_flood.py --api-only [SECONDS]
 """
 
 from __future__ import annotations
@@ -25,12 +30,28 @@ import random
 import statistics
 import sys
 import time
+import uuid
 from collections import Counter
+from typing import Any
 
 import aiohttp
-from screenpop import API_PORT, close_stack, open_stack, pct, pop_round, provision_agents, show
+import asyncpg
+from aiohttp import web
+from screenpop import (
+    API_PORT,
+    PG,
+    close_stack,
+    open_stack,
+    pct,
+    pop_round,
+    provision_agents,
+    show,
+)
 
 from callcenter import keys
+from callcenter.app import create_app
+from callcenter.db.migrate import migrate
+from callcenter.settings import Settings
 
 
 async def flood(port: int, mode: str, connections: int) -> None:
@@ -82,33 +103,92 @@ async def flood(port: int, mode: str, connections: int) -> None:
     )
 
 
+async def run_flood(mode: str, connections: int) -> asyncio.subprocess.Process:
+    """Start the flood child and wait until it is ready."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--flood",
+        str(API_PORT),
+        mode,
+        str(connections),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    assert (await child.stdout.readline()).strip() == b"ready"
+    return child
+
+
+async def stop_flood(child: asyncio.subprocess.Process) -> dict[str, Any]:
+    """Stop the flood child; its figures."""
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.close()
+    figures: dict[str, Any] = json.loads(await child.stdout.readline())
+    await child.wait()
+    return figures
+
+
+def print_attempts(figures: dict[str, Any], busy: int | None = None) -> None:
+    statuses = figures["statuses"]
+    total = sum(statuses.values())
+    if not total:
+        return
+    through = statuses.get("401", 0)
+    queue = "" if busy is None else f" (of which hashing queue full: {busy})"
+    print(
+        f"login attempts: {total} in {figures['seconds']:.1f} s"
+        f" ({total / figures['seconds']:.0f}/s); let through to a password check"
+        f" (401): {through}; refused 429: {statuses.get('429', 0)}{queue}; other: "
+        + json.dumps({k: v for k, v in statuses.items() if k not in ("401", "429")})
+    )
+
+
+async def api_only(seconds: float, connections: int) -> None:
+    """The control plane alone (AMI off): healthz quiet, and under both floods."""
+    dsn = f"{PG}/cc_bench_{uuid.uuid4().hex[:8]}"
+    await migrate(dsn)
+    app = create_app(
+        Settings(dsn=dsn, ami_enabled=False, trusted_proxies="127.0.0.1", http_port=API_PORT)
+    )
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", API_PORT).start()
+    try:
+        print(f"control plane only; wrong-login flood over {connections} connections")
+        for name, mode in ROUNDS:
+            child = await run_flood(mode, connections)
+            cpu = time.process_time()
+            await asyncio.sleep(seconds)
+            figures = await stop_flood(child)
+            print(f"\n== {name}")
+            show("healthz", figures["healthz"])
+            print(f"control plane CPU: {time.process_time() - cpu:.2f} s in {seconds:.1f} s")
+            print_attempts(figures)
+    finally:
+        await runner.cleanup()
+        admin_db = await asyncpg.connect(f"{PG}/postgres")
+        await admin_db.execute(f'DROP DATABASE IF EXISTS "{dsn.rsplit("/", 1)[1]}" WITH (FORCE)')
+        await admin_db.close()
+
+
+ROUNDS = [("quiet", "none"), ("flood, one address", "single"), ("flood, spread", "spread")]
+
+
 async def main(n: int, connections: int) -> None:
     stack = await open_stack(trusted_proxies="127.0.0.1")
     try:
-        rounds = [("quiet", "none"), ("flood, one address", "single"), ("flood, spread", "spread")]
+        rounds = ROUNDS
         tokens = await provision_agents(stack, 0, n * len(rounds))
         hub = stack.app[keys.DESK].workspace.hub
         results = []
         for index, (name, mode) in enumerate(rounds):
-            child = await asyncio.create_subprocess_exec(
-                sys.executable,
-                __file__,
-                "--flood",
-                str(API_PORT),
-                mode,
-                str(connections),
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-            )
-            assert child.stdin is not None and child.stdout is not None
-            assert (await child.stdout.readline()).strip() == b"ready"
+            child = await run_flood(mode, connections)
             await asyncio.sleep(1.0)  # the flood is in full swing before the calls come
             refused_before = stack.app[keys.HASHER].refused
             first = index * n
             measured = await pop_round(stack, tokens[first : first + n], first, 20.0)
-            child.stdin.close()
-            figures = json.loads(await child.stdout.readline())
-            await child.wait()
+            figures = await stop_flood(child)
             results.append(
                 (name, measured, figures, stack.app[keys.HASHER].refused - refused_before)
             )
@@ -124,17 +204,7 @@ async def main(n: int, connections: int) -> None:
             )
             show("event-loop lag of the control plane", measured.lags)
             print(f"control plane CPU: {measured.cpu_s:.2f} s in {measured.wall_s:.2f} s")
-            statuses = figures["statuses"]
-            total = sum(statuses.values())
-            if total:
-                through = statuses.get("401", 0)
-                print(
-                    f"login attempts: {total} in {figures['seconds']:.1f} s"
-                    f" ({total / figures['seconds']:.0f}/s); let through to a password check"
-                    f" (401): {through}; refused 429: {statuses.get('429', 0)}"
-                    f" (of which hashing queue full: {busy}); other: "
-                    + json.dumps({k: v for k, v in statuses.items() if k not in ("401", "429")})
-                )
+            print_attempts(figures, busy)
         quiet = [p["recv"] - p["ast_at"] for p in results[0][1].pops]
         print("\nsummary (ms)")
         for name, measured, figures, _ in results:
@@ -153,6 +223,8 @@ async def main(n: int, connections: int) -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 4 and sys.argv[1] == "--flood":
         asyncio.run(flood(int(sys.argv[2]), sys.argv[3], int(sys.argv[4])))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--api-only":
+        asyncio.run(api_only(float(sys.argv[2]) if len(sys.argv) > 2 else 6.0, 200))
     else:
         asyncio.run(
             main(
