@@ -140,7 +140,7 @@ class AccessGuard:
         while True:
             try:
                 conn = await asyncpg.connect(self.dsn)
-            except (OSError, asyncpg.PostgresError) as exc:
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("access listener cannot connect: %s", exc)
                 await asyncio.sleep(0.5)
                 continue
@@ -154,7 +154,7 @@ class AccessGuard:
                 self._listening = True
                 self.changed("*")
                 await closed.wait()
-            except (OSError, asyncpg.PostgresError) as exc:
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("access listener lost: %s", exc)
             finally:
                 self._listening = False
