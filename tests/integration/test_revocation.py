@@ -323,3 +323,23 @@ async def test_forged_tokens_are_refused_on_every_route_and_on_the_websocket(
     socket = await live(other_admin)
     await socket.ws.send_json({"type": "subscribe", "tenant": tid})
     assert (await socket.next("error"))["error"] == "forbidden"
+
+
+async def test_revocation_still_lands_when_the_listener_connection_is_cut(
+    api: ApiClient, uid: str, db: asyncpg.Connection
+) -> None:
+    tid, admin, names = await provision(api, uid)
+    agent = await agent_of(api, names)
+    socket = await live(agent)
+    await agent.call("GET", "/api/v1/agent/me", expect=200)  # cached now
+    killed = await db.fetchval(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND query LIKE 'LISTEN \"cc_access\"%'"
+    )
+    assert killed >= 1
+    user = f"/api/v1/tenants/{tid}/users/{names['username']}"
+    await admin.call("PUT", f"{user}/status", {"status": "disabled"}, expect=200)
+    # Missed while nobody listened: no stale cache answers, and the socket is re-checked
+    # when the listener is back.
+    await refused_within(agent, "/api/v1/agent/me", "user-disabled")
+    await closed_within(socket, 4401, "user-disabled", seconds=2.0)

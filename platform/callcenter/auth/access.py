@@ -6,7 +6,8 @@ the token's (a password change or disabling bumps it), an agent still has its se
 tenant is not suspended. ``AccessGuard`` answers from a small in-memory cache that a LISTEN
 on ``cc_access`` (triggers of migration 0012) invalidates the moment such a change commits;
 while that listener is down it asks PostgreSQL on every request instead (one indexed
-lookup), so a revocation never waits for a cache to age. Open websockets register here and
+lookup), and no cached answer is older than a second even if a NOTIFY were lost or the
+listener's connection died silently (it is pinged every second). Open websockets register here and
 are closed, with a close code and the reason's slug, when their access goes.
 """
 
@@ -30,6 +31,11 @@ from callcenter.tasks import cancel_and_wait
 log = logging.getLogger(__name__)
 
 CHANNEL = "cc_access"
+PING_S = 1.0
+# A cached answer is used for at most this long even if no NOTIFY came (one lost in
+# transit, or a listener that has not noticed its connection is gone yet): the bound on
+# how stale an answer can ever be. NOTIFYs make it immediate in the normal case.
+MAX_AGE_S = 1.0
 # Websocket close codes (4000-4999 are the application's): 4401 the token no longer
 # authenticates anyone, 4403 it does but the tenant may not use the live console now.
 CLOSE_UNAUTHORIZED = 4401
@@ -109,8 +115,8 @@ class AccessGuard:
     pool: Any
     dsn: str
     max_cached: int = 50_000
-    _users: dict[int, Access | None] = field(default_factory=dict)
-    _tenants: dict[str, str | None] = field(default_factory=dict)
+    _users: dict[int, tuple[float, Access | None]] = field(default_factory=dict)
+    _tenants: dict[str, tuple[float, str | None]] = field(default_factory=dict)
     _generation: int = 0
     _listening: bool = False
     _sessions: dict[int, set[Session]] = field(default_factory=dict)
@@ -153,8 +159,14 @@ class AccessGuard:
                 # Whatever changed while nobody listened: forget it all, re-check everyone.
                 self._listening = True
                 self.changed("*")
-                await closed.wait()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                # A LISTEN connection idles; a NAT or firewall may drop it without a word.
+                # Ping it, so a silent loss is noticed within a second or two.
+                while not closed.is_set():
+                    try:
+                        await asyncio.wait_for(closed.wait(), PING_S)
+                    except TimeoutError:
+                        await conn.fetchval("SELECT 1", timeout=PING_S)
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                 log.warning("access listener lost: %s", exc)
             finally:
                 self._listening = False
@@ -166,8 +178,10 @@ class AccessGuard:
     # ------------------------------------------------------------------ lookups
     async def access(self, user_id: int) -> Access | None:
         """The user's access state (cached while the listener is up)."""
-        if self._listening and user_id in self._users:
-            return self._users[user_id]
+        now = time.monotonic()
+        cached = self._users.get(user_id) if self._listening else None
+        if cached is not None and now - cached[0] < MAX_AGE_S:
+            return cached[1]
         generation = self._generation
         async with connection(self.pool) as conn:
             row = await conn.fetchrow(_QUERY, user_id)
@@ -188,13 +202,15 @@ class AccessGuard:
         if self._listening and generation == self._generation:
             if len(self._users) >= self.max_cached:
                 self._users.clear()
-            self._users[user_id] = found
+            self._users[user_id] = (now, found)
         return found
 
     async def tenant_status(self, tenant_id: str) -> str | None:
         """``active``, ``suspended``, or None for no such tenant."""
-        if self._listening and tenant_id in self._tenants:
-            return self._tenants[tenant_id]
+        now = time.monotonic()
+        cached = self._tenants.get(tenant_id) if self._listening else None
+        if cached is not None and now - cached[0] < MAX_AGE_S:
+            return cached[1]
         generation = self._generation
         async with connection(self.pool) as conn:
             status: str | None = await conn.fetchval(
@@ -203,7 +219,7 @@ class AccessGuard:
         if self._listening and generation == self._generation:
             if len(self._tenants) >= self.max_cached:
                 self._tenants.clear()
-            self._tenants[tenant_id] = status
+            self._tenants[tenant_id] = (now, status)
         return status
 
     async def check(self, who: Principal) -> None:
@@ -235,7 +251,8 @@ class AccessGuard:
             affected = list(self._sessions.get(int(key), ()))
         elif kind == "t":
             self._tenants.pop(key, None)
-            for uid in [u for u, a in self._users.items() if a is None or a.tenant_id == key]:
+            stale = [u for u, (_, a) in self._users.items() if a is None or a.tenant_id == key]
+            for uid in stale:
                 del self._users[uid]
             affected = [s for ss in self._sessions.values() for s in ss if s.who.tenant_id == key]
         else:
