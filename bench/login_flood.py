@@ -26,6 +26,7 @@ Usage: CALLCENTER_TEST_SLOT=1 .venv/bin/python bench/login_flood.py [N] [CONNECT
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import random
@@ -57,11 +58,14 @@ from callcenter.settings import Settings
 
 
 async def flood(port: int, mode: str, connections: int) -> None:
-    """Child process: probe /healthz, and (mode ``single``/``spread``) flood wrong logins
-    over ``connections`` connections, until stdin closes; then print the figures as JSON."""
-    # The attacker's own CPU would be elsewhere; here it shares the machine, so it runs at a
-    # lower priority than the control plane and Asterisk (the probe too: it only measures).
-    os.nice(10)
+    """Child process: probe /healthz (mode ``probe``), or flood wrong logins over
+    ``connections`` connections (``single``/``spread``), until stdin closes; then print the
+    figures as JSON."""
+    if mode != "probe":
+        # The attacker's own CPU would be elsewhere; here it shares the machine, so it runs
+        # at a lower priority than the control plane and Asterisk. The probe does not: its
+        # own scheduling delays would count as healthz latency.
+        os.nice(10)
     base = f"http://127.0.0.1:{port}"
     statuses: Counter[str] = Counter()
     healthz: list[float] = []
@@ -97,9 +101,9 @@ async def flood(port: int, mode: str, connections: int) -> None:
     started = time.monotonic()
     connector = aiohttp.TCPConnector(limit=0, force_close=False)
     async with aiohttp.ClientSession(connector=connector) as s:
-        workers = [] if mode == "none" else [attacker(s, w) for w in range(connections)]
+        workers = [probe()] if mode == "probe" else [attacker(s, w) for w in range(connections)]
         print("ready", flush=True)
-        await asyncio.gather(probe(), wait_stdin(), *workers)
+        await asyncio.gather(wait_stdin(), *workers)
     print(
         json.dumps(
             {"statuses": statuses, "healthz": healthz, "seconds": time.monotonic() - started}
@@ -108,30 +112,53 @@ async def flood(port: int, mode: str, connections: int) -> None:
     )
 
 
-async def run_flood(mode: str, connections: int) -> asyncio.subprocess.Process:
-    """Start the flood child and wait until it is ready."""
-    child = await asyncio.create_subprocess_exec(
-        sys.executable,
-        __file__,
-        "--flood",
-        str(API_PORT),
-        mode,
-        str(connections),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-    )
-    assert child.stdout is not None
-    assert (await child.stdout.readline()).strip() == b"ready"
-    return child
+def gc_pauses() -> list[float]:
+    """Durations of the control plane's garbage collections from now on (they stop the loop)."""
+    pauses: list[float] = []
+    started = [0.0]
+
+    def callback(phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            pauses.append(time.perf_counter() - started[0])
+
+    gc.callbacks.append(callback)
+    return pauses
 
 
-async def stop_flood(child: asyncio.subprocess.Process) -> dict[str, Any]:
-    """Stop the flood child; its figures."""
-    assert child.stdin is not None and child.stdout is not None
-    child.stdin.close()
-    figures: dict[str, Any] = json.loads(await child.stdout.readline())
-    await child.wait()
-    return figures
+Children = list[asyncio.subprocess.Process]
+
+
+async def run_flood(mode: str, connections: int) -> Children:
+    """Start the healthz probe and (unless ``none``) the flood, in two processes."""
+    children = []
+    for child_mode in ["probe"] + ([] if mode == "none" else [mode]):
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            __file__,
+            "--flood",
+            str(API_PORT),
+            child_mode,
+            str(connections),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert child.stdout is not None
+        assert (await child.stdout.readline()).strip() == b"ready"
+        children.append(child)
+    return children
+
+
+async def stop_flood(children: Children) -> dict[str, Any]:
+    """Stop the probe and the flood: healthz delays, the flood's statuses and duration."""
+    results = []
+    for child in children:
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.close()
+        results.append(json.loads(await child.stdout.readline()))
+        await child.wait()
+    return {**results[-1], "healthz": results[0]["healthz"]}
 
 
 def print_attempts(figures: dict[str, Any], busy: int | None = None) -> None:
@@ -186,17 +213,21 @@ async def main(n: int, connections: int) -> None:
         rounds = ROUNDS
         tokens = await provision_agents(stack, 0, n * len(rounds))
         hub = stack.app[keys.DESK].workspace.hub
+        pauses = gc_pauses()
         results = []
         for index, (name, mode) in enumerate(rounds):
             child = await run_flood(mode, connections)
             await asyncio.sleep(1.0)  # the flood is in full swing before the calls come
             refused_before = stack.app[keys.HASHER].refused
+            pauses.clear()
             first = index * n
             measured = await pop_round(stack, tokens[first : first + n], first, 20.0)
             figures = await stop_flood(child)
             results.append(
                 (name, measured, figures, stack.app[keys.HASHER].refused - refused_before)
             )
+            longest = max(pauses, default=0.0) * 1000
+            print(f"{name}: {len(pauses)} garbage collections, longest {longest:.1f} ms")
             hub.pop_write_delays.clear()
             await asyncio.sleep(2.0)
         print(f"\nwrong-login flood over {connections} connections; {n} screen pops per round")

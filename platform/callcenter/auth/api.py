@@ -43,11 +43,17 @@ def _address(request: web.Request) -> str:
     return client_address(request, trusted)
 
 
-async def _held(request: web.Request, exc: TooManyAttempts) -> NoReturn:
-    """Answer a refusal after the tarpit delay (at most the wait it announces), unless too
-    many are held already; then re-raise it."""
+async def _refused(request: web.Request, message: str, wait: int) -> NoReturn:
+    """Answer a refused attempt after the tarpit delay (at most the wait it announces; none
+    when too many are held already).
+
+    The refusal is raised afresh after the delay, never held across it: an exception kept
+    in a frame that its own traceback references is a reference cycle, and thousands of
+    those a second (frames, tracebacks) made the garbage collector stop the loop for
+    hundreds of milliseconds under a flood.
+    """
     throttle = request.app[keys.LOGIN_THROTTLE]
-    hold = min(request.app[keys.SETTINGS].login_tarpit_s, float(exc.details["retry_after_s"]))
+    hold = min(request.app[keys.SETTINGS].login_tarpit_s, float(wait))
     # Jitter, so that a flood's connections do not come back in lock-step waves.
     hold *= 0.5 + random.random() / 2
     if hold > 0 and throttle.held < throttle.max_held:
@@ -56,7 +62,7 @@ async def _held(request: web.Request, exc: TooManyAttempts) -> NoReturn:
             await asyncio.sleep(hold)
         finally:
             throttle.held -= 1
-    raise exc
+    raise TooManyAttempts(message, retry_after_s=wait)
 
 
 @routes.post("/api/v1/auth/token")
@@ -64,11 +70,11 @@ async def issue_token(request: web.Request) -> web.Response:
     """Exchange a username and password for a bearer token."""
     address = _address(request)
     throttle = request.app[keys.LOGIN_THROTTLE]
+    wait = throttle.address_wait(address, time.monotonic())
+    if wait:  # refused before the body is read: a flood costs little
+        await _refused(request, "too many sign-in attempts; try again later", wait)
+    body = await parse_body(request, TokenRequest)
     try:
-        wait = throttle.address_wait(address, time.monotonic())
-        if wait:  # refused before the body is read: a flood costs little
-            raise TooManyAttempts("too many sign-in attempts; try again later", retry_after_s=wait)
-        body = await parse_body(request, TokenRequest)
         token = await service.sign_in(
             request.app[keys.POOL],
             request.app[keys.TOKENS],
@@ -79,11 +85,13 @@ async def issue_token(request: web.Request) -> web.Response:
             address,
         )
     except TooManyAttempts as exc:
-        await _held(request, exc)
-    settings = request.app[keys.SETTINGS]
-    return web.json_response(
-        {"token": token, "token_type": "Bearer", "expires_in": settings.token_ttl_s}
-    )
+        message, wait = exc.message, int(exc.details["retry_after_s"])
+    else:
+        settings = request.app[keys.SETTINGS]
+        return web.json_response(
+            {"token": token, "token_type": "Bearer", "expires_in": settings.token_ttl_s}
+        )
+    await _refused(request, message, wait)
 
 
 @routes.post("/api/v1/auth/password")
@@ -103,11 +111,13 @@ async def change_password(request: web.Request) -> web.Response:
             body.new_password,
         )
     except TooManyAttempts as exc:
-        await _held(request, exc)
-    settings = request.app[keys.SETTINGS]
-    return web.json_response(
-        {"token": token, "token_type": "Bearer", "expires_in": settings.token_ttl_s}
-    )
+        message, wait = exc.message, int(exc.details["retry_after_s"])
+    else:
+        settings = request.app[keys.SETTINGS]
+        return web.json_response(
+            {"token": token, "token_type": "Bearer", "expires_in": settings.token_ttl_s}
+        )
+    await _refused(request, message, wait)
 
 
 @routes.get("/api/v1/tenants/{tenant_id}/users")
