@@ -17,7 +17,10 @@ from callcenter.ami.client import AmiClient
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.media import PromptMirror, RecordingCollector
 from callcenter.auth import api as auth_api
+from callcenter.auth.access import AccessGuard
+from callcenter.auth.passwords import Hasher
 from callcenter.auth.service import bootstrap_operator
+from callcenter.auth.throttle import Buckets, LoginThrottle, Rate
 from callcenter.auth.tokens import TokenService
 from callcenter.billing import api as billing_api
 from callcenter.callbacks.service import CallbackDesk
@@ -83,6 +86,20 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     await ami.stop()
     await callbacks.stop()
     await sync.stop()
+
+
+async def _access(app: web.Application) -> AsyncIterator[None]:
+    """Revocation: who may still use their token, kept fresh by LISTEN/NOTIFY; and the
+    password hasher's threads."""
+    s = app[keys.SETTINGS]
+    hasher = Hasher(s.password_workers, s.password_queue)
+    app[keys.HASHER] = hasher
+    guard = AccessGuard(app[keys.POOL], s.dsn)
+    app[keys.ACCESS] = guard
+    await guard.start()
+    yield
+    await guard.stop()
+    hasher.close()
 
 
 async def _housekeeping(app: web.Application) -> AsyncIterator[None]:
@@ -169,7 +186,16 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.TOKENS] = TokenService(settings.jwt_secret, settings.token_ttl_s)
     app[openapi.CACHE] = {}
     app.on_response_prepare.append(secure_response)
+    app[keys.LOGIN_THROTTLE] = LoginThrottle(
+        per_username=Buckets(
+            Rate(settings.login_burst_per_username, settings.login_refill_per_username_s)
+        ),
+        per_address=Buckets(
+            Rate(settings.login_burst_per_address, settings.login_refill_per_address_s)
+        ),
+    )
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_access)
     app.cleanup_ctx.append(_housekeeping)
     if settings.prompts_dir or settings.recordings_dir:
         app.cleanup_ctx.append(_media_agent)

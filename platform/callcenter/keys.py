@@ -10,6 +10,9 @@ from callcenter.agents.service import Desk
 from callcenter.ami.client import AmiClient
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.media import PromptMirror
+from callcenter.auth.access import AccessGuard
+from callcenter.auth.passwords import Hasher
+from callcenter.auth.throttle import LoginThrottle
 from callcenter.auth.tokens import TokenService
 from callcenter.cdr.sink import CdrSink
 from callcenter.reports.live import LiveWallboard
@@ -26,3 +29,6 @@ CDR_SINK = web.AppKey("cdr_sink", CdrSink)
 WALLBOARD = web.AppKey("wallboard", LiveWallboard)
 DESK = web.AppKey("desk", Desk)  # agent workspace: live state, hub, AMI, pool
 SIP_GUARD = web.AppKey("sip_guard", SipGuard)
+ACCESS = web.AppKey("access", AccessGuard)  # revocation: per-user state, tenant status
+HASHER = web.AppKey("hasher", Hasher)  # scrypt off the event loop, bounded
+LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)

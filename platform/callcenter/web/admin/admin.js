@@ -7,10 +7,10 @@
 "use strict";
 (() => {
   const TOKEN_KEY = "cc.console.token";
-  const TENANT_PAGES = ["overview", "seats", "agents", "numbers", "schedules", "ivrs", "queues", "mailboxes", "wallboard", "recordings", "reports", "billing"];
+  const TENANT_PAGES = ["overview", "seats", "agents", "users", "numbers", "schedules", "ivrs", "queues", "mailboxes", "wallboard", "recordings", "reports", "billing"];
   const OP_PAGES = ["tenants", "numbers", "plans", "billing", "health"];
   const TITLES = {
-    overview: "Overview", seats: "Seats", agents: "Agents and CRM", numbers: "Numbers and routes", schedules: "Hours and holidays",
+    overview: "Overview", seats: "Seats", agents: "Agents and CRM", users: "Users and access", numbers: "Numbers and routes", schedules: "Hours and holidays",
     ivrs: "IVR menus", queues: "Queues", mailboxes: "Mailboxes", wallboard: "Wallboard", recordings: "Recordings and supervision", reports: "Reports", billing: "Plan, usage and invoices",
     tenants: "Tenants", plans: "Plans and prices", health: "Platform health",
   };
@@ -451,6 +451,34 @@
     }
     return h("figure", {}, canvas, h("figcaption", { class: "muted" }, "Scan with the softphone app (contains the password)."));
   }
+
+  // ---- every sign-in of the tenant: disable (its sessions end within a second), reset the
+  // password (the old one and its sessions stop working), delete.
+  TENANT.users = async (t) => {
+    const users = await api("GET", T(t, "/users"));
+    const U = (u, rest = "") => T(t, `/users/${encodeURIComponent(u)}${rest}`);
+    page(TITLES.users,
+      h("p", { class: "muted" }, "Disabling, deleting or resetting a user ends its sessions (including open consoles and wallboards) within a second."),
+      table([["username", "Username"], ["role", "Role"], ["status", "Status", (v) => badge(v === "active", "active", "disabled")],
+        ["username", "Actions", (v, r) => h("div", { class: "row" },
+          h("button", { type: "button", class: "secondary", id: `user-status-${v}`, "aria-label": `${r.status === "active" ? "Disable" : "Enable"} ${v}`,
+            onclick: async () => {
+              const status = r.status === "active" ? "disabled" : "active";
+              await api("PUT", U(v, "/status"), { status }); announce(`${v} ${status}`); refresh();
+            } }, r.status === "active" ? "Disable" : "Enable"),
+          h("button", { type: "button", class: "secondary", id: `user-password-${v}`, "aria-label": `New password for ${v}`,
+            onclick: async () => {
+              const password = prompt(`New password for ${v} (at least 8 characters):`);
+              if (!password) return;
+              await api("POST", U(v, "/password"), { password }); announce(`Password of ${v} changed; its sessions have ended`);
+            } }, "New password"),
+          h("button", { type: "button", class: "danger", id: `user-delete-${v}`, "aria-label": `Delete ${v}`,
+            onclick: async () => {
+              if (!confirm(`Delete ${v}? Its sessions end at once; an agent's seat stays.`)) return;
+              await api("DELETE", U(v)); announce(`${v} deleted`); refresh();
+            } }, "Delete"))]],
+      users, { id: "users-table", caption: "Users", key: (r) => r.username, empty: "No users." }));
+  };
 
   // ---- agent users (the agent workspace's sign-ins, bound to seats), hosted CRM, webhooks.
   TENANT.agents = async (t) => {

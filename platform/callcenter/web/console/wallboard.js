@@ -82,7 +82,11 @@
         agentsTimer = setTimeout(() => api(`/api/v1/tenants/${tenant}/wallboard`).then((b) => renderAgents(b.agents)), 200);
       }
     };
-    ws.onclose = () => { $("status").textContent = "Reconnecting…"; setTimeout(connect, 1000); };
+    ws.onclose = (ev) => {
+      // 4401/4403: the token no longer counts (revoked, expired, tenant suspended): stop.
+      if (ev.code === 4401 || ev.code === 4403) { $("status").textContent = `Signed out (${ev.reason})`; return; }
+      $("status").textContent = "Reconnecting…"; setTimeout(connect, 1000);
+    };
   }
 
   function start() {
