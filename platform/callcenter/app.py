@@ -52,7 +52,7 @@ from callcenter.settings import Settings
 from callcenter.supervision import api as supervision_api
 from callcenter.tasks import cancel_and_wait
 from callcenter.tenants import api as tenants_api
-from callcenter.web import openapi
+from callcenter.web import openapi, shared_static
 from callcenter.web.headers import secure_response
 from callcenter.web.middlewares import auth_middleware, errors_middleware
 
@@ -226,6 +226,7 @@ def create_app(settings: Settings) -> web.Application:
         health_api,
         security_api,
         openapi,
+        shared_static,
     ):
         app.router.add_routes(module.routes)
     for module in (agents_api, contacts_api, screenpop_api):
