@@ -286,15 +286,13 @@ async def main(n: int, pace_ms: float = 20.0) -> None:
         show("INVITE -> AgentCalled (Asterisk)", dialplan)
         show("AgentCalled -> pop at client", to_client)
         show("AMI read -> pop at client (ours)", ours)
-        show(
-            "AMI read -> pop written to socket", list(app[keys.DESK].workspace.hub.pop_write_delays)
-        )
+        show("AMI read -> pop written to socket", list(app[keys.WORKSPACE].hub.pop_write_delays))
         show("event-loop lag of the control plane", lags)
         print(f"control plane CPU during the calls: {cpu:.2f} s in {wall:.2f} s")
         starts = [p["invite"] for p in pops if p.get("invite")]
         if starts:
             print(f"calls entered the platform over {max(starts) - min(starts):.2f} s")
-        print(f"hub dropped slow clients: {app[keys.DESK].workspace.hub.dropped}")
+        print(f"hub dropped slow clients: {app[keys.WORKSPACE].hub.dropped}")
     finally:
         await runner.cleanup()
         await asyncio.gather(platform.stop(), carrier.stop())

@@ -1,28 +1,36 @@
-"""Every ``web.AppKey`` of the application, typed."""
+"""Every ``web.AppKey`` of the application, typed.
+
+The types are imported for the type checker only, so importing the keys (every handler
+does) imports none of the services they name.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from callcenter.agents.service import Desk
-from callcenter.ami.client import AmiClient
-from callcenter.asterisk.live import AsteriskSync
-from callcenter.asterisk.media import PromptMirror
-from callcenter.auth.tokens import TokenService
-from callcenter.cdr.sink import CdrSink
-from callcenter.reports.live import LiveWallboard
-from callcenter.security.service import SipGuard
 from callcenter.settings import Settings
+
+if TYPE_CHECKING:
+    from callcenter.agents.service import AgentDeps
+    from callcenter.ami.client import AmiClient
+    from callcenter.asterisk.live import AsteriskSync
+    from callcenter.asterisk.media import PromptMirror
+    from callcenter.auth.tokens import TokenService
+    from callcenter.cdr.sink import CdrSink
+    from callcenter.reports.live import LiveWallboard
+    from callcenter.security.service import SipGuard
+    from callcenter.workspace.runtime import LiveWorkspace
 
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", Any)  # asyncpg.Pool: typed Any because asyncpg ships no stubs
-AMI = web.AppKey("ami", AmiClient)
-TOKENS = web.AppKey("tokens", TokenService)
-SYNC = web.AppKey("sync", AsteriskSync)
-PROMPTS = web.AppKey("prompts", PromptMirror)
-CDR_SINK = web.AppKey("cdr_sink", CdrSink)
-WALLBOARD = web.AppKey("wallboard", LiveWallboard)
-DESK = web.AppKey("desk", Desk)  # agent workspace: live state, hub, AMI, pool
-SIP_GUARD = web.AppKey("sip_guard", SipGuard)
+AMI: web.AppKey[AmiClient] = web.AppKey("ami")
+TOKENS: web.AppKey[TokenService] = web.AppKey("tokens")
+SYNC: web.AppKey[AsteriskSync] = web.AppKey("sync")
+PROMPTS: web.AppKey[PromptMirror] = web.AppKey("prompts")
+CDR_SINK: web.AppKey[CdrSink] = web.AppKey("cdr_sink")
+WALLBOARD: web.AppKey[LiveWallboard] = web.AppKey("wallboard")
+WORKSPACE: web.AppKey[LiveWorkspace] = web.AppKey("workspace")  # live agent states and pops
+AGENTS: web.AppKey[AgentDeps] = web.AppKey("agents")  # what the agents service needs
+SIP_GUARD: web.AppKey[SipGuard] = web.AppKey("sip_guard")
