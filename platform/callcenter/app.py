@@ -52,7 +52,7 @@ from callcenter.web import openapi
 from callcenter.web.headers import secure_response
 from callcenter.web.middlewares import auth_middleware, errors_middleware
 from callcenter.workspace import api as workspace_api
-from callcenter.workspace.lifecycle import live_workspace
+from callcenter.workspace.lifecycle import WORKSPACE, live_workspace
 
 log = logging.getLogger(__name__)
 
@@ -163,9 +163,9 @@ async def health(request: web.Request) -> web.Response:
 
 async def _agents(app: web.Application) -> AsyncIterator[None]:
     """What the agents service needs, once the live workspace is up."""
-    app[keys.AGENTS] = AgentDeps(
+    app[agents_api.AGENTS] = AgentDeps(
         app[keys.POOL],
-        app[keys.WORKSPACE],
+        app[WORKSPACE],
         app[keys.SETTINGS],
         app.get(keys.SYNC),
         app.get(keys.AMI),

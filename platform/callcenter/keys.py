@@ -1,7 +1,9 @@
-"""Every ``web.AppKey`` of the application, typed.
+"""The ``web.AppKey`` of every shared resource, typed.
 
 The types are imported for the type checker only, so importing the keys (every handler
-does) imports none of the services they name.
+does) imports none of the services they name. The live workspace's key and the agents
+service's sit in their packages (``workspace.lifecycle.WORKSPACE``, ``agents.api.AGENTS``),
+which stand above this module.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from aiohttp import web
 from callcenter.settings import Settings
 
 if TYPE_CHECKING:
-    from callcenter.agents.service import AgentDeps
     from callcenter.ami.client import AmiClient
     from callcenter.asterisk.live import AsteriskSync
     from callcenter.asterisk.media import PromptMirror
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from callcenter.cdr.sink import CdrSink
     from callcenter.reports.live import LiveWallboard
     from callcenter.security.service import SipGuard
-    from callcenter.workspace.runtime import LiveWorkspace
 
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", Any)  # asyncpg.Pool: typed Any because asyncpg ships no stubs
@@ -31,6 +31,4 @@ SYNC: web.AppKey[AsteriskSync] = web.AppKey("sync")
 PROMPTS: web.AppKey[PromptMirror] = web.AppKey("prompts")
 CDR_SINK: web.AppKey[CdrSink] = web.AppKey("cdr_sink")
 WALLBOARD: web.AppKey[LiveWallboard] = web.AppKey("wallboard")
-WORKSPACE: web.AppKey[LiveWorkspace] = web.AppKey("workspace")  # live agent states and pops
-AGENTS: web.AppKey[AgentDeps] = web.AppKey("agents")  # what the agents service needs
 SIP_GUARD: web.AppKey[SipGuard] = web.AppKey("sip_guard")

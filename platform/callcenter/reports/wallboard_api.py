@@ -15,6 +15,7 @@ from aiohttp import web
 from callcenter import keys
 from callcenter.errors import Unavailable
 from callcenter.web.io import principal_of
+from callcenter.workspace.lifecycle import WORKSPACE
 from callcenter.workspace.state import presence
 
 routes = web.RouteTableDef()
@@ -23,7 +24,7 @@ PAGE_DIR = Path(__file__).resolve().parents[1] / "web" / "console"
 
 def agents_summary(app: web.Application, tenant_id: str, now: float) -> dict[str, Any]:
     """Agents of the tenant by state, and paused agents by reason."""
-    workspace = app.get(keys.WORKSPACE)
+    workspace = app.get(WORKSPACE)
     states: Counter[str] = Counter()
     paused: Counter[str] = Counter()
     if workspace is not None:
@@ -75,7 +76,7 @@ async def style(_request: web.Request) -> web.StreamResponse:
 async def wallboard_push(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: push wallboard snapshots through the agent workspace's hub."""
     live = app.get(keys.WALLBOARD)
-    workspace = app.get(keys.WORKSPACE)
+    workspace = app.get(WORKSPACE)
     if live is not None and workspace is not None:
         hub = workspace.hub
 

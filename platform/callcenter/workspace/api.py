@@ -20,6 +20,7 @@ from callcenter.web.io import parse_body, principal_of
 from callcenter.workspace import repo
 from callcenter.workspace.core import AgentRef
 from callcenter.workspace.hub import Hub, Subscriber
+from callcenter.workspace.lifecycle import WORKSPACE
 from callcenter.workspace.runtime import LiveWorkspace
 from callcenter.workspace.schemas import IntegrationsIn
 
@@ -54,7 +55,7 @@ async def live(request: web.Request) -> web.StreamResponse:
         raise Forbidden("origin not allowed", field="origin")
     ws = web.WebSocketResponse(heartbeat=20.0, max_msg_size=8192)
     await ws.prepare(request)
-    workspace = request.app[keys.WORKSPACE]
+    workspace = request.app[WORKSPACE]
     extension: str | None = None
     try:
         who = await _authenticate(request, ws)

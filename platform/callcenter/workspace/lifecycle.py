@@ -14,6 +14,8 @@ from callcenter.workspace.hub import Hub
 from callcenter.workspace.runtime import LiveWorkspace
 from callcenter.workspace.webhooks import WebhookSender
 
+WORKSPACE = web.AppKey("workspace", LiveWorkspace)
+
 
 async def live_workspace(app: web.Application) -> AsyncIterator[None]:
     """Hub, CRM client, webhook sender and the live workspace fed by AMI."""
@@ -38,7 +40,7 @@ async def live_workspace(app: web.Application) -> AsyncIterator[None]:
                     pass
     if ami is not None:
         ami.on_raw(workspace.on_raw)
-    app[keys.WORKSPACE] = workspace
+    app[WORKSPACE] = workspace
     await webhooks.start()
     yield
     await workspace.stop()
