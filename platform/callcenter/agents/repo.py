@@ -161,18 +161,6 @@ async def get_note(conn: Any, tenant_id: str, linkedid: str) -> Any:
     )
 
 
-async def call_legs(conn: Any, tenant_id: str, linkedid: str) -> list[Any]:
-    """The CDR legs of one call of the tenant."""
-    rows: list[Any] = await conn.fetch(
-        'SELECT id, start, answer, "end", src, dst, did, direction, queue, channel,'
-        " dstchannel, duration, billsec, disposition, uniqueid, linkedid"
-        " FROM cdr WHERE tenantid = $1 AND linkedid = $2 ORDER BY start, id",
-        tenant_id,
-        linkedid,
-    )
-    return rows
-
-
 async def seat_exists(conn: Any, tenant_id: str, extension: str) -> bool:
     """Whether the tenant has this seat."""
     return bool(
@@ -191,19 +179,6 @@ async def queue_interfaces(conn: Any, endpoint: str) -> list[str]:
         "SELECT DISTINCT interface FROM queue_members WHERE membername = $1", endpoint
     )
     return [r["interface"] for r in rows]
-
-
-async def took_part_in_call(conn: Any, tenant_id: str, linkedid: str, endpoint: str) -> bool:
-    """Whether a seat had a leg of this call (its CDR names the seat's channel)."""
-    return bool(
-        await conn.fetchval(
-            "SELECT 1 FROM cdr WHERE tenantid = $1 AND linkedid = $2"
-            " AND (dstchannel LIKE $3 OR channel LIKE $3) LIMIT 1",
-            tenant_id,
-            linkedid,
-            f"PJSIP/{endpoint}-%",
-        )
-    )
 
 
 async def call_recordings(conn: Any, tenant_id: str, linkedid: str) -> list[Any]:

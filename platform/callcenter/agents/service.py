@@ -32,6 +32,8 @@ from callcenter.asterisk.live import AsteriskSync
 from callcenter.auth import repo as users
 from callcenter.auth.passwords import hash_password
 from callcenter.auth.principal import Principal
+from callcenter.cdr import repo as cdr_repo
+from callcenter.cdr.service import leg_view
 from callcenter.contacts import repo as contacts_repo
 from callcenter.contacts.service import contact_view
 from callcenter.db.pool import connection, transaction
@@ -313,7 +315,7 @@ async def save_note(deps: AgentDeps, who: Principal, linkedid: str, data: NoteIn
         keep = ("caller", "did", "queue", "ivr_keys", "waited_s", "contact", "direction")
         context = {k: pop[k] for k in keep if k in pop}
     async with transaction(deps.pool) as conn:
-        if not live and not await repo.took_part_in_call(
+        if not live and not await cdr_repo.took_part_in_call(
             conn, ref.tenant_id, linkedid, ref.endpoint
         ):
             raise NoSuchCall("no such call of yours", field="linkedid")
@@ -347,14 +349,14 @@ async def call_record(
     if not _valid_linkedid(linkedid):
         raise NoSuchCall("no such call", field="linkedid")
     async with connection(deps.pool) as conn:
-        legs = await repo.call_legs(conn, tenant_id, linkedid)
+        legs = await cdr_repo.call_legs(conn, tenant_id, linkedid)
         note = await repo.get_note(conn, tenant_id, linkedid)
         recordings = await repo.call_recordings(conn, tenant_id, linkedid)
     if not legs and note is None:
         raise NoSuchCall("no such call", field="linkedid")
     return {
         "linkedid": linkedid,
-        "legs": [_leg_view(r) for r in legs],
+        "legs": [leg_view(r) for r in legs],
         "note": _note_view(note) if note is not None else None,
         "recordings": [
             {
@@ -364,23 +366,6 @@ async def call_record(
             }
             for r in recordings
         ],
-    }
-
-
-def _leg_view(row: Any) -> dict[str, Any]:
-    return {
-        "start": row["start"] and row["start"].isoformat(),
-        "answer": row["answer"] and row["answer"].isoformat(),
-        "end": row["end"] and row["end"].isoformat(),
-        "caller": row["src"],
-        "did": row["did"],
-        "direction": row["direction"],
-        "queue": row["queue"],
-        "channel": row["channel"],
-        "dstchannel": row["dstchannel"],
-        "billsec": row["billsec"],
-        "disposition": row["disposition"],
-        "uniqueid": row["uniqueid"],
     }
 
 
