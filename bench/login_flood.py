@@ -55,6 +55,7 @@ from callcenter import keys
 from callcenter.app import create_app
 from callcenter.db.migrate import migrate
 from callcenter.settings import Settings
+from callcenter.workspace.lifecycle import WORKSPACE
 
 
 async def flood(port: int, mode: str, connections: int) -> None:
@@ -212,7 +213,7 @@ async def main(n: int, connections: int) -> None:
     try:
         rounds = ROUNDS
         tokens = await provision_agents(stack, 0, n * len(rounds))
-        hub = stack.app[keys.DESK].workspace.hub
+        hub = stack.app[WORKSPACE].hub
         pauses = gc_pauses()
         results = []
         for index, (name, mode) in enumerate(rounds):

@@ -42,6 +42,7 @@ from callcenter.db.migrate import migrate
 from callcenter.devstack.asterisk import PairLayout, platform_and_carrier
 from callcenter.devstack.sandbox import Sandbox
 from callcenter.settings import Settings
+from callcenter.workspace.lifecycle import WORKSPACE
 
 SLOT = int(os.environ.get("CALLCENTER_TEST_SLOT", "0"))
 PG = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres:postgres@127.0.0.1:5432")
@@ -351,9 +352,7 @@ async def main(n: int, pace_ms: float = 20.0) -> None:
         show("INVITE -> AgentCalled (Asterisk)", dialplan)
         show("AgentCalled -> pop at client", to_client)
         show("AMI read -> pop at client (ours)", ours)
-        show(
-            "AMI read -> pop written to socket", list(app[keys.DESK].workspace.hub.pop_write_delays)
-        )
+        show("AMI read -> pop written to socket", list(app[WORKSPACE].hub.pop_write_delays))
         show("event-loop lag of the control plane", measured.lags)
         print(
             f"control plane CPU during the calls: {measured.cpu_s:.2f} s in {measured.wall_s:.2f} s"
@@ -361,7 +360,7 @@ async def main(n: int, pace_ms: float = 20.0) -> None:
         starts = [p["invite"] for p in pops if p.get("invite")]
         if starts:
             print(f"calls entered the platform over {max(starts) - min(starts):.2f} s")
-        print(f"hub dropped slow clients: {app[keys.DESK].workspace.hub.dropped}")
+        print(f"hub dropped slow clients: {app[WORKSPACE].hub.dropped}")
     finally:
         await close_stack(stack)
 

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from callcenter import keys
 from callcenter.agents import api as agents_api
-from callcenter.agents.workspace_ctx import workspace_ctx
+from callcenter.agents.service import AgentDeps
 from callcenter.ami.client import AmiClient
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.media import PromptMirror, RecordingCollector
@@ -43,7 +43,6 @@ from callcenter.reports import wallboard_api
 from callcenter.reports.live import LiveWallboard
 from callcenter.schedules import api as schedules_api
 from callcenter.schedules.service import refresh_due
-from callcenter.screenpop import api as screenpop_api
 from callcenter.seats import api as seats_api
 from callcenter.security import api as security_api
 from callcenter.security.guard import Policy
@@ -55,6 +54,8 @@ from callcenter.tenants import api as tenants_api
 from callcenter.web import openapi, shared_static
 from callcenter.web.headers import secure_response
 from callcenter.web.middlewares import auth_middleware, errors_middleware
+from callcenter.workspace import api as workspace_api
+from callcenter.workspace.lifecycle import WORKSPACE, live_workspace
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +178,18 @@ async def health(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if db_ok else 503)
 
 
+async def _agents(app: web.Application) -> AsyncIterator[None]:
+    """What the agents service needs, once the live workspace is up."""
+    app[agents_api.AGENTS] = AgentDeps(
+        app[keys.POOL],
+        app[WORKSPACE],
+        app[keys.SETTINGS],
+        app.get(keys.SYNC),
+        app.get(keys.AMI),
+    )
+    yield
+
+
 def create_app(settings: Settings) -> web.Application:
     """Build the control plane: middlewares, routes, pool, AMI client and state sync."""
     app = web.Application(
@@ -203,7 +216,8 @@ def create_app(settings: Settings) -> web.Application:
         app.cleanup_ctx.append(_asterisk)
         app.cleanup_ctx.append(_cdr_sink)
         app.cleanup_ctx.append(_sip_guard)
-    app.cleanup_ctx.append(workspace_ctx)
+    app.cleanup_ctx.append(live_workspace)
+    app.cleanup_ctx.append(_agents)
     app.cleanup_ctx.append(wallboard_api.wallboard_push)
     app.router.add_get("/healthz", health)
     for module in (
@@ -229,6 +243,6 @@ def create_app(settings: Settings) -> web.Application:
         shared_static,
     ):
         app.router.add_routes(module.routes)
-    for module in (agents_api, contacts_api, screenpop_api):
+    for module in (agents_api, contacts_api, workspace_api):
         app.router.add_routes(module.routes)
     return app

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from callcenter.ami.events import WANTED_EVENTS, to_domain_event
 from callcenter.reports.wallboard import Wallboard
-from callcenter.screenpop.events import to_workspace_event
+from callcenter.workspace.events import to_workspace_event
 
 MANAGER_CONF = Path(__file__).parents[3] / "asterisk_conf" / "platform" / "manager.conf"
 

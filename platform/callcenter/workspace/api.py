@@ -13,14 +13,16 @@ from urllib.parse import urlparse
 from aiohttp import WSMsgType, web
 
 from callcenter import keys
-from callcenter.agents import service as agents
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import transaction
 from callcenter.errors import DomainError, Forbidden, NotFound
-from callcenter.screenpop import repo
-from callcenter.screenpop.hub import Hub, Subscriber
-from callcenter.screenpop.schemas import IntegrationsIn
 from callcenter.web.io import parse_body, principal_of
+from callcenter.workspace import repo
+from callcenter.workspace.core import AgentRef
+from callcenter.workspace.hub import Hub, Subscriber
+from callcenter.workspace.lifecycle import WORKSPACE
+from callcenter.workspace.runtime import LiveWorkspace
+from callcenter.workspace.schemas import IntegrationsIn
 
 routes = web.RouteTableDef()
 
@@ -62,14 +64,14 @@ async def live(request: web.Request) -> web.StreamResponse:
         raise Forbidden("origin not allowed", field="origin")
     ws = web.WebSocketResponse(heartbeat=20.0, max_msg_size=8192)
     await ws.prepare(request)
-    desk = request.app[keys.DESK]
+    workspace = request.app[WORKSPACE]
     guard = request.app[keys.ACCESS]
     extension: str | None = None
     try:
         who, expires_at = await _authenticate(request, ws)
         await guard.check_live(who)
         if who.role == "agent":
-            extension = (await agents.agent_ref(desk, who)).extension
+            extension = (await _agent_of(workspace, who)).extension
     except DomainError as exc:
         await _refuse(ws, exc)
         return ws
@@ -78,11 +80,11 @@ async def live(request: web.Request) -> web.StreamResponse:
     session = guard.watch(who, expires_at, lambda exc: _refuse(ws, exc))
     tenant_id = who.tenant_id
     assert tenant_id is not None
-    hub = desk.workspace.hub
+    hub = workspace.hub
     sub = hub.subscribe(tenant_id, extension)
     for message in [
         {"type": "hello", "tenant": tenant_id, "agent": extension, "role": who.role},
-        *desk.workspace.snapshot(tenant_id, extension),
+        *workspace.snapshot(tenant_id, extension),
     ]:
         hub.offer(sub, message)
     writer = asyncio.ensure_future(_write(ws, sub, hub))
@@ -110,6 +112,12 @@ async def _refuse(ws: web.WebSocketResponse, exc: DomainError) -> None:
         with contextlib.suppress(ConnectionError, RuntimeError):
             await ws.send_json({"type": "error", "error": exc.slug, "message": exc.message})
     await ws.close(code=code, message=exc.slug.encode())
+
+
+async def _agent_of(workspace: LiveWorkspace, who: Principal) -> AgentRef:
+    if who.tenant_id is None:
+        raise Forbidden("agents only", role=who.role)
+    return await workspace.agent_of_user(who.tenant_id, who.user_id)
 
 
 async def _authenticate(request: web.Request, ws: web.WebSocketResponse) -> tuple[Principal, float]:
