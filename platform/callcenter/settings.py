@@ -40,6 +40,10 @@ class Settings:
     sip_guard_window_s: float = 60.0
     sip_guard_block_s: float = 900.0
     sip_guard_allow: str = "127.0.0.1,::1"
+    # Least privilege (db/roles.py): `callcenter migrate` runs as admin_dsn (default: dsn)
+    # and makes dsn's user a member of callcenter_app, asterisk_dsn's of callcenter_asterisk.
+    admin_dsn: str | None = None
+    asterisk_dsn: str | None = None
 
     def __post_init__(self) -> None:
         if len(self.jwt_secret) < 32:
@@ -81,4 +85,6 @@ class Settings:
             sip_guard_window_s=float(get("SIP_GUARD_WINDOW", str(d.sip_guard_window_s))),
             sip_guard_block_s=float(get("SIP_GUARD_BLOCK", str(d.sip_guard_block_s))),
             sip_guard_allow=get("SIP_GUARD_ALLOW", d.sip_guard_allow),
+            admin_dsn=e.get("CALLCENTER_ADMIN_DSN") or None,
+            asterisk_dsn=e.get("CALLCENTER_ASTERISK_DSN") or None,
         )

@@ -1,0 +1,90 @@
+"""Database roles: the control plane and Asterisk each log in as a non-superuser.
+
+Migration 0013 creates two group roles without login and grants them what they need;
+this module hands the schema's objects over to the control plane's group and makes the
+login roles named in the DSNs (with the passwords the DSNs carry) members of their group.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlparse
+
+import asyncpg
+
+APP_ROLE = "callcenter_app"
+ASTERISK_ROLE = "callcenter_asterisk"
+
+# Every table, view, sequence and function of the schema not yet owned by the control
+# plane's role becomes its own (a migration run by the admin created it). Sequences that
+# belong to a column follow their table. Does nothing before migration 0013.
+HAND_OVER = """
+DO $$
+DECLARE
+    obj record;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'callcenter_app') THEN
+        RETURN;
+    END IF;
+    FOR obj IN
+        SELECT c.relname, c.relkind FROM pg_class c
+        JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+          AND pg_get_userbyid(c.relowner) <> 'callcenter_app'
+          AND NOT (c.relkind = 'S' AND EXISTS (
+              SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                AND d.objid = c.oid AND d.deptype IN ('a', 'i')))
+    LOOP
+        EXECUTE format(
+            'ALTER %s %I OWNER TO callcenter_app',
+            CASE obj.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+            obj.relname
+        );
+    END LOOP;
+    FOR obj IN
+        SELECT p.oid::regprocedure AS signature FROM pg_proc p
+        JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = current_schema() AND pg_get_userbyid(p.proowner) <> 'callcenter_app'
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s OWNER TO callcenter_app', obj.signature);
+    END LOOP;
+END
+$$;
+"""
+
+
+def login_of(dsn: str) -> tuple[str, str]:
+    """The user and password a DSN logs in with."""
+    url = urlparse(dsn)
+    return unquote(url.username or ""), unquote(url.password or "")
+
+
+async def ensure_login(admin_dsn: str, dsn: str, group: str) -> bool:
+    """Create or update the login role ``dsn`` names (its password), a member of ``group``.
+
+    Nothing is done when ``dsn`` logs in as the admin itself (a development setup that keeps
+    the superuser); returns whether a role was set up.
+    """
+    user, password = login_of(dsn)
+    if not user or user == login_of(admin_dsn)[0]:
+        return False
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        for template in (
+            "CREATE ROLE %I LOGIN PASSWORD %L",
+            "ALTER ROLE %I WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT PASSWORD %L",
+        ):
+            # format() quotes on the server: role names and passwords are never spliced here.
+            statement = await conn.fetchval(
+                "SELECT format($1, $2::text, $3::text)", template, user, password
+            )
+            try:
+                await conn.execute(statement)
+            except (asyncpg.DuplicateObjectError, asyncpg.UniqueViolationError):
+                pass  # it exists (perhaps created concurrently): the ALTER sets it up
+        await conn.execute(
+            await conn.fetchval("SELECT format('GRANT %I TO %I', $1::text, $2::text)", group, user)
+        )
+    finally:
+        await conn.close()
+    return True
