@@ -7,6 +7,7 @@ cannot read password hashes or billing, nor re-route a tenant's numbers.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -15,6 +16,8 @@ import pytest
 import pytest_asyncio
 
 from callcenter.db.roles import APP_ROLE, ASTERISK_ROLE
+
+from support import PG_ADMIN
 
 
 @pytest_asyncio.fixture
@@ -192,3 +195,47 @@ async def test_the_control_plane_is_no_superuser_but_owns_its_schema(
         await control.execute("CREATE ROLE sneaky")
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         await control.execute("SELECT pg_read_file('/etc/passwd')")
+
+
+async def test_a_later_migration_cannot_silently_take_asterisks_privileges_away(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from callcenter.db import migrate as migrations
+
+    # Recreating a view drops its grants; CREATE OR REPLACE FUNCTION resets SECURITY DEFINER.
+    later = (
+        "9999_later",
+        "DO $$ BEGIN EXECUTE 'DROP VIEW cc_seats; CREATE VIEW cc_seats AS '"
+        " || pg_get_viewdef('cc_seats'); END $$;"
+        " CREATE OR REPLACE FUNCTION cdr_intake_insert() RETURNS trigger LANGUAGE plpgsql AS"
+        " $f$ BEGIN INSERT INTO cdr SELECT NEW.* ON CONFLICT (uniqueid, sequence) DO NOTHING;"
+        " RETURN NEW; END $f$;",
+    )
+    shipped = migrations.migration_files()
+    monkeypatch.setattr(migrations, "migration_files", lambda: [*shipped, later])
+    name = f"cc_test_{uuid.uuid4().hex[:10]}"
+    url = f"{PG_ADMIN}/{name}"
+    try:
+        await migrations.migrate(url)
+        conn = await asyncpg.connect(url)
+        try:
+            assert await conn.fetchval(
+                "SELECT has_table_privilege($1, 'cc_seats', 'SELECT')", ASTERISK_ROLE
+            )
+            assert await conn.fetchval(
+                "SELECT prosecdef FROM pg_proc WHERE proname = 'cdr_intake_insert'"
+            )
+            assert (
+                await conn.fetchval(
+                    "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'cc_seats'"
+                )
+                == APP_ROLE
+            )
+        finally:
+            await conn.close()
+    finally:
+        admin = await asyncpg.connect(f"{PG_ADMIN}/postgres")
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await admin.close()

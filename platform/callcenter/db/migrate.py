@@ -7,7 +7,7 @@ from importlib import resources
 
 import asyncpg
 
-from callcenter.db.roles import APP_ROLE, ASTERISK_ROLE, HAND_OVER, ensure_login
+from callcenter.db.roles import APP_ROLE, ASTERISK_ROLE, HAND_OVER, PRIVILEGES, ensure_login
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,10 @@ async def migrate(dsn: str) -> list[str]:
             async with conn.transaction():
                 await conn.execute(sql)
                 await conn.execute("INSERT INTO schema_migrations (version) VALUES ($1)", version)
-                # What an admin created belongs to the control plane's role (0013 onwards).
+                # What an admin created belongs to the control plane's role, Asterisk keeps
+                # exactly its grants (0013 onwards; a no-op before).
                 await conn.execute(HAND_OVER)
+                await conn.execute(PRIVILEGES)
             log.info("applied migration %s", version)
             applied_now.append(version)
     finally:

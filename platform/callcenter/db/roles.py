@@ -53,6 +53,72 @@ $$;
 """
 
 
+# Asterisk reads at call time (extconfig.conf, sorcery.conf, REALTIME_HASH in the dialplan;
+# the cc_* names are views: Asterisk sees their columns, not the tables behind them) and
+# writes contacts, CDRs (cdr_intake), app_queue's log, callback requests (REALTIME_STORE)
+# and a realtime queue member's pause (QueuePause). Nothing else: no users, tenants,
+# numbers, billing, CDRs or contacts. cdr_id_seq: cdr_intake carries cdr's defaults, which
+# are evaluated as the inserting role.
+ASTERISK_GRANTS: tuple[tuple[str, str], ...] = (
+    *(
+        ("SELECT", name)
+        for name in (
+            "ps_endpoints",
+            "ps_auths",
+            "ps_aors",
+            "queues",
+            "queue_members",
+            "ivr_menus",
+            "ivr_keys",
+            "callbacks",
+            "cc_dids",
+            "cc_extens",
+            "cc_tenants",
+            "cc_ivrs",
+            "cc_queue_opts",
+            "cc_seats",
+            "cc_voicemail",
+            "cc_acl_conf",
+        )
+    ),
+    ("SELECT, INSERT, UPDATE, DELETE", "ps_contacts"),
+    ("INSERT", "cdr_intake"),
+    ("INSERT", "queue_log"),
+    ("INSERT", "callbacks"),
+    ("UPDATE (paused, reason_paused)", "queue_members"),
+    ("USAGE", "queue_log_id_seq"),
+    ("USAGE", "callbacks_id_seq"),
+    ("USAGE", "cdr_id_seq"),
+)
+
+# Trigger functions fired by Asterisk's writes that reach tables it may not (billing's
+# registration history, cdr): they run as their owner with a search path nobody else can
+# plant in. Without it the billing trigger turns "permission denied" into a warning and
+# silently stops recording registrations.
+DEFINER_FUNCTIONS = ("cc_billing_registration()", "cdr_intake_insert()")
+
+
+def _privileges_sql() -> str:
+    grants = "\n".join(
+        f"    IF to_regclass('{name}') IS NOT NULL THEN"
+        f" EXECUTE 'GRANT {what} ON {'SEQUENCE ' if name.endswith('_seq') else ''}{name}"
+        f" TO {ASTERISK_ROLE}'; END IF;"
+        for what, name in ASTERISK_GRANTS
+    )
+    definers = "\n".join(
+        f"    IF to_regprocedure('{fn}') IS NOT NULL THEN EXECUTE format('ALTER FUNCTION {fn}"
+        f" SECURITY DEFINER SET search_path = pg_catalog, %I', current_schema()); END IF;"
+        for fn in DEFINER_FUNCTIONS
+    )
+    # Built from this module's constants only, never from input.
+    guard = f"IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{ASTERISK_ROLE}')"  # noqa: S608
+    return f"DO $$\nBEGIN\n    {guard} THEN RETURN; END IF;\n{grants}\n{definers}\nEND\n$$;"
+
+
+# Applied after every migration (idempotent; nothing before migration 0013 made the roles).
+PRIVILEGES = _privileges_sql()
+
+
 def login_of(dsn: str) -> tuple[str, str]:
     """The user and password a DSN logs in with."""
     url = urlparse(dsn)
