@@ -73,9 +73,16 @@ class SipGuard:
     async def reload_acl(self) -> None:
         """Make Asterisk re-read the named ACL from PostgreSQL (res_pjsip_acl follows)."""
         try:
-            # The Reload action, not the CLI's `module reload acl`: the AMI user holds no
-            # `command` (ModuleLoad answers "Module not found": acl is part of the core).
-            await self._ami.action("Reload", Module="acl", timeout=5)
+            # A fixed dialplan job (extensions.conf, cc-control): the AMI user holds neither
+            # `command` (CLI) nor `system`/`config` (the Reload action).
+            await self._ami.originate(
+                Channel="Local/acl-reload@cc-control",
+                Application="Wait",
+                Data="0",
+                Variable="CDR_PROP(disable)=1",
+                Timeout=5000,
+                timeout=10,
+            )
             self.reloads += 1
         except DomainError as exc:
             # Asterisk re-reads it when it starts anyway; the next change retries.
@@ -109,9 +116,9 @@ class SipGuard:
                 )
                 return
             await store_block(self._pool, block, f"{event.kind} {event.account}"[:200])
-            self.blocks += 1
             self._expiries.append(block.until)
             await self.reload_acl()
+            self.blocks += 1  # applied: Asterisk refuses the address from now on
             log.warning(
                 "SIP address %s blocked for %.0f s after %d failed authentications",
                 block.address,

@@ -40,3 +40,12 @@ $$;
 -- migration and after every later one: a later migration that recreates a view Asterisk
 -- reads (cc_dids was dropped and recreated once already; cdr_intake must be whenever cdr
 -- gains a column) or replaces a trigger function cannot silently take them away.
+
+-- The AMI user loses the `system` class (docs/resilience.md, "Least privilege"), so the
+-- control plane can no longer add a `tenant-<id>` dialplan context per tenant
+-- (DialplanExtensionAdd). Seats enter the static context cc-phone-entry instead, with the
+-- tenant from their own endpoint row; existing seats move there.
+UPDATE ps_endpoints
+SET context = 'cc-phone-entry',
+    set_var = 'TRANSFER_CONTEXT=cc-phone-entry;__TENANT=' || tenant_id
+WHERE tenant_id IS NOT NULL AND context = 'tenant-' || tenant_id;
