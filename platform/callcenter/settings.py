@@ -75,6 +75,10 @@ class Settings:
     # checks may wait for them before 429.
     password_workers: int = max(1, (os.cpu_count() or 2) // 2)
     password_queue: int = 16
+    # Least privilege (db/roles.py): `callcenter migrate` runs as admin_dsn (default: dsn)
+    # and makes dsn's user a member of callcenter_app, asterisk_dsn's of callcenter_asterisk.
+    admin_dsn: str | None = None
+    asterisk_dsn: str | None = None
 
     def __post_init__(self) -> None:
         if not 60 <= self.token_ttl_s <= 86_400:
@@ -151,6 +155,8 @@ class Settings:
             trusted_proxies=get("TRUSTED_PROXIES", d.trusted_proxies),
             password_workers=int(get("PASSWORD_WORKERS", str(d.password_workers))),
             password_queue=int(get("PASSWORD_QUEUE", str(d.password_queue))),
+            admin_dsn=e.get("CALLCENTER_ADMIN_DSN") or None,
+            asterisk_dsn=e.get("CALLCENTER_ASTERISK_DSN") or None,
         )
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from callcenter.asterisk.live import AsteriskSync
 from callcenter.auth import repo as users
 from callcenter.auth.passwords import hash_password
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
-from callcenter.errors import Conflict, DomainError, NotFound
+from callcenter.errors import Conflict, NotFound
 from callcenter.routing.outbound import compile_patterns
 from callcenter.tenants import repo
 from callcenter.tenants.schemas import LimitsIn, StatusIn, TenantIn
@@ -35,10 +34,9 @@ def _view(row: Any) -> dict[str, Any]:
     }
 
 
-async def open_tenant(
-    pool: Any, sync: AsteriskSync | None, who: Principal, data: TenantIn
-) -> dict[str, Any]:
-    """Create a tenant and its first admin in one transaction, then its phone context."""
+async def open_tenant(pool: Any, who: Principal, data: TenantIn) -> dict[str, Any]:
+    """Create a tenant and its first admin in one transaction (Asterisk needs nothing more:
+    its seats carry the tenant in their endpoint rows)."""
     who.require_operator()
     try:
         async with transaction(pool) as conn:
@@ -53,11 +51,6 @@ async def open_tenant(
     except Conflict as exc:
         field = "admin.username" if "username" in exc.details.get("constraint", "") else "id"
         raise Conflict("already taken", field=field) from exc
-    if sync is not None:
-        try:
-            await sync.ensure_tenant_context(data.id)
-        except DomainError:
-            pass  # re-added on the next AMI (re)connect
     return _view(row)
 
 
