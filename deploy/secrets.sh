@@ -11,7 +11,7 @@ umask 077
 touch "$file"
 chmod 600 "$file"
 gen() { python3 -c 'import secrets; print(secrets.token_urlsafe(32))'; }
-for key in JWT_SECRET AMI_SECRET OPERATOR_PASSWORD; do
+for key in JWT_SECRET AMI_SECRET OPERATOR_PASSWORD POSTGRES_PASSWORD DB_CONTROL_PASSWORD DB_ASTERISK_PASSWORD; do
     if ! grep -q "^${key}=" "$file"; then
         echo "${key}=$(gen)" >> "$file"
         echo "secrets: generated ${key} in ${file}" >&2

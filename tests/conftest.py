@@ -12,13 +12,14 @@ import pytest_asyncio
 
 from callcenter.app import create_app
 from callcenter.db.migrate import migrate
+from callcenter.db.roles import APP_ROLE, ASTERISK_ROLE, ensure_login
 
-from support import PG_ADMIN, ApiClient, make_settings
+from support import APP_LOGIN, ASTERISK_LOGIN, PG_ADMIN, ApiClient, login_dsn, make_settings
 
 
 @pytest_asyncio.fixture(scope="session")
-async def dsn() -> AsyncIterator[str]:
-    """A brand-new, migrated database, dropped at the end of the run."""
+async def admin_dsn() -> AsyncIterator[str]:
+    """A brand-new database migrated by the admin, dropped at the end of the run."""
     name = f"cc_test_{uuid.uuid4().hex[:10]}"
     url = f"{PG_ADMIN}/{name}"
     await migrate(url)
@@ -32,9 +33,25 @@ async def dsn() -> AsyncIterator[str]:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def db(dsn: str) -> AsyncIterator[asyncpg.Connection]:
-    """A direct connection for assertions on what landed in PostgreSQL."""
-    conn = await asyncpg.connect(dsn)
+async def dsn(admin_dsn: str) -> str:
+    """The control plane's DSN: a login role of callcenter_app, not the superuser."""
+    url = login_dsn(admin_dsn, *APP_LOGIN)
+    await ensure_login(admin_dsn, url, APP_ROLE)
+    return url
+
+
+@pytest_asyncio.fixture(scope="session")
+async def asterisk_dsn(admin_dsn: str) -> str:
+    """Asterisk's DSN: a login role of callcenter_asterisk."""
+    url = login_dsn(admin_dsn, *ASTERISK_LOGIN)
+    await ensure_login(admin_dsn, url, ASTERISK_ROLE)
+    return url
+
+
+@pytest_asyncio.fixture(scope="session")
+async def db(admin_dsn: str) -> AsyncIterator[asyncpg.Connection]:
+    """A direct (admin) connection for assertions on what landed in PostgreSQL."""
+    conn = await asyncpg.connect(admin_dsn)
     yield conn
     await conn.close()
 

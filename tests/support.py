@@ -8,6 +8,7 @@ import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from aiohttp.test_utils import TestClient
 
@@ -16,8 +17,19 @@ from callcenter.settings import Settings
 PG_ADMIN = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres:postgres@127.0.0.1:5432")
 # Per run, like every secret of the test stacks: published ones are refused by `serve`.
 OPERATOR = ("operator", "operator-" + secrets.token_urlsafe(12))
+# Login roles of the test runs (db/roles.py): the control plane and Asterisk never use the
+# superuser. Roles belong to the cluster: every run shares these, with these passwords.
+APP_LOGIN = ("callcenter_test_app", "test-app-db-password")
+ASTERISK_LOGIN = ("callcenter_test_asterisk", "test-asterisk-db-password")
 
 Api = Callable[..., Awaitable[Any]]
+
+
+def login_dsn(dsn: str, user: str, password: str) -> str:
+    """``dsn`` with another user and password."""
+    url = urlsplit(dsn)
+    host = url.netloc.rpartition("@")[2]
+    return urlunsplit(url._replace(netloc=f"{quote(user)}:{quote(password)}@{host}"))
 
 
 def make_settings(dsn: str, **overrides: Any) -> Settings:

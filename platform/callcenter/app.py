@@ -13,12 +13,15 @@ from aiohttp import web
 from callcenter import keys
 from callcenter.admin import api as admin_api
 from callcenter.agents import api as agents_api
-from callcenter.agents.workspace_ctx import workspace_ctx
+from callcenter.agents.service import AgentDeps
 from callcenter.ami.client import AmiClient
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.media import PromptMirror, RecordingCollector
 from callcenter.auth import api as auth_api
+from callcenter.auth.access import AccessGuard
+from callcenter.auth.passwords import Hasher
 from callcenter.auth.service import bootstrap_operator
+from callcenter.auth.throttle import Buckets, LoginThrottle, Rate
 from callcenter.auth.tokens import TokenService
 from callcenter.billing import api as billing_api
 from callcenter.callbacks.service import CallbackDesk
@@ -40,7 +43,6 @@ from callcenter.reports import wallboard_api
 from callcenter.reports.live import LiveWallboard
 from callcenter.schedules import api as schedules_api
 from callcenter.schedules.service import refresh_due
-from callcenter.screenpop import api as screenpop_api
 from callcenter.seats import api as seats_api
 from callcenter.security import api as security_api
 from callcenter.security.guard import Policy
@@ -49,9 +51,11 @@ from callcenter.settings import Settings
 from callcenter.supervision import api as supervision_api
 from callcenter.tasks import cancel_and_wait
 from callcenter.tenants import api as tenants_api
-from callcenter.web import openapi
+from callcenter.web import openapi, shared_static
 from callcenter.web.headers import secure_response
 from callcenter.web.middlewares import auth_middleware, errors_middleware
+from callcenter.workspace import api as workspace_api
+from callcenter.workspace.lifecycle import WORKSPACE, live_workspace
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +87,20 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     await ami.stop()
     await callbacks.stop()
     await sync.stop()
+
+
+async def _access(app: web.Application) -> AsyncIterator[None]:
+    """Revocation: who may still use their token, kept fresh by LISTEN/NOTIFY; and the
+    password hasher's threads."""
+    s = app[keys.SETTINGS]
+    hasher = Hasher(s.password_workers, s.password_queue)
+    app[keys.HASHER] = hasher
+    guard = AccessGuard(app[keys.POOL], s.dsn)
+    app[keys.ACCESS] = guard
+    await guard.start()
+    yield
+    await guard.stop()
+    hasher.close()
 
 
 async def _housekeeping(app: web.Application) -> AsyncIterator[None]:
@@ -163,6 +181,18 @@ async def liveness(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if db_ok else 503)
 
 
+async def _agents(app: web.Application) -> AsyncIterator[None]:
+    """What the agents service needs, once the live workspace is up."""
+    app[agents_api.AGENTS] = AgentDeps(
+        app[keys.POOL],
+        app[WORKSPACE],
+        app[keys.SETTINGS],
+        app.get(keys.SYNC),
+        app.get(keys.AMI),
+    )
+    yield
+
+
 def create_app(settings: Settings) -> web.Application:
     """Build the control plane: middlewares, routes, pool, AMI client and state sync."""
     app = web.Application(
@@ -172,7 +202,16 @@ def create_app(settings: Settings) -> web.Application:
     app[keys.TOKENS] = TokenService(settings.jwt_secret, settings.token_ttl_s)
     app[openapi.CACHE] = {}
     app.on_response_prepare.append(secure_response)
+    app[keys.LOGIN_THROTTLE] = LoginThrottle(
+        per_username=Buckets(
+            Rate(settings.login_burst_per_username, settings.login_refill_per_username_s)
+        ),
+        per_address=Buckets(
+            Rate(settings.login_burst_per_address, settings.login_refill_per_address_s)
+        ),
+    )
     app.cleanup_ctx.append(_database)
+    app.cleanup_ctx.append(_access)
     app.cleanup_ctx.append(_housekeeping)
     if settings.prompts_dir or settings.recordings_dir:
         app.cleanup_ctx.append(_media_agent)
@@ -180,7 +219,8 @@ def create_app(settings: Settings) -> web.Application:
         app.cleanup_ctx.append(_asterisk)
         app.cleanup_ctx.append(_cdr_sink)
         app.cleanup_ctx.append(_sip_guard)
-    app.cleanup_ctx.append(workspace_ctx)
+    app.cleanup_ctx.append(live_workspace)
+    app.cleanup_ctx.append(_agents)
     app.cleanup_ctx.append(wallboard_api.wallboard_push)
     app.router.add_get("/healthz", liveness)
     for module in (
@@ -203,8 +243,9 @@ def create_app(settings: Settings) -> web.Application:
         operations_api,
         security_api,
         openapi,
+        shared_static,
     ):
         app.router.add_routes(module.routes)
-    for module in (agents_api, contacts_api, screenpop_api):
+    for module in (agents_api, contacts_api, workspace_api):
         app.router.add_routes(module.routes)
     return app

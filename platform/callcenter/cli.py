@@ -29,9 +29,11 @@ def _serve(settings: Settings) -> int:
 
 
 def _migrate(settings: Settings) -> None:
-    from callcenter.db.migrate import migrate
+    from callcenter.db.migrate import migrate_with_roles
 
-    applied = asyncio.run(migrate(settings.dsn))
+    applied = asyncio.run(
+        migrate_with_roles(settings.admin_dsn or settings.dsn, settings.dsn, settings.asterisk_dsn)
+    )
     print(f"migrations applied: {', '.join(applied) if applied else 'none (up to date)'}")
 
 
@@ -74,7 +76,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="callcenter")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="run the control plane (HTTP API, AMI client)")
-    sub.add_parser("migrate", help="create or upgrade the database schema (idempotent)")
+    sub.add_parser(
+        "migrate",
+        help="create or upgrade the database schema and its roles (idempotent; as"
+        " CALLCENTER_ADMIN_DSN, roles for CALLCENTER_DSN and CALLCENTER_ASTERISK_DSN)",
+    )
     demo = sub.add_parser("demo", help="run the whole local stack with a demo tenant")
     demo.add_argument(
         "--no-serve", action="store_true", help="provision, place one demo call, then stop"

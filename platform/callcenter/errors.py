@@ -70,3 +70,9 @@ class Unavailable(DomainError):
     """A backing service (PostgreSQL, Asterisk) is unreachable right now."""
 
     slug = "unavailable"
+
+
+class TooManyAttempts(DomainError):
+    """Too many attempts; ``details['retry_after_s']`` says when to try again."""
+
+    slug = "too-many-attempts"

@@ -1,28 +1,40 @@
-"""Every ``web.AppKey`` of the application, typed."""
+"""The ``web.AppKey`` of every shared resource, typed.
+
+The types are imported for the type checker only, so importing the keys (every handler
+does) imports none of the services they name. The live workspace's key and the agents
+service's sit in their packages (``workspace.lifecycle.WORKSPACE``, ``agents.api.AGENTS``),
+which stand above this module.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from callcenter.agents.service import Desk
-from callcenter.ami.client import AmiClient
-from callcenter.asterisk.live import AsteriskSync
-from callcenter.asterisk.media import PromptMirror
-from callcenter.auth.tokens import TokenService
-from callcenter.cdr.sink import CdrSink
-from callcenter.reports.live import LiveWallboard
-from callcenter.security.service import SipGuard
 from callcenter.settings import Settings
+
+if TYPE_CHECKING:
+    from callcenter.ami.client import AmiClient
+    from callcenter.asterisk.live import AsteriskSync
+    from callcenter.asterisk.media import PromptMirror
+    from callcenter.auth.access import AccessGuard
+    from callcenter.auth.passwords import Hasher
+    from callcenter.auth.throttle import LoginThrottle
+    from callcenter.auth.tokens import TokenService
+    from callcenter.cdr.sink import CdrSink
+    from callcenter.reports.live import LiveWallboard
+    from callcenter.security.service import SipGuard
 
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", Any)  # asyncpg.Pool: typed Any because asyncpg ships no stubs
-AMI = web.AppKey("ami", AmiClient)
-TOKENS = web.AppKey("tokens", TokenService)
-SYNC = web.AppKey("sync", AsteriskSync)
-PROMPTS = web.AppKey("prompts", PromptMirror)
-CDR_SINK = web.AppKey("cdr_sink", CdrSink)
-WALLBOARD = web.AppKey("wallboard", LiveWallboard)
-DESK = web.AppKey("desk", Desk)  # agent workspace: live state, hub, AMI, pool
-SIP_GUARD = web.AppKey("sip_guard", SipGuard)
+AMI: web.AppKey[AmiClient] = web.AppKey("ami")
+TOKENS: web.AppKey[TokenService] = web.AppKey("tokens")
+SYNC: web.AppKey[AsteriskSync] = web.AppKey("sync")
+PROMPTS: web.AppKey[PromptMirror] = web.AppKey("prompts")
+CDR_SINK: web.AppKey[CdrSink] = web.AppKey("cdr_sink")
+WALLBOARD: web.AppKey[LiveWallboard] = web.AppKey("wallboard")
+SIP_GUARD: web.AppKey[SipGuard] = web.AppKey("sip_guard")
+ACCESS: web.AppKey[AccessGuard] = web.AppKey("access")  # revocation: user state, tenant status
+HASHER: web.AppKey[Hasher] = web.AppKey("hasher")  # scrypt off the event loop, bounded
+LOGIN_THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")

@@ -60,6 +60,25 @@ class Settings:
     sip_guard_window_s: float = 60.0
     sip_guard_block_s: float = 900.0
     sip_guard_allow: str = "127.0.0.1,::1"
+    # Sign-in limits (auth/throttle.py): per username and per source address, a burst of
+    # attempts then one more every refill seconds; right passwords do not count.
+    login_burst_per_username: int = 5
+    login_refill_per_username_s: float = 30.0
+    login_burst_per_address: int = 20
+    login_refill_per_address_s: float = 3.0
+    # A refused sign-in is answered after this long (a tarpit for closed-loop floods).
+    login_tarpit_s: float = 1.0
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (none by default: the
+    # header is then ignored, as anyone can send it).
+    trusted_proxies: str = ""
+    # scrypt threads (half the cores: the event loop keeps the rest), and how many password
+    # checks may wait for them before 429.
+    password_workers: int = max(1, (os.cpu_count() or 2) // 2)
+    password_queue: int = 16
+    # Least privilege (db/roles.py): `callcenter migrate` runs as admin_dsn (default: dsn)
+    # and makes dsn's user a member of callcenter_app, asterisk_dsn's of callcenter_asterisk.
+    admin_dsn: str | None = None
+    asterisk_dsn: str | None = None
 
     def __post_init__(self) -> None:
         if not 60 <= self.token_ttl_s <= 86_400:
@@ -120,6 +139,24 @@ class Settings:
             sip_guard_window_s=float(get("SIP_GUARD_WINDOW", str(d.sip_guard_window_s))),
             sip_guard_block_s=float(get("SIP_GUARD_BLOCK", str(d.sip_guard_block_s))),
             sip_guard_allow=get("SIP_GUARD_ALLOW", d.sip_guard_allow),
+            login_burst_per_username=int(
+                get("LOGIN_BURST_PER_USERNAME", str(d.login_burst_per_username))
+            ),
+            login_refill_per_username_s=float(
+                get("LOGIN_REFILL_PER_USERNAME", str(d.login_refill_per_username_s))
+            ),
+            login_burst_per_address=int(
+                get("LOGIN_BURST_PER_ADDRESS", str(d.login_burst_per_address))
+            ),
+            login_refill_per_address_s=float(
+                get("LOGIN_REFILL_PER_ADDRESS", str(d.login_refill_per_address_s))
+            ),
+            login_tarpit_s=float(get("LOGIN_TARPIT", str(d.login_tarpit_s))),
+            trusted_proxies=get("TRUSTED_PROXIES", d.trusted_proxies),
+            password_workers=int(get("PASSWORD_WORKERS", str(d.password_workers))),
+            password_queue=int(get("PASSWORD_QUEUE", str(d.password_queue))),
+            admin_dsn=e.get("CALLCENTER_ADMIN_DSN") or None,
+            asterisk_dsn=e.get("CALLCENTER_ASTERISK_DSN") or None,
         )
 
 

@@ -32,12 +32,12 @@ from support import CHROMIUM, ApiClient, browser_api, make_settings
 
 
 @pytest_asyncio.fixture(scope="session")
-async def stack(dsn: str) -> AsyncIterator[Stack]:
-    """Platform and carrier Asterisk 22, pointed at the test database."""
+async def stack(dsn: str, asterisk_dsn: str) -> AsyncIterator[Stack]:
+    """Platform and carrier Asterisk 22, pointed at the test database (as Asterisk's role)."""
     sandbox = await Sandbox.ensure()
     platform, carrier = platform_and_carrier(
         sandbox,
-        dsn,
+        asterisk_dsn,
         AMI_USER,
         AMI_SECRET,
         PairLayout(

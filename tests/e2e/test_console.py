@@ -356,7 +356,7 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
     await ui.shoot("tenant-denied")
     status = await page.evaluate(
         """async (url) => (await fetch(url, {headers: {Authorization: 'Bearer ' +
-               sessionStorage.getItem('cc.console.token')}})).status""",
+               sessionStorage.getItem('cc.token')}})).status""",
         f"/api/v1/tenants/{other}/seats",
     )
     assert status == 403
@@ -439,7 +439,7 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
     # Signing out forgets the token: the pages ask for a login again.
     await ui.page.click("#signout")
     await ui.wait("#login")
-    assert await ui.page.evaluate("sessionStorage.getItem('cc.console.token')") is None
+    assert await ui.page.evaluate("sessionStorage.getItem('cc.token')") is None
     await ui.open(f"/t/{tenant}/seats", "#login")
     await context.close()
     await op_context.close()
@@ -458,6 +458,40 @@ async def test_a_phone_sized_screen_gets_a_menu_button_and_the_same_pages(
     await ui.page.wait_for_selector("#health-database")
     assert await ui.page.is_hidden("#nav")
     await ui.page.screenshot(path=str(ARTIFACTS / "phone-menu.png"), full_page=True)
+    await context.close()
+
+
+async def test_moving_between_pages_adds_no_listeners(
+    platform_api: ApiClient, browser: Any
+) -> None:
+    context = await browser.new_context(viewport=PHONE)
+    page = await context.new_page()
+    # Count the listeners added to what outlives a page: the window and media queries
+    # (elements of a page go with it).
+    await page.add_init_script(
+        """(() => {
+          window.__lasting = 0;
+          const count = (proto) => {
+            const add = proto.addEventListener;
+            proto.addEventListener = function (...args) {
+              if (this === window || this instanceof MediaQueryList) window.__lasting++;
+              return add.apply(this, args);
+            };
+          };
+          count(EventTarget.prototype);
+          count(MediaQueryList.prototype);
+        })();"""
+    )
+    ui = Console(page, f"http://127.0.0.1:{platform_api.client.port}")
+    await ui.sign_in(*OPERATOR)
+    counts = []
+    for fragment, ready in [
+        ("/op/tenants", "h1:has-text('Tenants')"),
+        ("/op/health", "#health-database"),
+    ] * 4:
+        await ui.open(fragment, ready)  # a fragment change: the same document, a new page
+        counts.append(await page.evaluate("window.__lasting"))
+    assert counts == [counts[0]] * len(counts), counts
     await context.close()
 
 

@@ -54,7 +54,7 @@ def established(phones: dict[str, SoftPhone]) -> dict[str, int]:
 async def test_penalties_ring_the_lower_level_first_and_rrmemory_takes_turns(
     stack: Stack, platform_api: ApiClient, uid: str
 ) -> None:
-    tenant, number = f"pen{uid}", "4008200090"
+    tenant, number = f"pen{uid}", "4008200190"
     admin = await open_tenant(platform_api, tenant, number)
     sip = await seats(admin, tenant, "1001", "1002", "1003")
     await admin.call(
@@ -106,7 +106,7 @@ async def test_penalties_ring_the_lower_level_first_and_rrmemory_takes_turns(
 async def test_a_full_queue_overflows_to_its_full_destination(
     stack: Stack, platform_api: ApiClient, uid: str
 ) -> None:
-    tenant, number = f"ful{uid}", "4008200091"
+    tenant, number = f"ful{uid}", "4008200191"
     admin = await open_tenant(platform_api, tenant, number)
     await admin.call(
         "POST",
@@ -155,7 +155,7 @@ async def positions(api: ApiClient, queue: str) -> dict[str, int]:
 async def test_callers_of_a_priority_number_go_ahead_of_the_line(
     stack: Stack, platform_api: ApiClient, uid: str
 ) -> None:
-    tenant, plain, vip = f"pri{uid}", "4008200092", "4008200093"
+    tenant, plain, vip = f"pri{uid}", "4008200192", "4008200193"
     admin = await open_tenant(platform_api, tenant, plain)
     op = await platform_api.login(*OPERATOR)
     await op.call("POST", f"/api/v1/tenants/{tenant}/numbers", {"number": vip}, expect=201)

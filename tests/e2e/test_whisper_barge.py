@@ -62,7 +62,7 @@ class Heard:
 async def test_whisper_reaches_only_the_agent_and_barge_reaches_both(
     stack: Stack, platform_api: ApiClient, uid: str
 ) -> None:
-    tenant, number = f"wb{uid}", "4008200095"
+    tenant, number = f"wb{uid}", "4008200195"
     admin = await open_tenant(platform_api, tenant, number)
     sip = {}
     for ext in ("1001", "1009"):

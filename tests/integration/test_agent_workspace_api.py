@@ -15,9 +15,9 @@ import pytest_asyncio
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from callcenter import keys
 from callcenter.app import create_app
-from callcenter.screenpop.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
+from callcenter.workspace.lifecycle import WORKSPACE
+from callcenter.workspace.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify
 
 from support import OPERATOR, ApiClient, make_settings
 
@@ -223,7 +223,7 @@ async def test_the_pop_reaches_only_the_agent_rung_and_never_another_tenant(
     )
     await agent_a.call("POST", "/api/v1/agent/login", expect=200)
     live_a, live_b, sup_a = await live(agent_a), await live(agent_b), await live(admin_a)
-    workspace = api.client.app[keys.DESK].workspace
+    workspace = api.client.app[WORKSPACE]
 
     workspace.on_raw(agent_called(ta, "1700000000.1"))
     pop = await live_a.next("call.ringing")
@@ -367,7 +367,7 @@ async def test_tenant_urls_on_private_addresses_are_refused_by_default(
         expect=200,
     )
     socket = await live(agent)
-    api.client.app[keys.DESK].workspace.on_raw(agent_called(tid, "1700000002.1", "13900000002"))
+    api.client.app[WORKSPACE].on_raw(agent_called(tid, "1700000002.1", "13900000002"))
     refused = await socket.next("call.contact")
     assert refused["contact"] is None and refused["crm"]["status"] == "error"
     await asyncio.sleep(0.3)
@@ -398,7 +398,7 @@ async def test_tenant_crm_lookup_falls_back_quickly_and_webhooks_are_signed_and_
     )
     assert (status, err["details"]["field"]) == (400, "webhook_url")
     socket = await live(agent)
-    workspace = api.client.app[keys.DESK].workspace
+    workspace = api.client.app[WORKSPACE]
 
     workspace.on_raw(agent_called(tid, "1700000001.1", "13900000001"))
     started = time.monotonic()

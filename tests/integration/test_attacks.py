@@ -13,6 +13,7 @@ import asyncpg
 import jwt
 import pytest
 from integration.test_isolation import BODIES, OPERATOR_ONLY, fill, object_name, provision
+from integration.test_provisioning_api import open_tenant
 
 from callcenter.auth.principal import Principal
 from callcenter.auth.tokens import TokenService
@@ -128,7 +129,10 @@ def forged(
 async def test_forged_expired_unsigned_and_misdirected_tokens_are_refused(
     api: ApiClient, uid: str, db: asyncpg.Connection, tokens: TokenService
 ) -> None:
-    tid, admin, _ = await provision(api, uid)
+    tid, admin, names = await provision(api, uid)
+    _, other_admin = await open_tenant(api, uid[::-1] + "q")
+    agent = await api.login(names["username"], "agent-pass-123")
+    agent_id = (await agent.call("GET", "/api/v1/agent/me", expect=200))[1]["user_id"]
     secret = make_settings("x").jwt_secret
     operator = {"sub": "1", "usr": "operator", "role": "operator", "tid": None}
     cases = {
@@ -164,12 +168,19 @@ async def test_forged_expired_unsigned_and_misdirected_tokens_are_refused(
             401,
             "invalid-token",
         ),
-        "tenant admin of another tenant": (
-            tokens.issue(Principal(9, "x", "tenant_admin", "tother")),
-            403,
-            "forbidden",
+        "tenant admin of another tenant": (other_admin.token, 403, "forbidden"),
+        "agent of the tenant": (agent.token, 403, "forbidden"),
+        # Rightly signed, but for no user that exists (or for another user's id and role).
+        "signed for a user that does not exist": (
+            tokens.issue(Principal(10**9, "x", "tenant_admin", tid)),
+            401,
+            "token-revoked",
         ),
-        "agent of the tenant": (tokens.issue(Principal(9, "x", "agent", tid)), 403, "forbidden"),
+        "signed with another user's id": (
+            tokens.issue(Principal(agent_id, "x", "tenant_admin", tid)),
+            401,
+            "invalid-token",
+        ),
         "garbage": ("a.b.c", 401, "invalid-token"),
     }
     before = await db.fetchval("SELECT count(*) FROM seats WHERE tenant_id = $1", tid)

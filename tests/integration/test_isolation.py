@@ -90,6 +90,14 @@ BODIES: dict[tuple[str, str], Any] = {
     },
     ("POST", "/api/v1/tenants/{tenant_id}/contacts"): {"phone": "13800138000", "name": "Eve"},
     ("PUT", "/api/v1/tenants/{tenant_id}/integrations"): {"crm_timeout_ms": 800},
+    ("PUT", "/api/v1/tenants/{tenant_id}/users/{username}/status"): {"status": "disabled"},
+    ("POST", "/api/v1/tenants/{tenant_id}/users/{username}/password"): {
+        "password": "stolen-password-1"
+    },
+    ("POST", "/api/v1/auth/password"): {
+        "current_password": "not-the-password",
+        "new_password": "stolen-password-1",
+    },
 }
 # Routes anyone may call, or that carry no tenant data.
 PUBLIC = {
@@ -102,9 +110,9 @@ PUBLIC = {
     ("GET", "/wallboard"),  # the wallboard page; its data comes through the API
     ("GET", "/wallboard/static/wallboard.js"),
 }
-# Routes that act only on the caller's own agent (no tenant or object of anyone else in
-# the path): another tenant's admin gets a refusal, never a 5xx, and A's rows do not change.
-SELF = "/api/v1/agent/"
+# Routes that act only on the caller's own agent or user (no tenant or object of anyone else
+# in the path): another tenant's admin gets a refusal, never a 5xx, and A's rows do not change.
+SELF = ("/api/v1/agent/", "/api/v1/auth/password")
 OPERATOR_ONLY = {
     ("POST", "/api/v1/tenants"),
     ("GET", "/api/v1/tenants"),
@@ -182,6 +190,13 @@ async def provision(api: ApiClient, uid: str) -> tuple[str, ApiClient, dict[str,
         expect=200,
     )
     await admin.call("POST", f"{base}/mailboxes", {"mailbox": "100"}, expect=201)
+    agent_user = f"agent-{uid}"
+    await admin.call(
+        "POST",
+        f"{base}/agents",
+        {"username": agent_user, "password": "agent-pass-123", "extension": "1001"},
+        expect=201,
+    )
     resp = await admin.client.put(
         f"{base}/prompts/welcome",
         data=wav_bytes(),
@@ -199,6 +214,7 @@ async def provision(api: ApiClient, uid: str) -> tuple[str, ApiClient, dict[str,
         "id": "1",
         "linkedid": "1700000000.1",
         "queue": "support",
+        "username": agent_user,
     }
     return tid, admin, names
 

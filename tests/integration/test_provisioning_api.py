@@ -57,10 +57,9 @@ async def test_operator_opens_a_tenant_whose_admin_builds_seats_and_a_queue(
         expect=200,
     )
     # What Asterisk will read, written in the same transactions:
-    assert (
-        await db.fetchval("SELECT context FROM ps_endpoints WHERE id = $1", f"{tid}-1001")
-        == f"tenant-{tid}"
-    )
+    assert tuple(
+        await db.fetchrow("SELECT context, set_var FROM ps_endpoints WHERE id = $1", f"{tid}-1001")
+    ) == ("cc-phone-entry", f"TRANSFER_CONTEXT=cc-phone-entry;__TENANT={tid}")
     assert (
         await db.fetchval("SELECT password FROM ps_auths WHERE id = $1", f"{tid}-1001")
         == seat["sip"]["password"]

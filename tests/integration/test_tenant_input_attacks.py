@@ -19,8 +19,8 @@ from aiohttp import web
 from integration.test_agent_workspace_api import WEBHOOK_SECRET, agent_called, agent_setup, live
 from integration.test_provisioning_api import open_tenant
 
-from callcenter import keys
-from callcenter.screenpop import egress
+from callcenter.workspace import egress
+from callcenter.workspace.lifecycle import WORKSPACE
 
 from support import OPERATOR, ApiClient
 
@@ -452,7 +452,7 @@ async def test_a_rebinding_dns_cannot_steer_crm_lookups_or_webhooks_to_loopback(
         expect=200,
     )
     socket_ = await live(agent)
-    workspace = api.client.app[keys.DESK].workspace
+    workspace = api.client.app[WORKSPACE]
     for n in range(2):
         workspace.on_raw(agent_called(tid, f"1700000003.{n + 1}", "13900000002"))
         pop = await socket_.next("call.contact")
@@ -483,7 +483,7 @@ async def test_a_crm_reply_without_end_is_cut_at_the_cap(
     )
     socket_ = await live(agent)
     started = time.monotonic()
-    api.client.app[keys.DESK].workspace.on_raw(agent_called(tid, "1700000004.1", "13900000002"))
+    api.client.app[WORKSPACE].on_raw(agent_called(tid, "1700000004.1", "13900000002"))
     pop = await socket_.next("call.contact")
     took = time.monotonic() - started
     await socket_.ws.close()

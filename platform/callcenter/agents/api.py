@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from callcenter import keys
 from callcenter.agents import service
 from callcenter.agents.schemas import AgentIn, DeviceIn, DialIn, NoteIn, PauseIn, TransferIn
 from callcenter.web.io import parse_body, principal_of
 
 routes = web.RouteTableDef()
+AGENTS = web.AppKey("agents", service.AgentDeps)  # what the agents service needs
 
 
 @routes.post("/api/v1/tenants/{tenant_id}/agents")
@@ -18,7 +18,7 @@ async def create_agent(request: web.Request) -> web.Response:
     """Create an agent user bound to a seat."""
     body = await parse_body(request, AgentIn)
     agent = await service.create_agent(
-        request.app[keys.DESK], principal_of(request), request.match_info["tenant_id"], body
+        request.app[AGENTS], principal_of(request), request.match_info["tenant_id"], body
     )
     return web.json_response(agent, status=201)
 
@@ -28,7 +28,7 @@ async def list_agents(request: web.Request) -> web.Response:
     """The tenant's agents and their live state."""
     return web.json_response(
         await service.list_agents(
-            request.app[keys.DESK], principal_of(request), request.match_info["tenant_id"]
+            request.app[AGENTS], principal_of(request), request.match_info["tenant_id"]
         )
     )
 
@@ -38,7 +38,7 @@ async def call_record(request: web.Request) -> web.Response:
     """One call: its CDR legs and the agent's note and disposition."""
     return web.json_response(
         await service.call_record(
-            request.app[keys.DESK],
+            request.app[AGENTS],
             principal_of(request),
             request.match_info["tenant_id"],
             request.match_info["linkedid"],
@@ -49,7 +49,7 @@ async def call_record(request: web.Request) -> web.Response:
 @routes.get("/api/v1/agent/me")
 async def me(request: web.Request) -> web.Response:
     """The signed-in agent: seat, SIP credentials, queues, state, today's figures."""
-    return web.json_response(await service.profile(request.app[keys.DESK], principal_of(request)))
+    return web.json_response(await service.profile(request.app[AGENTS], principal_of(request)))
 
 
 @routes.put("/api/v1/agent/device")
@@ -57,23 +57,21 @@ async def set_device(request: web.Request) -> web.Response:
     """Browser softphone, external SIP app, or mobile."""
     body = await parse_body(request, DeviceIn)
     return web.json_response(
-        await service.set_device(request.app[keys.DESK], principal_of(request), body)
+        await service.set_device(request.app[AGENTS], principal_of(request), body)
     )
 
 
 @routes.post("/api/v1/agent/login")
 async def log_in(request: web.Request) -> web.Response:
     """Log in to the workspace (queues ring the seat)."""
-    return web.json_response(
-        await service.log_in(request.app[keys.DESK], principal_of(request), True)
-    )
+    return web.json_response(await service.log_in(request.app[AGENTS], principal_of(request), True))
 
 
 @routes.post("/api/v1/agent/logout")
 async def log_out(request: web.Request) -> web.Response:
     """Log out of the workspace (no queue rings the seat)."""
     return web.json_response(
-        await service.log_in(request.app[keys.DESK], principal_of(request), False)
+        await service.log_in(request.app[AGENTS], principal_of(request), False)
     )
 
 
@@ -81,25 +79,19 @@ async def log_out(request: web.Request) -> web.Response:
 async def pause(request: web.Request) -> web.Response:
     """Pause with a reason."""
     body = await parse_body(request, PauseIn)
-    return web.json_response(
-        await service.pause(request.app[keys.DESK], principal_of(request), body)
-    )
+    return web.json_response(await service.pause(request.app[AGENTS], principal_of(request), body))
 
 
 @routes.post("/api/v1/agent/unpause")
 async def unpause(request: web.Request) -> web.Response:
     """Back from a pause."""
-    return web.json_response(
-        await service.pause(request.app[keys.DESK], principal_of(request), None)
-    )
+    return web.json_response(await service.pause(request.app[AGENTS], principal_of(request), None))
 
 
 @routes.post("/api/v1/agent/wrapup/end")
 async def end_wrapup(request: web.Request) -> web.Response:
     """Finish wrap-up on the console."""
-    return web.json_response(
-        await service.end_wrapup(request.app[keys.DESK], principal_of(request))
-    )
+    return web.json_response(await service.end_wrapup(request.app[AGENTS], principal_of(request)))
 
 
 @routes.post("/api/v1/agent/queues/{queue}/login")
@@ -107,7 +99,7 @@ async def queue_login(request: web.Request) -> web.Response:
     """Log in to one queue."""
     return web.json_response(
         await service.queue_login(
-            request.app[keys.DESK], principal_of(request), request.match_info["queue"], True
+            request.app[AGENTS], principal_of(request), request.match_info["queue"], True
         )
     )
 
@@ -117,7 +109,7 @@ async def queue_logout(request: web.Request) -> web.Response:
     """Log out of one queue."""
     return web.json_response(
         await service.queue_login(
-            request.app[keys.DESK], principal_of(request), request.match_info["queue"], False
+            request.app[AGENTS], principal_of(request), request.match_info["queue"], False
         )
     )
 
@@ -128,7 +120,7 @@ async def save_note(request: web.Request) -> web.Response:
     body = await parse_body(request, NoteIn)
     return web.json_response(
         await service.save_note(
-            request.app[keys.DESK], principal_of(request), request.match_info["linkedid"], body
+            request.app[AGENTS], principal_of(request), request.match_info["linkedid"], body
         )
     )
 
@@ -138,7 +130,7 @@ async def dial(request: web.Request) -> web.Response:
     """Click-to-call."""
     body = await parse_body(request, DialIn)
     return web.json_response(
-        await service.dial(request.app[keys.DESK], principal_of(request), body), status=202
+        await service.dial(request.app[AGENTS], principal_of(request), body), status=202
     )
 
 
@@ -147,7 +139,7 @@ async def transfer(request: web.Request) -> web.Response:
     """Blind or attended transfer of the current call."""
     body = await parse_body(request, TransferIn)
     return web.json_response(
-        await service.transfer(request.app[keys.DESK], principal_of(request), body)
+        await service.transfer(request.app[AGENTS], principal_of(request), body)
     )
 
 
@@ -155,5 +147,5 @@ async def transfer(request: web.Request) -> web.Response:
 async def cancel_transfer(request: web.Request) -> web.Response:
     """Abandon an attended transfer."""
     return web.json_response(
-        await service.cancel_transfer(request.app[keys.DESK], principal_of(request))
+        await service.cancel_transfer(request.app[AGENTS], principal_of(request))
     )

@@ -48,11 +48,10 @@ async def agent_by_extension(conn: Any, tenant_id: str, extension: str) -> Any:
     )
 
 
-async def list_agents(conn: Any, tenant_id: str | None) -> list[Any]:
-    """A tenant's agents (all tenants' when None: the directory loaded at start)."""
+async def list_agents(conn: Any, tenant_id: str) -> list[Any]:
+    """A tenant's agents."""
     rows: list[Any] = await conn.fetch(
-        f"SELECT {_AGENT_COLUMNS}{_AGENT_FROM}"
-        " WHERE ($1::text IS NULL OR a.tenant_id = $1) ORDER BY a.tenant_id, a.extension",
+        f"SELECT {_AGENT_COLUMNS}{_AGENT_FROM} WHERE a.tenant_id = $1 ORDER BY a.extension",
         tenant_id,
     )
     return rows
@@ -124,14 +123,6 @@ async def set_queue_login(
         )
 
 
-async def queue_wrapup(conn: Any, tenant_id: str, queue: str) -> int:
-    """A queue's wrap-up time in seconds (0 if unknown)."""
-    value: int | None = await conn.fetchval(
-        "SELECT wrapup_time FROM acd_queues WHERE tenant_id = $1 AND name = $2", tenant_id, queue
-    )
-    return value or 0
-
-
 async def upsert_note(
     conn: Any,
     tenant_id: str,
@@ -170,26 +161,43 @@ async def get_note(conn: Any, tenant_id: str, linkedid: str) -> Any:
     )
 
 
-async def call_legs(conn: Any, tenant_id: str, linkedid: str) -> list[Any]:
-    """The CDR legs of one call of the tenant."""
+async def seat_exists(conn: Any, tenant_id: str, extension: str) -> bool:
+    """Whether the tenant has this seat."""
+    return bool(
+        await conn.fetchval(
+            "SELECT 1 FROM seats WHERE tenant_id = $1 AND extension = $2", tenant_id, extension
+        )
+    )
+
+
+async def queue_interfaces(conn: Any, endpoint: str) -> list[str]:
+    """The interfaces app_queue knows a seat by (a forwarded seat's is a Local channel).
+
+    Asterisk's ``queue_members`` has no tenant column; the endpoint id names the tenant.
+    """
+    rows = await conn.fetch(
+        "SELECT DISTINCT interface FROM queue_members WHERE membername = $1", endpoint
+    )
+    return [r["interface"] for r in rows]
+
+
+async def call_recordings(conn: Any, tenant_id: str, linkedid: str) -> list[Any]:
+    """The recordings of one call of the tenant."""
     rows: list[Any] = await conn.fetch(
-        'SELECT id, start, answer, "end", src, dst, did, direction, queue, channel,'
-        " dstchannel, duration, billsec, disposition, uniqueid, linkedid"
-        " FROM cdr WHERE tenantid = $1 AND linkedid = $2 ORDER BY start, id",
+        "SELECT id, seconds FROM recordings WHERE tenant_id = $1 AND linkedid = $2 ORDER BY id",
         tenant_id,
         linkedid,
     )
     return rows
 
 
-async def today_figures(conn: Any, tenant_id: str, endpoint: str) -> Any:
-    """Answered calls, talk time and missed rings of a seat since midnight (server time)."""
-    return await conn.fetchrow(
-        "SELECT count(*) FILTER (WHERE disposition = 'ANSWERED') AS answered,"
-        " coalesce(sum(billsec) FILTER (WHERE disposition = 'ANSWERED'), 0) AS talk_s,"
-        " count(*) FILTER (WHERE disposition <> 'ANSWERED') AS missed"
-        " FROM cdr WHERE tenantid = $1 AND start >= date_trunc('day', now())"
-        " AND (dstchannel LIKE $2 OR channel LIKE $2)",
-        tenant_id,
-        f"PJSIP/{endpoint}-%",
-    )
+async def transfer_extension(
+    conn: Any, tenant_id: str, target_type: str, target: str
+) -> str | None:
+    """The extension a transfer to a seat (``agent``) or a queue of the tenant dials."""
+    if target_type == "agent":
+        sql = "SELECT extension FROM seats WHERE tenant_id = $1 AND extension = $2"
+    else:
+        sql = "SELECT extension FROM acd_queues WHERE tenant_id = $1 AND name = $2"
+    found: str | None = await conn.fetchval(sql, tenant_id, target)
+    return found

@@ -7,36 +7,51 @@ then to the live workspace.
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
 from callcenter.agents import repo
+from callcenter.agents.errors import (
+    NoAgentProfile,
+    NoCall,
+    NoSuchCall,
+    NoSuchSeat,
+    NoSuchTarget,
+    NotAnAgent,
+    NotYourQueue,
+    SeatHasAgent,
+    UsernameTaken,
+)
 from callcenter.agents.schemas import AgentIn, DeviceIn, DialIn, NoteIn, PauseIn, TransferIn
-from callcenter.agents.state import AgentState, LoggedIn, LoggedOut, Paused, Unpaused, view
 from callcenter.ami.client import AmiClient, AmiError
 from callcenter.asterisk import realtime
 from callcenter.asterisk.live import AsteriskSync
-from callcenter.asterisk.naming import endpoint_id
 from callcenter.auth import repo as users
 from callcenter.auth.passwords import hash_password
 from callcenter.auth.principal import Principal
+from callcenter.cdr import repo as cdr_repo
+from callcenter.cdr.service import leg_view
 from callcenter.contacts import repo as contacts_repo
+from callcenter.contacts.service import contact_view
 from callcenter.db.pool import connection, transaction
-from callcenter.destinations.service import outside_allowed
-from callcenter.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    Unavailable,
-)
+from callcenter.errors import Conflict, DomainError, InvalidInput, Unavailable
 from callcenter.reports import repo as reports_repo
-from callcenter.screenpop.payload import contact_view
-from callcenter.screenpop.workspace import AgentRef, Workspace, ref_of_row
-from callcenter.seats import repo as seats_repo
+from callcenter.seats import service as seats
 from callcenter.settings import Settings
+from callcenter.workspace.core import (
+    AgentRef,
+    AgentSaved,
+    OutboundFailed,
+    OutboundStarted,
+    PresenceChanged,
+    QueueLoginChanged,
+    WrapupEnded,
+)
+from callcenter.workspace.runtime import LiveWorkspace, ref_of_row
+from callcenter.workspace.state import AgentState, LoggedIn, LoggedOut, Paused, Unpaused, view
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +61,11 @@ OUTBOUND_CONTEXT = "cc-outbound"
 
 
 @dataclass(frozen=True, slots=True)
-class Desk:
-    """What the agent services need: the database, the live workspace, Asterisk."""
+class AgentDeps:
+    """What the agents service needs: the database, the live workspace, Asterisk."""
 
     pool: Any
-    workspace: Workspace
+    workspace: LiveWorkspace
     settings: Settings
     sync: AsteriskSync | None = None
     ami: AmiClient | None = None
@@ -63,19 +78,17 @@ class Desk:
 
 
 # ------------------------------------------------------------------ tenant admin
-async def create_agent(desk: Desk, who: Principal, tenant_id: str, data: AgentIn) -> dict[str, Any]:
+async def create_agent(
+    deps: AgentDeps, who: Principal, tenant_id: str, data: AgentIn
+) -> dict[str, Any]:
     """Create an agent user bound to an existing seat of the tenant."""
     who.require_tenant(tenant_id, "tenant_admin")
     try:
-        async with transaction(desk.pool) as conn:
-            if not await conn.fetchval(
-                "SELECT 1 FROM seats WHERE tenant_id = $1 AND extension = $2",
-                tenant_id,
-                data.extension,
-            ):
-                raise NotFound("no such seat", field="extension")
+        async with transaction(deps.pool) as conn:
+            if not await repo.seat_exists(conn, tenant_id, data.extension):
+                raise NoSuchSeat("no such seat", field="extension")
             if await repo.agent_by_extension(conn, tenant_id, data.extension) is not None:
-                raise Conflict("seat already has an agent", field="extension")
+                raise SeatHasAgent("seat already has an agent", field="extension")
             user_id = await users.insert_user(
                 conn, tenant_id, data.username, hash_password(data.password), "agent"
             )
@@ -86,27 +99,25 @@ async def create_agent(desk: Desk, who: Principal, tenant_id: str, data: AgentIn
                 conn, tenant_id, data.extension, data.device == "browser"
             )
             row = await repo.get_agent(conn, tenant_id, user_id)
-    except Conflict as exc:
-        if "field" in exc.details:
-            raise
-        raise Conflict("username already taken", field="username") from exc
+    except SeatHasAgent:
+        raise
+    except Conflict as exc:  # the users table's unique username
+        raise UsernameTaken("username already taken", field="username") from exc
     ref = ref_of_row(row)
-    desk.workspace.put_agent(ref)
-    await _publish_presence(desk, ref, logged_in=False)
-    return _agent_view(row, desk.workspace.state_of(ref.endpoint))
+    deps.workspace.feed(AgentSaved(ref))
+    await _publish_presence(deps, ref, logged_in=False)
+    return _agent_view(row, deps.workspace.state_of(ref.endpoint))
 
 
-async def list_agents(desk: Desk, who: Principal, tenant_id: str) -> list[dict[str, Any]]:
+async def list_agents(deps: AgentDeps, who: Principal, tenant_id: str) -> list[dict[str, Any]]:
     """The tenant's agents with their live state."""
     who.require_tenant(tenant_id, "tenant_admin")
-    async with connection(desk.pool) as conn:
+    async with connection(deps.pool) as conn:
         rows = await repo.list_agents(conn, tenant_id)
-    return [_agent_view(r, desk.workspace.state_of(r["endpoint_id"])) for r in rows]
+    return [_agent_view(r, deps.workspace.state_of(r["endpoint_id"])) for r in rows]
 
 
 def _agent_view(row: Any, state: AgentState) -> dict[str, Any]:
-    import time
-
     return {
         "user_id": row["user_id"],
         "username": row["username"],
@@ -119,35 +130,30 @@ def _agent_view(row: Any, state: AgentState) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------ the agent itself
-async def _me(desk: Desk, who: Principal) -> tuple[AgentRef, Any]:
+async def _me(deps: AgentDeps, who: Principal) -> tuple[AgentRef, Any]:
     if who.role != "agent" or who.tenant_id is None:
-        raise Forbidden("agents only", role=who.role)
-    async with connection(desk.pool) as conn:
+        raise NotAnAgent("agents only", role=who.role)
+    async with connection(deps.pool) as conn:
         row = await repo.get_agent(conn, who.tenant_id, who.user_id)
     if row is None:
-        raise NotFound("no agent profile for this user")
-    ref = desk.workspace.agents.get(row["endpoint_id"]) or ref_of_row(row)
-    if ref.endpoint not in desk.workspace.agents:
-        desk.workspace.put_agent(ref)
+        raise NoAgentProfile("no agent profile for this user")
+    ref = deps.workspace.agent(row["endpoint_id"])
+    if ref is None:
+        ref = ref_of_row(row)
+        deps.workspace.feed(AgentSaved(ref))
     return ref, row
 
 
-async def agent_ref(desk: Desk, who: Principal) -> AgentRef:
-    """The calling agent (Forbidden for other roles)."""
-    ref, _ = await _me(desk, who)
-    return ref
-
-
-async def profile(desk: Desk, who: Principal) -> dict[str, Any]:
+async def profile(deps: AgentDeps, who: Principal) -> dict[str, Any]:
     """Everything the console needs at sign-in: seat, SIP credentials, queues, state, figures."""
-    ref, row = await _me(desk, who)
-    async with connection(desk.pool) as conn:
+    ref, row = await _me(deps, who)
+    async with connection(deps.pool) as conn:
         password = await realtime.seat_password(conn, ref.tenant_id, ref.extension)
         queues = await repo.agent_queues(conn, ref.tenant_id, ref.extension)
-    figures = await desk.workspace.figures(ref)
-    settings = desk.settings
+    figures = await deps.workspace.figures(ref)
+    settings = deps.settings
     return {
-        **_agent_view(row, desk.workspace.state_of(ref.endpoint)),
+        **_agent_view(row, deps.workspace.state_of(ref.endpoint)),
         "tenant": ref.tenant_id,
         "sip": {
             "username": ref.endpoint,
@@ -170,46 +176,46 @@ async def profile(desk: Desk, who: Principal) -> dict[str, Any]:
     }
 
 
-async def set_device(desk: Desk, who: Principal, data: DeviceIn) -> dict[str, Any]:
+async def set_device(deps: AgentDeps, who: Principal, data: DeviceIn) -> dict[str, Any]:
     """Choose the browser softphone, an external SIP app, or a mobile number (the seat's
     calls are then forwarded there by the routing dialplan; the console still pops)."""
-    ref, _ = await _me(desk, who)
+    ref, _ = await _me(deps, who)
     if data.device == "mobile" and not data.mobile_number:
         raise InvalidInput("a mobile number is needed", field="mobile_number")
     forward_to = data.mobile_number if data.device == "mobile" else None
-    async with transaction(desk.pool) as conn:
-        if forward_to is not None and not await outside_allowed(conn, ref.tenant_id, forward_to):
-            raise InvalidInput(
-                "the tenant's outbound policy does not allow this number", field="mobile_number"
-            )
+    async with transaction(deps.pool) as conn:
         await repo.set_device(conn, ref.tenant_id, ref.user_id, data.device, data.mobile_number)
         await realtime.set_seat_webrtc(conn, ref.tenant_id, ref.extension, data.device == "browser")
-        await seats_repo.update_seat(conn, ref.tenant_id, ref.extension, None, forward_to)
-        await realtime.set_forwarding(conn, ref.tenant_id, ref.extension, forward_to is not None)
-    if desk.sync is not None:
-        try:
-            await desk.sync.seat_changed(ref.endpoint)
-        except DomainError:
-            pass  # published on the next re-sync
-    desk.workspace.put_agent(
-        AgentRef(ref.user_id, ref.tenant_id, ref.extension, ref.endpoint, ref.name, data.device)
+        await seats.write_seat(
+            conn,
+            ref.tenant_id,
+            ref.extension,
+            name=None,
+            forward_to=forward_to,
+            supervisor=None,
+            field="mobile_number",
+        )
+    await seats.publish_seat(deps.sync, ref.endpoint)
+    changed = AgentRef(
+        ref.user_id, ref.tenant_id, ref.extension, ref.endpoint, ref.name, data.device
     )
+    deps.workspace.feed(AgentSaved(changed))
     return {"device": data.device, "mobile_number": data.mobile_number}
 
 
-async def _publish_presence(desk: Desk, ref: AgentRef, *, logged_in: bool) -> None:
-    if desk.sync is None:
+async def _publish_presence(deps: AgentDeps, ref: AgentRef, *, logged_in: bool) -> None:
+    if deps.sync is None:
         return
     try:
-        await desk.sync.agent_presence(ref.endpoint, logged_in)
+        await deps.sync.agent_presence(ref.endpoint, logged_in)
     except DomainError as exc:
         log.warning("presence of %s not published now: %s", ref.endpoint, exc.message)
 
 
-async def log_in(desk: Desk, who: Principal, logged_in: bool) -> dict[str, Any]:
+async def log_in(deps: AgentDeps, who: Principal, logged_in: bool) -> dict[str, Any]:
     """Log in to (or out of) the workspace: the seat is rung by its queues only while in."""
-    ref, _ = await _me(desk, who)
-    async with transaction(desk.pool) as conn:
+    ref, _ = await _me(deps, who)
+    async with transaction(deps.pool) as conn:
         await repo.set_presence(
             conn, ref.tenant_id, ref.user_id, logged_in=logged_in, paused=False, reason=""
         )
@@ -218,21 +224,21 @@ async def log_in(desk: Desk, who: Principal, logged_in: bool) -> dict[str, Any]:
         )
         if not logged_in:
             await realtime.set_member_paused(conn, ref.tenant_id, ref.extension, False)
-    await _publish_presence(desk, ref, logged_in=logged_in)
+    await _publish_presence(deps, ref, logged_in=logged_in)
     if not logged_in:
-        await _queue_pause(desk, ref, paused=False, reason="")
-    desk.workspace.change(ref, LoggedIn() if logged_in else LoggedOut())
-    return desk.workspace.state_message(ref)
+        await _queue_pause(deps, ref, paused=False, reason="")
+    deps.workspace.feed(PresenceChanged(ref.endpoint, LoggedIn() if logged_in else LoggedOut()))
+    return deps.workspace.state_message(ref.endpoint)
 
 
-async def pause(desk: Desk, who: Principal, data: PauseIn | None) -> dict[str, Any]:
+async def pause(deps: AgentDeps, who: Principal, data: PauseIn | None) -> dict[str, Any]:
     """Pause with a reason (``data``), or unpause (``None``), in every queue of the seat."""
-    ref, row = await _me(desk, who)
+    ref, row = await _me(deps, who)
     if not row["logged_in"]:
         raise Conflict("log in first", field="logged_in")
     paused = data is not None
     reason = data.reason if data is not None else ""
-    async with transaction(desk.pool) as conn:
+    async with transaction(deps.pool) as conn:
         await repo.set_presence(
             conn, ref.tenant_id, ref.user_id, logged_in=True, paused=paused, reason=reason
         )
@@ -240,42 +246,39 @@ async def pause(desk: Desk, who: Principal, data: PauseIn | None) -> dict[str, A
             conn, ref.endpoint, "PAUSE" if paused else "UNPAUSE", reason
         )
         await realtime.set_member_paused(conn, ref.tenant_id, ref.extension, paused)
-    await _queue_pause(desk, ref, paused=paused, reason=reason)
-    desk.workspace.change(ref, Paused(reason) if paused else Unpaused())
-    return desk.workspace.state_message(ref)
+    await _queue_pause(deps, ref, paused=paused, reason=reason)
+    deps.workspace.feed(PresenceChanged(ref.endpoint, Paused(reason) if paused else Unpaused()))
+    return deps.workspace.state_message(ref.endpoint)
 
 
-async def _queue_pause(desk: Desk, ref: AgentRef, *, paused: bool, reason: str) -> None:
+async def _queue_pause(deps: AgentDeps, ref: AgentRef, *, paused: bool, reason: str) -> None:
     # QueuePause without Queue pauses the interface in every queue app_queue holds in memory;
     # queues not loaded yet read ``paused`` from the row written above when a caller joins.
-    if desk.ami is None or not desk.ami.connected:
+    if deps.ami is None or not deps.ami.connected:
         return
-    async with connection(desk.pool) as conn:
-        interfaces = await conn.fetch(
-            "SELECT DISTINCT interface FROM queue_members WHERE membername = $1", ref.endpoint
-        )
-    for r in interfaces or [{"interface": f"PJSIP/{ref.endpoint}"}]:
-        fields: dict[str, str] = {
-            "Interface": r["interface"],
-            "Paused": "true" if paused else "false",
-        }
+    async with connection(deps.pool) as conn:
+        interfaces = await repo.queue_interfaces(conn, ref.endpoint)
+    for interface in interfaces or [f"PJSIP/{ref.endpoint}"]:
+        fields: dict[str, str] = {"Interface": interface, "Paused": "true" if paused else "false"}
         if reason:
             fields["Reason"] = reason
         try:
-            await desk.ami.action("QueuePause", 10.0, **fields)
+            await deps.ami.action("QueuePause", 10.0, **fields)
         except AmiError as exc:
-            log.info("QueuePause %s: %s", r["interface"], exc.details)
+            log.info("QueuePause %s: %s", interface, exc.message)
 
 
-async def queue_login(desk: Desk, who: Principal, queue: str, logged_in: bool) -> dict[str, Any]:
+async def queue_login(
+    deps: AgentDeps, who: Principal, queue: str, logged_in: bool
+) -> dict[str, Any]:
     """Log in to (or out of) one queue the seat is assigned to."""
-    ref, row = await _me(desk, who)
-    async with transaction(desk.pool) as conn:
+    ref, row = await _me(deps, who)
+    async with transaction(deps.pool) as conn:
         assigned = {
             q["name"]: q for q in await repo.agent_queues(conn, ref.tenant_id, ref.extension)
         }
         if queue not in assigned:
-            raise NotFound("not a queue of yours", field="queue")
+            raise NotYourQueue("not a queue of yours", field="queue")
         await repo.set_queue_login(conn, ref.tenant_id, ref.extension, queue, logged_in)
         if logged_in:
             await realtime.add_queue_member(
@@ -288,42 +291,34 @@ async def queue_login(desk: Desk, who: Principal, queue: str, logged_in: bool) -
             )
         else:
             await realtime.remove_queue_member(conn, ref.tenant_id, queue, ref.extension)
-    desk.workspace.hub.publish(
-        ref.tenant_id,
-        ref.extension,
-        {"type": "agent.queue", "agent": ref.extension, "queue": queue, "logged_in": logged_in},
-    )
+    deps.workspace.feed(QueueLoginChanged(ref.endpoint, queue, logged_in))
     return {"queue": queue, "logged_in": logged_in}
 
 
-async def end_wrapup(desk: Desk, who: Principal) -> dict[str, Any]:
+async def end_wrapup(deps: AgentDeps, who: Principal) -> dict[str, Any]:
     """Finish wrap-up early on the console (app_queue's own timer still applies)."""
-    ref, _ = await _me(desk, who)
-    desk.workspace.end_wrapup(ref)
-    return desk.workspace.state_message(ref)
+    ref, _ = await _me(deps, who)
+    deps.workspace.feed(WrapupEnded(ref.endpoint))
+    return deps.workspace.state_message(ref.endpoint)
 
 
 # ------------------------------------------------------------------ calls
-async def save_note(desk: Desk, who: Principal, linkedid: str, data: NoteIn) -> dict[str, Any]:
+async def save_note(deps: AgentDeps, who: Principal, linkedid: str, data: NoteIn) -> dict[str, Any]:
     """Save the agent's note and disposition with the call (tenant + linkedid)."""
-    ref, _ = await _me(desk, who)
+    ref, _ = await _me(deps, who)
     if not _valid_linkedid(linkedid):
-        raise NotFound("no such call", field="linkedid")
-    pop = desk.workspace.pops.get(ref.endpoint)
+        raise NoSuchCall("no such call", field="linkedid")
+    pop = deps.workspace.pop_of(ref.endpoint)
     live = pop is not None and pop.get("linkedid") == linkedid
     context: dict[str, Any] = {}
     if live and pop is not None:
         keep = ("caller", "did", "queue", "ivr_keys", "waited_s", "contact", "direction")
         context = {k: pop[k] for k in keep if k in pop}
-    async with transaction(desk.pool) as conn:
-        if not live and not await conn.fetchval(
-            "SELECT 1 FROM cdr WHERE tenantid = $1 AND linkedid = $2"
-            " AND (dstchannel LIKE $3 OR channel LIKE $3) LIMIT 1",
-            ref.tenant_id,
-            linkedid,
-            f"PJSIP/{ref.endpoint}-%",
+    async with transaction(deps.pool) as conn:
+        if not live and not await cdr_repo.took_part_in_call(
+            conn, ref.tenant_id, linkedid, ref.endpoint
         ):
-            raise NotFound("no such call of yours", field="linkedid")
+            raise NoSuchCall("no such call of yours", field="linkedid")
         row = await repo.upsert_note(
             conn, ref.tenant_id, linkedid, ref.extension, data.note, data.disposition, context
         )
@@ -335,8 +330,6 @@ def _valid_linkedid(linkedid: str) -> bool:
 
 
 def _note_view(row: Any) -> dict[str, Any]:
-    import json
-
     ctx = row["context"]
     return {
         "linkedid": row["linkedid"],
@@ -348,40 +341,22 @@ def _note_view(row: Any) -> dict[str, Any]:
     }
 
 
-async def call_record(desk: Desk, who: Principal, tenant_id: str, linkedid: str) -> dict[str, Any]:
+async def call_record(
+    deps: AgentDeps, who: Principal, tenant_id: str, linkedid: str
+) -> dict[str, Any]:
     """One call of the tenant: its CDR legs and the agent's note."""
     who.require_tenant(tenant_id, "tenant_admin", "supervisor", "agent")
     if not _valid_linkedid(linkedid):
-        raise NotFound("no such call", field="linkedid")
-    async with connection(desk.pool) as conn:
-        legs = await repo.call_legs(conn, tenant_id, linkedid)
+        raise NoSuchCall("no such call", field="linkedid")
+    async with connection(deps.pool) as conn:
+        legs = await cdr_repo.call_legs(conn, tenant_id, linkedid)
         note = await repo.get_note(conn, tenant_id, linkedid)
-        recordings = await conn.fetch(
-            "SELECT id, seconds FROM recordings WHERE tenant_id = $1 AND linkedid = $2 ORDER BY id",
-            tenant_id,
-            linkedid,
-        )
+        recordings = await repo.call_recordings(conn, tenant_id, linkedid)
     if not legs and note is None:
-        raise NotFound("no such call", field="linkedid")
+        raise NoSuchCall("no such call", field="linkedid")
     return {
         "linkedid": linkedid,
-        "legs": [
-            {
-                "start": r["start"] and r["start"].isoformat(),
-                "answer": r["answer"] and r["answer"].isoformat(),
-                "end": r["end"] and r["end"].isoformat(),
-                "caller": r["src"],
-                "did": r["did"],
-                "direction": r["direction"],
-                "queue": r["queue"],
-                "channel": r["channel"],
-                "dstchannel": r["dstchannel"],
-                "billsec": r["billsec"],
-                "disposition": r["disposition"],
-                "uniqueid": r["uniqueid"],
-            }
-            for r in legs
-        ],
+        "legs": [leg_view(r) for r in legs],
         "note": _note_view(note) if note is not None else None,
         "recordings": [
             {
@@ -394,54 +369,59 @@ async def call_record(desk: Desk, who: Principal, tenant_id: str, linkedid: str)
     }
 
 
-async def dial(desk: Desk, who: Principal, data: DialIn) -> dict[str, Any]:
+async def dial(deps: AgentDeps, who: Principal, data: DialIn) -> dict[str, Any]:
     """Click-to-call: ring the agent's own device first; when answered, dial the customer
     through the tenant's outbound rules (``cc-outbound``: caps, caller ID, CDR direction)."""
-    ref, _ = await _me(desk, who)
-    ami = desk.require_ami()
-    state = desk.workspace.state_of(ref.endpoint)
+    ref, _ = await _me(deps, who)
+    ami = deps.require_ami()
+    state = deps.workspace.state_of(ref.endpoint)
     if state.call is not None:
         raise Conflict("already on a call", field="number")
-    async with connection(desk.pool) as conn:
+    async with connection(deps.pool) as conn:
         registered = await realtime.registered_endpoints(conn, [ref.endpoint])
         contact_row = await contacts_repo.find_by_phone(conn, ref.tenant_id, data.number)
     if ref.endpoint not in registered:
         # An Originate to a seat without a contact fails silently: refuse it up front.
         raise Conflict("your phone is not registered", field="device")
     contact = contact_view(contact_row) if contact_row is not None else None
-    desk.workspace.outbound(ref, data.number, contact)
-    desk.workspace.spawn(
-        _originate(desk, ami, ref, data.number), f"dial-{ref.endpoint}-{data.number}"
+    deps.workspace.feed(OutboundStarted(ref.endpoint, data.number, contact))
+    deps.workspace.spawn(
+        _originate(deps, ami, ref, data.number), f"dial-{ref.endpoint}-{data.number}"
     )
     return {"number": data.number, "status": "ringing_agent"}
 
 
-async def _originate(desk: Desk, ami: AmiClient, ref: AgentRef, number: str) -> None:
+def _originate_fields(ref: AgentRef, number: str) -> dict[str, Any]:
+    """The Originate of click-to-call: the agent's own seat first, then ``cc-outbound``."""
+    return {
+        "Channel": f"PJSIP/{ref.endpoint}",
+        "Context": OUTBOUND_CONTEXT,
+        "Exten": number,
+        "Priority": 1,
+        "CallerID": f'"{number}" <{number}>',
+        # BRIDGE_FEATURES=T: the agent (the caller of this bridge) may transfer.
+        "Variable": [f"__TENANT={ref.tenant_id}", "BRIDGE_FEATURES=T"],
+        "Timeout": 30000,
+    }
+
+
+async def _originate(deps: AgentDeps, ami: AmiClient, ref: AgentRef, number: str) -> None:
     try:
-        await ami.originate(
-            Channel=f"PJSIP/{ref.endpoint}",
-            Context=OUTBOUND_CONTEXT,
-            Exten=number,
-            Priority=1,
-            CallerID=f'"{number}" <{number}>',
-            # BRIDGE_FEATURES=T: the agent (the caller of this bridge) may transfer.
-            Variable=[f"__TENANT={ref.tenant_id}", "BRIDGE_FEATURES=T"],
-            Timeout=30000,
-            timeout=40,
-        )
+        await ami.originate(**_originate_fields(ref, number), timeout=40)
     except DomainError as exc:
-        desk.workspace.outbound_failed(ref, number, exc.details.get("reason", exc.message))
+        reason = exc.details.get("reason", exc.message)  # Asterisk's reason, when it gave one
+        deps.workspace.feed(OutboundFailed(ref.endpoint, number, str(reason)))
 
 
-async def transfer(desk: Desk, who: Principal, data: TransferIn) -> dict[str, Any]:
+async def transfer(deps: AgentDeps, who: Principal, data: TransferIn) -> dict[str, Any]:
     """Blind or attended transfer of the agent's current call to an agent, a queue or an
     outside number, always inside the agent's tenant."""
-    ref, _ = await _me(desk, who)
-    ami = desk.require_ami()
-    channel = desk.workspace.channels.get(ref.endpoint)
+    ref, _ = await _me(deps, who)
+    ami = deps.require_ami()
+    channel = deps.workspace.channel_of(ref.endpoint)
     if channel is None:
-        raise Conflict("no call to transfer", field="call")
-    kind, target = await _transfer_target(desk, ref, data)
+        raise NoCall("no call to transfer", field="call")
+    kind, target = await _transfer_target(deps, ref, data)
     if data.mode == "blind":
         exten = f"{ref.tenant_id}*{kind}*{target}"
         await ami.action("BlindTransfer", Channel=channel, Context=XFER_CONTEXT, Exten=exten)
@@ -454,40 +434,28 @@ async def transfer(desk: Desk, who: Principal, data: TransferIn) -> dict[str, An
     return {"mode": data.mode, "target_type": data.target_type, "target": data.target}
 
 
-async def cancel_transfer(desk: Desk, who: Principal) -> dict[str, Any]:
+async def cancel_transfer(deps: AgentDeps, who: Principal) -> dict[str, Any]:
     """Abandon an attended transfer and go back to the caller."""
-    ref, _ = await _me(desk, who)
-    ami = desk.require_ami()
-    channel = desk.workspace.channels.get(ref.endpoint)
+    ref, _ = await _me(deps, who)
+    ami = deps.require_ami()
+    channel = deps.workspace.channel_of(ref.endpoint)
     if channel is None:
-        raise Conflict("no call", field="call")
+        raise NoCall("no call", field="call")
     await ami.action("CancelAtxfer", Channel=channel)
     return {"cancelled": True}
 
 
-async def _transfer_target(desk: Desk, ref: AgentRef, data: TransferIn) -> tuple[str, str]:
+async def _transfer_target(deps: AgentDeps, ref: AgentRef, data: TransferIn) -> tuple[str, str]:
     # The extension names the tenant itself: the control plane is the only way into
     # cc-agents-xfer, and the target is looked up there again under that tenant.
-    async with connection(desk.pool) as conn:
-        if data.target_type == "agent":
-            found = await conn.fetchval(
-                "SELECT extension FROM seats WHERE tenant_id = $1 AND extension = $2",
-                ref.tenant_id,
-                data.target,
+    found: str | None
+    if data.target_type == "number":
+        found = data.target if data.target.isdigit() and len(data.target) >= 3 else None
+    else:
+        async with connection(deps.pool) as conn:
+            found = await repo.transfer_extension(
+                conn, ref.tenant_id, data.target_type, data.target
             )
-        elif data.target_type == "queue":
-            found = await conn.fetchval(
-                "SELECT extension FROM acd_queues WHERE tenant_id = $1 AND name = $2",
-                ref.tenant_id,
-                data.target,
-            )
-        else:
-            found = data.target if data.target.isdigit() and len(data.target) >= 3 else None
     if not found:
-        raise NotFound(f"no such {data.target_type}", field="target")
+        raise NoSuchTarget(f"no such {data.target_type}", field="target")
     return ("out" if data.target_type == "number" else "in"), str(found)
-
-
-def seat_endpoint(tenant_id: str, extension: str) -> str:
-    """Endpoint id of a seat (re-exported for the API layer)."""
-    return endpoint_id(tenant_id, extension)

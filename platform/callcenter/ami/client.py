@@ -218,6 +218,10 @@ class AmiClient:
             event = to_domain_event(fields)
             if event is None:
                 continue
+            if isinstance(event, AsteriskBooted):
+                # FullyBooted comes in the same read as the login reply: let the supervisor
+                # mark the connection ready before the re-sync handlers send their actions.
+                await self._ready.wait()
             for handler in self._handlers:
                 try:
                     await handler(event)

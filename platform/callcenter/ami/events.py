@@ -63,14 +63,27 @@ class CallbackRequested:
 
 @dataclass(frozen=True, slots=True)
 class SipAuthFailed:
-    """A SIP request from ``address`` failed authentication (AMI security event)."""
+    """A SIP request from ``address`` carried credentials that failed (AMI security event).
+
+    Only failed digest responses: answering a challenge needs its nonce, which a spoofed
+    single packet never sees. ``InvalidAccountID`` (a user that does not exist) and requests
+    without credentials are not failures here: anyone can send them from any address.
+    """
 
     address: str
     account: str
-    kind: str  # InvalidAccountID, ChallengeResponseFailed, InvalidPassword
+    kind: str  # ChallengeResponseFailed, InvalidPassword
 
 
-SECURITY_FAILURES = frozenset({"InvalidAccountID", "ChallengeResponseFailed", "InvalidPassword"})
+@dataclass(frozen=True, slots=True)
+class SipAuthSucceeded:
+    """A SIP request from ``address`` authenticated as ``account`` (AMI ``SuccessfulAuth``)."""
+
+    address: str
+    account: str
+
+
+SECURITY_FAILURES = frozenset({"ChallengeResponseFailed", "InvalidPassword"})
 
 # Every event the control plane acts on. manager.conf lets only these through (an include
 # filter per name), so Asterisk never formats or sends the other ~60 events of a queued call.
@@ -102,6 +115,7 @@ WANTED_EVENTS = frozenset(
         "Cdr",
     }
     | SECURITY_FAILURES
+    | {"SuccessfulAuth"}
 )
 
 
@@ -121,6 +135,7 @@ DomainEvent = (
     | DialplanReloaded
     | CallbackRequested
     | SipAuthFailed
+    | SipAuthSucceeded
 )
 
 
@@ -176,6 +191,11 @@ def to_domain_event(msg: Mapping[str, str]) -> DomainEvent | None:
         if address is None:
             return None
         return SipAuthFailed(address=address, account=msg.get("AccountID", ""), kind=name)
+    if name == "SuccessfulAuth" and msg.get("Service") == "PJSIP":
+        address = remote_ip(msg.get("RemoteAddress", ""))
+        if address is None:
+            return None
+        return SipAuthSucceeded(address=address, account=msg.get("AccountID", ""))
     if name == "Reload" and msg.get("Module", "").lower() in ("pbx_config", "pbx_config.so"):
         return DialplanReloaded()
     return None

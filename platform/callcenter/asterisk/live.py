@@ -5,8 +5,10 @@
   forwarded call lasts, so a busy mobile is never rung again. (A realtime endpoint created
   after Asterisk started stays UNAVAILABLE to app_queue otherwise; see
   docs/architecture.md.)
-* Tenant contexts: ``tenant-<id>`` is added over AMI and re-added after every (re)connect,
-  Asterisk restart and dialplan reload.
+
+Tenant phone contexts are not added here any more: seats enter the static
+``cc-phone-entry`` with their tenant from the endpoint row (no DialplanExtensionAdd, which
+would need the AMI ``system`` class).
 """
 
 from __future__ import annotations
@@ -25,12 +27,11 @@ from callcenter.ami.events import (
     ChannelCreated,
     ChannelHungUp,
     ContactChanged,
-    DialplanReloaded,
     DomainEvent,
     endpoint_of,
 )
 from callcenter.asterisk import realtime
-from callcenter.asterisk.naming import device, tenant_context
+from callcenter.asterisk.naming import device
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
 from callcenter.tasks import cancel_and_wait
@@ -131,8 +132,6 @@ class AsteriskSync:
         """React to one AMI domain event."""
         if isinstance(event, AsteriskBooted):
             await self.resync()
-        elif isinstance(event, DialplanReloaded):
-            await self.ensure_all_contexts()
         elif isinstance(event, ContactChanged):
             await self._refresh([event.endpoint])
         elif isinstance(event, ChannelCreated) and event.endpoint:
@@ -145,7 +144,6 @@ class AsteriskSync:
     async def resync(self) -> None:
         """Rebuild everything Asterisk holds in memory from PostgreSQL and live channels."""
         self.resyncs += 1
-        await self.ensure_all_contexts()
         channels: Counter[str] = Counter()
         for item in await self._ami.action_list("CoreShowChannels"):
             ep = endpoint_of(item.get("Channel", ""))
@@ -154,28 +152,6 @@ class AsteriskSync:
         self._channels = channels
         await self._refresh(None, force=True)
         log.info("re-synced seats with Asterisk")
-
-    async def ensure_all_contexts(self) -> None:
-        """(Re)add every tenant's phone context."""
-        async with connection(self._pool) as conn:
-            tenants = [r["id"] for r in await conn.fetch("SELECT id FROM tenants")]
-        for tenant_id in tenants:
-            await self.ensure_tenant_context(tenant_id)
-
-    async def ensure_tenant_context(self, tenant_id: str) -> None:
-        """``tenant-<id>``: mark the channel with its tenant, then the generic phone dialplan."""
-        context = tenant_context(tenant_id)
-        steps = (("Set", f"__TENANT={tenant_id}"), ("Goto", "cc-phones,${EXTEN},1"))
-        for priority, (application, data) in enumerate(steps, start=1):
-            await self._ami.action(
-                "DialplanExtensionAdd",
-                Context=context,
-                Extension="_X.",
-                Priority=priority,
-                Application=application,
-                ApplicationData=data,
-                Replace="yes",
-            )
 
     async def seat_changed(self, endpoint: str) -> None:
         """A seat was created or removed: publish its state now."""

@@ -13,9 +13,14 @@ def queue_name(tenant_id: str, name: str) -> str:
     return f"{tenant_id}-{name}"
 
 
-def tenant_context(tenant_id: str) -> str:
-    """The dialplan context a tenant's phones live in."""
-    return f"tenant-{tenant_id}"
+# The static dialplan context every seat's calls enter (extensions.conf); the tenant comes
+# from the endpoint row (``set_var`` ``__TENANT``), not from a per-tenant context.
+PHONE_CONTEXT = "cc-phone-entry"
+
+
+def phone_vars(tenant_id: str) -> str:
+    """``ps_endpoints.set_var`` of a tenant's seat (res_config_pgsql splits it on ``;``)."""
+    return f"TRANSFER_CONTEXT={PHONE_CONTEXT};__TENANT={tenant_id}"
 
 
 def device(endpoint: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from callcenter.asterisk.naming import device, endpoint_id, queue_name, tenant_context
+from callcenter.asterisk.naming import PHONE_CONTEXT, device, endpoint_id, phone_vars, queue_name
 
 
 async def put_seat(
@@ -23,13 +23,14 @@ async def put_seat(
         " callerid, accountcode, device_state_busy_at, allow_subscribe, language, set_var,"
         " named_call_group, named_pickup_group)"
         " VALUES ($1, $2, $2, 'transport-udp', $1, $1, $3, 'all', 'ulaw,alaw,opus', 'no',"
-        " 'rfc4733', 'yes', 'yes', 'yes', $4, $2, 1, 'no', 'en', 'TRANSFER_CONTEXT=' || $3,"
+        " 'rfc4733', 'yes', 'yes', 'yes', $4, $2, 1, 'no', 'en', $5,"
         " 'tenant-' || $2, 'tenant-' || $2)"
         " ON CONFLICT (id) DO UPDATE SET callerid = EXCLUDED.callerid",
         ep,
         tenant_id,
-        tenant_context(tenant_id),
+        PHONE_CONTEXT,
         callerid,
+        phone_vars(tenant_id),
     )
     await conn.execute(
         "INSERT INTO ps_auths (id, tenant_id, auth_type, username, password)"

@@ -19,6 +19,9 @@ class Principal:
     username: str
     role: Role
     tenant_id: str | None
+    # The user's token_version when the token was issued; a password change or disabling
+    # the user bumps it, and older tokens stop working.
+    token_version: int = 0
 
     def require_operator(self) -> None:
         """Only platform operators may pass."""

@@ -33,29 +33,38 @@ class TokenService:
             "iat": issued,
             "exp": issued + self._ttl_s,
             "iss": _ISSUER,
+            "ver": principal.token_version,
         }
         return jwt.encode(claims, self._secret, algorithm=_ALGORITHM)
 
     def verify(self, token: str) -> Principal:
         """The principal of a valid token; Unauthorized for anything else (incl. ``alg: none``)."""
+        return self.verify_until(token)[0]
+
+    def verify_until(self, token: str) -> tuple[Principal, float]:
+        """The principal of a valid token and when the token expires (epoch seconds)."""
         try:
             claims = jwt.decode(
                 token,
                 self._secret,
                 algorithms=[_ALGORITHM],
                 issuer=_ISSUER,
-                options={"require": ["exp", "iat", "sub", "iss"]},
+                options={"require": ["exp", "iat", "sub", "iss", "ver"]},
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("token expired", slug="token-expired") from exc
         except jwt.PyJWTError as exc:
             raise Unauthorized("invalid token", slug="invalid-token") from exc
-        role, tenant = claims.get("role"), claims.get("tid")
+        role, tenant, version = claims.get("role"), claims.get("tid"), claims.get("ver")
         if role not in ROLES or (role == "operator") != (tenant is None):
             raise Unauthorized("invalid token claims", slug="invalid-token")
-        return Principal(
+        if not isinstance(version, int) or not str(claims["sub"]).isdigit():
+            raise Unauthorized("invalid token claims", slug="invalid-token")
+        principal = Principal(
             user_id=int(claims["sub"]),
             username=str(claims.get("usr", "")),
             role=role,
             tenant_id=tenant,
+            token_version=version,
         )
+        return principal, float(claims["exp"])

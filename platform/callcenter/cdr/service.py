@@ -44,3 +44,21 @@ async def list_cdrs(
         }
         for r in rows
     ]
+
+
+def leg_view(row: Any) -> dict[str, Any]:
+    """One leg of a call as the call record shows it (``call_legs`` rows)."""
+    return {
+        "start": row["start"] and row["start"].isoformat(),
+        "answer": row["answer"] and row["answer"].isoformat(),
+        "end": row["end"] and row["end"].isoformat(),
+        "caller": row["src"],
+        "did": row["did"],
+        "direction": row["direction"],
+        "queue": row["queue"],
+        "channel": row["channel"],
+        "dstchannel": row["dstchannel"],
+        "billsec": row["billsec"],
+        "disposition": row["disposition"],
+        "uniqueid": row["uniqueid"],
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from callcenter.auth.principal import Principal
@@ -9,7 +10,19 @@ from callcenter.contacts import repo
 from callcenter.contacts.schemas import ContactIn
 from callcenter.db.pool import connection, transaction
 from callcenter.errors import Conflict, InvalidInput, NotFound
-from callcenter.screenpop.payload import contact_view
+
+
+def contact_view(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A hosted contact row as the console shows it."""
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "phone": row["phone"],
+        "company": row["company"],
+        "email": row["email"],
+        "notes": row["notes"],
+        "source": "hosted",
+    }
 
 
 async def add_contact(pool: Any, who: Principal, tenant_id: str, data: ContactIn) -> dict[str, Any]:

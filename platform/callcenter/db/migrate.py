@@ -7,6 +7,8 @@ from importlib import resources
 
 import asyncpg
 
+from callcenter.db.roles import APP_ROLE, ASTERISK_ROLE, HAND_OVER, PRIVILEGES, ensure_login
+
 log = logging.getLogger(__name__)
 
 _LOCK_KEY = 0x43414C4C  # any constant: serialises concurrent migrators
@@ -59,9 +61,24 @@ async def migrate(dsn: str) -> list[str]:
             async with conn.transaction():
                 await conn.execute(sql)
                 await conn.execute("INSERT INTO schema_migrations (version) VALUES ($1)", version)
+                # What an admin created belongs to the control plane's role, Asterisk keeps
+                # exactly its grants (0013 onwards; a no-op before).
+                await conn.execute(HAND_OVER)
+                await conn.execute(PRIVILEGES)
             log.info("applied migration %s", version)
             applied_now.append(version)
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
         await conn.close()
     return applied_now
+
+
+async def migrate_with_roles(
+    admin_dsn: str, app_dsn: str, asterisk_dsn: str | None = None
+) -> list[str]:
+    """Migrate as the admin, then set up the control plane's and Asterisk's login roles."""
+    applied = await migrate(admin_dsn)
+    await ensure_login(admin_dsn, app_dsn, APP_ROLE)
+    if asterisk_dsn:
+        await ensure_login(admin_dsn, asterisk_dsn, ASTERISK_ROLE)
+    return applied

@@ -20,7 +20,7 @@ import aiohttp
 from aiohttp import web
 
 from callcenter.app import create_app
-from callcenter.db.migrate import migrate
+from callcenter.db.migrate import migrate_with_roles
 from callcenter.devstack.asterisk import PairLayout, platform_and_carrier
 from callcenter.devstack.phones import Account, SoftPhone
 from callcenter.devstack.sandbox import Sandbox
@@ -33,7 +33,18 @@ DEMO_AGENT = ("demo-agent", "demo-agent-pass")
 
 def _defaults() -> Settings:
     env = dict(os.environ)
-    env.setdefault("CALLCENTER_DSN", "postgresql://postgres:postgres@127.0.0.1:5432/callcenter")
+    # Least privilege, as in production: the superuser only migrates and sets up the roles;
+    # the control plane and Asterisk log in as their own (db/roles.py).
+    env.setdefault(
+        "CALLCENTER_ADMIN_DSN", "postgresql://postgres:postgres@127.0.0.1:5432/callcenter"
+    )
+    env.setdefault(
+        "CALLCENTER_DSN", "postgresql://callcenter_demo:demo-control-db@127.0.0.1:5432/callcenter"
+    )
+    env.setdefault(
+        "CALLCENTER_ASTERISK_DSN",
+        "postgresql://callcenter_demo_asterisk:demo-asterisk-db@127.0.0.1:5432/callcenter",
+    )
     env.setdefault("CALLCENTER_OPERATOR_PASSWORD", "operator-pass")
     # Secrets of this run only: the demo prints what a user needs, and nothing else is known.
     env.setdefault("CALLCENTER_AMI_SECRET", secrets.token_urlsafe(24))
@@ -168,11 +179,13 @@ async def provision(base: str, settings: Settings) -> dict[str, Any]:
 async def run_demo(serve: bool = True) -> int:
     """Bring the stack up, provision, place one call; serve until SIGINT/SIGTERM."""
     settings = _defaults()
-    await migrate(settings.dsn)
+    await migrate_with_roles(
+        settings.admin_dsn or settings.dsn, settings.dsn, settings.asterisk_dsn
+    )
     sandbox = await Sandbox.ensure()
     platform, carrier = platform_and_carrier(
         sandbox,
-        settings.dsn,
+        settings.asterisk_dsn or settings.dsn,
         settings.ami_username,
         settings.ami_secret,
         PairLayout(

@@ -79,6 +79,22 @@ class SipRegistrar:
             if f"CSeq: {self._cseq} REGISTER" in reply and not reply.startswith("SIP/2.0 100"):
                 return reply
 
+    async def request(self, method: str, timeout: float = 5.0) -> str:
+        """Wait for a request (e.g. an INVITE to this registered phone); answer nothing."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            message = await asyncio.wait_for(
+                self._proto.replies.get(), max(0.01, deadline - loop.time())
+            )
+            if message.startswith(f"{method} "):
+                return message
+
+    async def probe(self, user: str) -> int:
+        """One REGISTER without credentials, never answered: what a spoofed packet can do."""
+        reply = await self._request(user, secrets.token_hex(10), None)
+        return int(reply.split(" ", 2)[1])
+
     async def register(self, user: str, password: str) -> int:
         """The final status of a REGISTER answered with digest auth when challenged."""
         call_id = secrets.token_hex(10)

@@ -86,17 +86,20 @@ async def start(
     )
     if channel is None:
         raise NotFound("that seat is not on a call", field="extension")
-    # Paths are the Asterisk host's own (global CC_RECORDINGS); the file lands in done/
-    # when the call ends, where the media agent collects it like any other recording.
-    base = (await ami.action("Getvar", Variable="CC_RECORDINGS")).get("Value", "")
-    if not base.startswith("/"):
-        raise Unavailable("Asterisk has no recordings directory")
+    # A fixed dialplan job records it (extensions.conf, cc-control: the AMI user holds no
+    # `system` class, which MixMonitor over AMI needs). The file lands in done/ on the
+    # Asterisk host when the call ends, where the media agent collects it like any other.
     name = f"{tenant_id}.{channel['Uniqueid']}.{channel.get('Linkedid', channel['Uniqueid'])}.wav"
-    await ami.action(
-        "MixMonitor",
-        Channel=channel["Channel"],
-        File=f"{base}/active/{name}",
-        Options="b",
-        Command=f"mkdir -p {base}/done && mv {base}/active/{name} {base}/done/{name}",
+    await ami.originate(
+        Channel="Local/record@cc-control/n",
+        Application="Wait",
+        Data="86400",  # the spy ends with the call, and this leg with it
+        Variable=[
+            f"CC_REC_CHANNEL={channel['Channel']}",
+            f"CC_REC_FILE={name}",
+            "CDR_PROP(disable)=1",
+        ],
+        Timeout=5000,
+        timeout=10,
     )
     return {"recording": name, "channel": channel["Channel"]}

@@ -30,6 +30,15 @@ class ReportQuery(BaseModel):
             raise ValueError("unknown timezone") from None
         return value
 
+    @field_validator("start", "end")
+    @classmethod
+    def _calendar(cls, value: AwareDatetime) -> AwareDatetime:
+        # Call records start in this century; far dates also overflow once moved to UTC
+        # (0001-01-01T00:00+01:00 is year 0).
+        if not 2000 <= value.year <= 2200:
+            raise ValueError("a date between the years 2000 and 2200")
+        return value
+
     @model_validator(mode="after")
     def _range(self) -> ReportQuery:
         if self.end <= self.start:

@@ -13,9 +13,10 @@ from typing import Any
 from aiohttp import web
 
 from callcenter import keys
-from callcenter.agents.state import presence
 from callcenter.errors import Unavailable
 from callcenter.web.io import principal_of
+from callcenter.workspace.lifecycle import WORKSPACE
+from callcenter.workspace.state import presence
 
 routes = web.RouteTableDef()
 PAGE_DIR = Path(__file__).resolve().parents[1] / "web" / "console"
@@ -23,15 +24,11 @@ PAGE_DIR = Path(__file__).resolve().parents[1] / "web" / "console"
 
 def agents_summary(app: web.Application, tenant_id: str, now: float) -> dict[str, Any]:
     """Agents of the tenant by state, and paused agents by reason."""
-    desk = app.get(keys.DESK)
+    workspace = app.get(WORKSPACE)
     states: Counter[str] = Counter()
     paused: Counter[str] = Counter()
-    if desk is not None:
-        ws = desk.workspace
-        for endpoint, ref in ws.agents.items():
-            if ref.tenant_id != tenant_id:
-                continue
-            state = ws.state_of(endpoint)
+    if workspace is not None:
+        for state in workspace.states_of_tenant(tenant_id):
             p = presence(state, now)
             states[p] += 1
             if p == "paused":
@@ -79,9 +76,9 @@ async def style(_request: web.Request) -> web.StreamResponse:
 async def wallboard_push(app: web.Application) -> AsyncIterator[None]:
     """cleanup_ctx: push wallboard snapshots through the agent workspace's hub."""
     live = app.get(keys.WALLBOARD)
-    desk = app.get(keys.DESK)
-    if live is not None and desk is not None:
-        hub = desk.workspace.hub
+    workspace = app.get(WORKSPACE)
+    if live is not None and workspace is not None:
+        hub = workspace.hub
 
         def publish(tenant_id: str, queues: list[dict[str, object]], at: float | None) -> None:
             hub.publish(

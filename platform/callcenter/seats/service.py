@@ -21,7 +21,7 @@ from callcenter.seats.schemas import SeatIn, SeatUpdate
 from callcenter.settings import Settings
 
 
-async def _published(sync: AsteriskSync | None, endpoint: str) -> None:
+async def publish_seat(sync: AsteriskSync | None, endpoint: str) -> None:
     """Publish a seat's state to Asterisk now; if Asterisk is away, the next re-sync will."""
     if sync is not None:
         with contextlib.suppress(DomainError):
@@ -58,7 +58,7 @@ async def add_seat(
         row = await repo.insert_seat(conn, tenant_id, data.extension, ep, data.name)
         await realtime.put_seat(conn, tenant_id, data.extension, password, data.name)
         await billing_repo.seat_added(conn, tenant_id, data.extension, ep)
-    await _published(sync, ep)
+    await publish_seat(sync, ep)
     return {**_view(row), "sip": _credentials(settings, ep, password)}
 
 
@@ -92,7 +92,7 @@ async def remove_seat(
             raise NoSuchSeat("no such seat", field="extension")
         ep = await realtime.delete_seat(conn, tenant_id, extension)
         await billing_repo.seat_removed(conn, tenant_id, extension)
-    await _published(sync, ep)
+    await publish_seat(sync, ep)
 
 
 async def update_seat(
@@ -110,22 +110,39 @@ async def update_seat(
     """
     who.require_tenant(tenant_id, "tenant_admin")
     async with transaction(pool) as conn:
-        if data.forward_to is not None and not await outside_allowed(
-            conn, tenant_id, data.forward_to
-        ):
-            raise InvalidInput(
-                "the tenant's outbound policy does not allow this number", field="forward_to"
-            )
-        row = await repo.update_seat(
-            conn, tenant_id, extension, data.name, data.forward_to, data.supervisor
+        row = await write_seat(
+            conn,
+            tenant_id,
+            extension,
+            name=data.name,
+            forward_to=data.forward_to,
+            supervisor=data.supervisor,
         )
-        if row is None:
-            raise NoSuchSeat("no such seat", field="extension")
-        if data.name is not None:
-            await realtime.set_display_name(conn, tenant_id, extension, data.name)
-        await realtime.set_forwarding(conn, tenant_id, extension, data.forward_to is not None)
-    await _published(sync, row["endpoint_id"])
+    await publish_seat(sync, row["endpoint_id"])
     return _view(row)
+
+
+async def write_seat(
+    conn: Any,
+    tenant_id: str,
+    extension: str,
+    *,
+    name: str | None,
+    forward_to: str | None,
+    supervisor: bool | None,
+    field: str = "forward_to",
+) -> Any:
+    """Change a seat inside the caller's transaction (``forward_to`` None: back to the phone);
+    publish it with ``publish_seat`` once committed. ``field`` names the input in errors."""
+    if forward_to is not None and not await outside_allowed(conn, tenant_id, forward_to):
+        raise InvalidInput("the tenant's outbound policy does not allow this number", field=field)
+    row = await repo.update_seat(conn, tenant_id, extension, name, forward_to, supervisor)
+    if row is None:
+        raise NoSuchSeat("no such seat", field="extension")
+    if name is not None:
+        await realtime.set_display_name(conn, tenant_id, extension, name)
+    await realtime.set_forwarding(conn, tenant_id, extension, forward_to is not None)
+    return row
 
 
 async def reset_credentials(
@@ -147,5 +164,5 @@ async def reset_credentials(
         if row is None:
             raise NoSuchSeat("no such seat", field="extension")
         ep = await realtime.reset_seat_password(conn, tenant_id, extension, password)
-    await _published(sync, ep)
+    await publish_seat(sync, ep)
     return {**_view(row), "sip": _credentials(settings, ep, password)}

@@ -2,6 +2,10 @@
 
 Asterisk reads the live rows as PJSIP ACLs (migration 0009), so a block needs nothing but
 PostgreSQL to reach an Asterisk on any host, and it ends by itself when its time is up.
+
+Before blocking, the address is checked against the seats registered from it (ps_contacts):
+an office whose phones are registered behind the NAT is never blocked, even when the
+control plane restarted and has not yet seen them authenticate.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import time
 from typing import Any
 
 from callcenter.ami.client import AmiClient
-from callcenter.ami.events import AsteriskBooted, DomainEvent, SipAuthFailed
+from callcenter.ami.events import AsteriskBooted, DomainEvent, SipAuthFailed, SipAuthSucceeded
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
 from callcenter.errors import DomainError, InvalidInput, NotFound
@@ -32,7 +36,9 @@ class SipGuard:
         self._pool = pool
         self._ami = ami
         self.guard = Guard(policy=policy, allow=allow)
+        self.failures = 0  # failed digest responses seen
         self.blocks = 0
+        self.spared = 0  # blocks not taken: the address had registered seats
         self.reloads = 0
         self._expiries: list[float] = []
         self._tasks: list[asyncio.Task[None]] = []
@@ -49,18 +55,34 @@ class SipGuard:
         await cancel_and_wait(self._tasks)
 
     async def _expire(self) -> None:
+        last_sweep = 0.0
         while True:
             await asyncio.sleep(0.5)
             now = time.time()
             if any(u <= now for u in self._expiries):
                 self._expiries = [u for u in self._expiries if u > now]
-                self.guard.forget(now)
                 await self.reload_acl()
+            if now - last_sweep >= 10.0:
+                last_sweep = now
+                self.guard.forget(now)
+                try:
+                    await delete_expired_blocks(self._pool)
+                except (DomainError, OSError) as exc:
+                    log.warning("could not delete expired SIP blocks: %s", exc)
 
     async def reload_acl(self) -> None:
         """Make Asterisk re-read the named ACL from PostgreSQL (res_pjsip_acl follows)."""
         try:
-            await self._ami.action("Command", Command="module reload acl", timeout=5)
+            # A fixed dialplan job (extensions.conf, cc-control): the AMI user holds neither
+            # `command` (CLI) nor `system`/`config` (the Reload action).
+            await self._ami.originate(
+                Channel="Local/acl-reload@cc-control",
+                Application="Wait",
+                Data="0",
+                Variable="CDR_PROP(disable)=1",
+                Timeout=5000,
+                timeout=10,
+            )
             self.reloads += 1
         except DomainError as exc:
             # Asterisk re-reads it when it starts anyway; the next change retries.
@@ -71,16 +93,32 @@ class SipGuard:
         if isinstance(event, AsteriskBooted):
             await self.reload_acl()  # it may have booted before its database driver
             return
+        if isinstance(event, SipAuthSucceeded):
+            self.guard.succeeded(event.address, time.time())
+            return
         if not isinstance(event, SipAuthFailed):
             return
+        self.failures += 1
         block = self.guard.failed(event.address, time.time())
         if block is None:
             return
         try:
+            if await has_registered_seats(self._pool, block.address):
+                # Phones of an office behind this address are registered: spare it.
+                self.guard.unblock(block.address)
+                self.guard.succeeded(block.address, time.time())
+                self.spared += 1
+                log.warning(
+                    "SIP address %s failed %d authentications but has registered seats:"
+                    " not blocked",
+                    block.address,
+                    block.failures,
+                )
+                return
             await store_block(self._pool, block, f"{event.kind} {event.account}"[:200])
-            self.blocks += 1
             self._expiries.append(block.until)
             await self.reload_acl()
+            self.blocks += 1  # applied: Asterisk refuses the address from now on
             log.warning(
                 "SIP address %s blocked for %.0f s after %d failed authentications",
                 block.address,
@@ -104,6 +142,27 @@ async def store_block(pool: Any, block: Block, reason: str) -> None:
             block.failures,
             reason,
         )
+
+
+async def has_registered_seats(pool: Any, address: str) -> bool:
+    """Whether a live contact (a registered seat) has ``address`` as its source."""
+    # rewrite_contact=yes: the contact URI carries the address the REGISTER came from.
+    host = f"[{address}]" if ":" in address else address
+    async with connection(pool) as conn:
+        found: bool = await conn.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM ps_contacts"
+            " WHERE (position($1 in uri) > 0 OR via_addr = $2)"
+            " AND coalesce(expiration_time, 0) > extract(epoch FROM now()))",
+            f"@{host}:",
+            address,
+        )
+    return found
+
+
+async def delete_expired_blocks(pool: Any) -> None:
+    """Forget blocks that ran out (the ACL view ignores them already): the table stays small."""
+    async with transaction(pool) as conn:
+        await conn.execute("DELETE FROM sip_blocks WHERE blocked_until < now()")
 
 
 async def list_blocks(pool: Any, who: Principal) -> list[dict[str, Any]]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from callcenter.asterisk.live import AsteriskSync
 from callcenter.auth import repo as users
 from callcenter.auth.passwords import hash_password
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, on_conflict, transaction
-from callcenter.errors import DomainError, NotFound
+from callcenter.errors import NotFound
 from callcenter.routing.outbound import compile_patterns
 from callcenter.tenants import repo
 from callcenter.tenants.errors import TenantExists, UsernameTaken
@@ -36,10 +35,9 @@ def _view(row: Any) -> dict[str, Any]:
     }
 
 
-async def open_tenant(
-    pool: Any, sync: AsteriskSync | None, who: Principal, data: TenantIn
-) -> dict[str, Any]:
-    """Create a tenant and its first admin in one transaction, then its phone context."""
+async def open_tenant(pool: Any, who: Principal, data: TenantIn) -> dict[str, Any]:
+    """Create a tenant and its first admin in one transaction (Asterisk needs nothing more:
+    its seats carry the tenant in their endpoint rows)."""
     who.require_operator()
     async with transaction(pool) as conn:
         async with on_conflict(TenantExists("already taken", field="id")):
@@ -52,11 +50,6 @@ async def open_tenant(
                 hash_password(data.admin.password),
                 "tenant_admin",
             )
-    if sync is not None:
-        try:
-            await sync.ensure_tenant_context(data.id)
-        except DomainError:
-            pass  # re-added on the next AMI (re)connect
     return _view(row)
 
 

@@ -9,7 +9,9 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from callcenter import keys
-from callcenter.errors import DomainError, InvalidInput, Unauthorized
+from callcenter.auth.access import AccessGuard
+from callcenter.auth.principal import Principal
+from callcenter.errors import DomainError, Forbidden, InvalidInput, Unauthorized
 from callcenter.web.io import PRINCIPAL
 
 log = logging.getLogger(__name__)
@@ -22,6 +24,11 @@ STATUS_BY_SLUG: dict[str, int] = {
     "bad-credentials": 401,
     "invalid-token": 401,
     "token-expired": 401,
+    "token-revoked": 401,
+    "user-disabled": 401,
+    "seat-removed": 401,
+    "tenant-suspended": 403,
+    "too-many-attempts": 429,
     "forbidden": 403,
     "not-found": 404,
     "conflict": 409,
@@ -59,7 +66,11 @@ def _error(
     }
     if reason is not None and reason != slug:
         body["reason"] = reason
-    return web.json_response(body, status=status)
+    response = web.json_response(body, status=status)
+    retry_after = details.get("retry_after_s")
+    if isinstance(retry_after, int):
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 @web.middleware
@@ -85,13 +96,43 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
     return response
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Writes still allowed on a suspended tenant: the operator lifting the suspension.
+_SUSPENDED_ALLOWED = frozenset({("PUT", "/api/v1/tenants/{tenant_id}/status")})
+
+
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Attach the principal of a valid bearer token; handlers decide whether one is needed."""
+    """Attach the principal of a valid, unrevoked bearer token (handlers decide whether one
+    is needed), and keep suspended tenants read-only."""
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise Unauthorized("use 'Authorization: Bearer <token>'")
-        request[PRINCIPAL] = request.app[keys.TOKENS].verify(token.strip())
+        who = request.app[keys.TOKENS].verify(token.strip())
+        access = request.app.get(keys.ACCESS)
+        if access is not None:
+            await access.check(who)
+            if request.method not in SAFE_METHODS:
+                await _refuse_writes_if_suspended(request, access, who)
+        request[PRINCIPAL] = who
     return await handler(request)
+
+
+async def _refuse_writes_if_suspended(
+    request: web.Request, access: AccessGuard, who: Principal
+) -> None:
+    """A suspended tenant changes nothing: not by its users, nor on its routes by operators
+    (except lifting the suspension). Its invoices, usage and CDRs stay readable."""
+    info = request.match_info.route.resource.get_info() if request.match_info.route.resource else {}
+    if (request.method, info.get("formatter") or info.get("path")) in _SUSPENDED_ALLOWED:
+        return
+    tenants = {who.tenant_id, request.match_info.get("tenant_id")} - {None}
+    for tenant_id in sorted(t for t in tenants if t is not None):
+        if await access.tenant_status(tenant_id) == "suspended":
+            raise Forbidden(
+                "the tenant is suspended: its data can be read but not changed",
+                slug="tenant-suspended",
+                tenant=tenant_id,
+            )

@@ -35,12 +35,14 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 _ERRORS = {
     "400": "invalid input",
-    "401": "no valid token",
-    "403": "not allowed",
+    "401": "no valid token (invalid-token, token-expired, token-revoked, user-disabled)",
+    "403": "not allowed (tenant-suspended: the tenant is read-only)",
     "404": "not found",
     "409": "conflict",
     "503": "a backing service is unavailable",
 }
+# Password checks, limited per username and source address (auth/throttle.py).
+_THROTTLED = {("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/password")}
 _PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/healthz"), ("GET", "/api/v1/openapi.json")}
 _PARAM_PATTERNS = {
     "tenant_id": r"^[a-z][a-z0-9]{1,15}$",
@@ -164,6 +166,12 @@ def build(app: web.Application, *, title: str = "Call center control plane") -> 
         for status, what in _ERRORS.items():
             responses[status] = {
                 "description": what,
+                "content": {"application/json": {"schema": error}},
+            }
+        if (route.method, template) in _THROTTLED:
+            responses["429"] = {
+                "description": "too-many-attempts: wait for the Retry-After header's seconds",
+                "headers": {"Retry-After": {"schema": {"type": "integer"}}},
                 "content": {"application/json": {"schema": error}},
             }
         op: dict[str, Any] = {

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from callcenter.ami.events import WANTED_EVENTS, to_domain_event
 from callcenter.reports.wallboard import Wallboard
-from callcenter.screenpop.events import to_workspace_event
+from callcenter.workspace.events import to_workspace_event
 
 MANAGER_CONF = Path(__file__).parents[3] / "asterisk_conf" / "platform" / "manager.conf"
 
@@ -52,6 +52,7 @@ def _message(name: str) -> dict[str, str]:
         "RemoteAddress": "IPV4/UDP/127.0.0.9/5060",
         "Module": "pbx_config",
         "EndpointName": "acme-1001",
+        "Service": "PJSIP",
     }
 
 
@@ -73,4 +74,4 @@ def test_every_event_a_consumer_reads_is_wanted() -> None:
         if to_domain_event(msg) or to_workspace_event(msg) or board.apply(msg, 0.0):
             read.add(name)
     assert read <= WANTED_EVENTS
-    assert {"AgentCalled", "Hangup", "QueueCallerJoin", "InvalidPassword"} <= read
+    assert {"AgentCalled", "Hangup", "QueueCallerJoin", "InvalidPassword", "SuccessfulAuth"} <= read

@@ -1,16 +1,17 @@
 // Call center console: tenant admin and operator pages over /api/v1.
 //
-// The JWT lives in this tab's sessionStorage and travels only as an Authorization header (no
-// cookies, so no cross-site request carries it). The role checks here decide what to show;
+// The JWT lives in this tab's sessionStorage (web/shared/session.js, shared with the agent
+// console and the wallboard) and travels only as an Authorization header (no cookies, so no
+// cross-site request carries it). The role checks here decide what to show;
 // the API checks every call again, so changing ids in the URL never reaches another tenant's data.
 // Pages are built with DOM calls only (textContent, never innerHTML with data).
 "use strict";
 (() => {
-  const TOKEN_KEY = "cc.console.token";
-  const TENANT_PAGES = ["overview", "seats", "agents", "numbers", "schedules", "ivrs", "queues", "mailboxes", "wallboard", "recordings", "reports", "billing"];
+  const { ApiError, api } = window.ccSession;
+  const TENANT_PAGES = ["overview", "seats", "agents", "users", "numbers", "schedules", "ivrs", "queues", "mailboxes", "wallboard", "recordings", "reports", "billing"];
   const OP_PAGES = ["tenants", "numbers", "plans", "billing", "health"];
   const TITLES = {
-    overview: "Overview", seats: "Seats", agents: "Agents and CRM", numbers: "Numbers and routes", schedules: "Hours and holidays",
+    overview: "Overview", seats: "Seats", agents: "Agents and CRM", users: "Users and access", numbers: "Numbers and routes", schedules: "Hours and holidays",
     ivrs: "IVR menus", queues: "Queues", mailboxes: "Mailboxes", wallboard: "Wallboard", recordings: "Recordings and supervision", reports: "Reports", billing: "Plan, usage and invoices",
     tenants: "Tenants", plans: "Plans and prices", health: "Platform health",
   };
@@ -154,31 +155,7 @@
   const badge = (ok, yes, no) => h("span", { class: `badge ${ok ? "ok" : "bad"}` }, ok ? yes : no);
   const datalist = (id, values) => h("datalist", { id }, values.map((v) => h("option", { value: v })));
 
-  // ------------------------------------------------------------------ API
-  class ApiError extends Error {
-    constructor(status, body) {
-      super((body && body.message) || `HTTP ${status}`);
-      this.status = status;
-      this.body = body || {};
-      this.field = this.body.details && this.body.details.field;
-    }
-  }
-
-  async function api(method, path, body, opts = {}) {
-    const headers = {};
-    if (session) headers.Authorization = `Bearer ${session.token}`;
-    let payload;
-    if (body instanceof Blob) { payload = body; headers["Content-Type"] = opts.contentType || "application/octet-stream"; }
-    else if (body !== undefined) { payload = JSON.stringify(body); headers["Content-Type"] = "application/json"; }
-    const resp = await fetch(path, { method, headers, body: payload, credentials: "omit", cache: "no-store" });
-    if (resp.status === 401 && session) { signOut("Your session has ended; please sign in again."); }
-    if (opts.raw && resp.ok) return resp;
-    const text = await resp.text();
-    let data = null;
-    try { data = text ? JSON.parse(text) : null; } catch (_e) { data = { message: text }; }
-    if (!resp.ok) throw new ApiError(resp.status, data);
-    return data;
-  }
+  // ------------------------------------------------------------------ API (ccSession)
   const T = (tenant, rest = "") => `/api/v1/tenants/${encodeURIComponent(tenant)}${rest}`;
 
   async function download(path, filename) {
@@ -190,24 +167,9 @@
   }
 
   // ------------------------------------------------------------------ session
-  function decode(token) {
-    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    return JSON.parse(atob(part + "=".repeat((4 - (part.length % 4)) % 4)));
-  }
-  function loadSession() {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    if (!token) return null;
-    try {
-      const c = decode(token);
-      if (c.exp * 1000 < Date.now()) { sessionStorage.removeItem(TOKEN_KEY); return null; }
-      return { token, role: c.role, tenant: c.tid, username: c.usr || `user ${c.sub}` };
-    } catch (_e) { sessionStorage.removeItem(TOKEN_KEY); return null; }
-  }
   function signOut(message) {
     session = null;
-    sessionStorage.removeItem(TOKEN_KEY);
-    sessionStorage.removeItem("wallboard.token");
-    sessionStorage.removeItem("wallboard.tenant");
+    window.ccSession.clear();
     sessionStorage.setItem("cc.console.message", message || "");
     location.hash = "#/login";
     route();
@@ -253,7 +215,7 @@
   async function route() {
     const seq = ++renderSeq;
     if (pageTimer) { clearInterval(pageTimer); pageTimer = null; }
-    session = session || loadSession();
+    session = session || window.ccSession.load();
     const hash = location.hash || "";
     if (!session) {
       document.getElementById("nav").hidden = true;
@@ -310,9 +272,7 @@
       field("login", "username", "Username", { autocomplete: "username", required: true }),
       field("login", "password", "Password", { type: "password", autocomplete: "current-password", required: true }),
     ], "Sign in", async (f) => {
-      const data = await api("POST", "/api/v1/auth/token", { username: val(f, "username"), password: f.querySelector("[name=password]").value });
-      sessionStorage.setItem(TOKEN_KEY, data.token);
-      session = loadSession();
+      session = await window.ccSession.signIn(val(f, "username"), f.querySelector("[name=password]").value);
       location.hash = homeOf(session);
       return null;
     });
@@ -451,6 +411,34 @@
     }
     return h("figure", {}, canvas, h("figcaption", { class: "muted" }, "Scan with the softphone app (contains the password)."));
   }
+
+  // ---- every sign-in of the tenant: disable (its sessions end within a second), reset the
+  // password (the old one and its sessions stop working), delete.
+  TENANT.users = async (t) => {
+    const users = await api("GET", T(t, "/users"));
+    const U = (u, rest = "") => T(t, `/users/${encodeURIComponent(u)}${rest}`);
+    page(TITLES.users,
+      h("p", { class: "muted" }, "Disabling, deleting or resetting a user ends its sessions (including open consoles and wallboards) within a second."),
+      table([["username", "Username"], ["role", "Role"], ["status", "Status", (v) => badge(v === "active", "active", "disabled")],
+        ["username", "Actions", (v, r) => h("div", { class: "row" },
+          h("button", { type: "button", class: "secondary", id: `user-status-${v}`, "aria-label": `${r.status === "active" ? "Disable" : "Enable"} ${v}`,
+            onclick: async () => {
+              const status = r.status === "active" ? "disabled" : "active";
+              await api("PUT", U(v, "/status"), { status }); announce(`${v} ${status}`); refresh();
+            } }, r.status === "active" ? "Disable" : "Enable"),
+          h("button", { type: "button", class: "secondary", id: `user-password-${v}`, "aria-label": `New password for ${v}`,
+            onclick: async () => {
+              const password = prompt(`New password for ${v} (at least 8 characters):`);
+              if (!password) return;
+              await api("POST", U(v, "/password"), { password }); announce(`Password of ${v} changed; its sessions have ended`);
+            } }, "New password"),
+          h("button", { type: "button", class: "danger", id: `user-delete-${v}`, "aria-label": `Delete ${v}`,
+            onclick: async () => {
+              if (!confirm(`Delete ${v}? Its sessions end at once; an agent's seat stays.`)) return;
+              await api("DELETE", U(v)); announce(`${v} deleted`); refresh();
+            } }, "Delete"))]],
+      users, { id: "users-table", caption: "Users", key: (r) => r.username, empty: "No users." }));
+  };
 
   // ---- agent users (the agent workspace's sign-ins, bound to seats), hosted CRM, webhooks.
   TENANT.agents = async (t) => {
@@ -899,14 +887,10 @@
         stamp.textContent = `Not updated: ${err.message}`;
       }
     };
-    // The full-screen wallboard (issue 6's page, pushed over the live websocket) signs in
-    // with this tab's token: a tenant admin's token names the tenant, an operator's does not.
+    // The full-screen wallboard (issue 6's page, pushed over the live websocket) uses this
+    // tab's session: a tenant admin's token names the tenant, an operator's does not.
     const full = session.role === "tenant_admin" ? h("button", { type: "button", class: "secondary", id: "wallboard-full",
-      onclick: () => {
-        sessionStorage.setItem("wallboard.token", session.token);
-        sessionStorage.setItem("wallboard.tenant", session.tenant);
-        location.assign("/wallboard");
-      } }, "Open the full-screen wallboard") : null;
+      onclick: () => location.assign("/wallboard") }, "Open the full-screen wallboard") : null;
     page(TITLES.wallboard, h("p", { class: "muted" }, "Live queue figures, refreshed every 3 seconds."), full, stamp, box);
     await load();
     pageTimer = setInterval(load, 3000);
@@ -1164,16 +1148,13 @@
   };
   narrow.addEventListener("change", fitNav);
   fitNav();
+  // One listener each, registered once: a page change re-collapses the menu on a narrow
+  // screen (it used to add another media-query listener on every change).
   window.addEventListener("hashchange", () => {
     route();
-    const narrow = window.matchMedia("(max-width: 760px)");
-  const fitNav = () => {
-    document.getElementById("nav").classList.toggle("collapsed", narrow.matches);
-    document.getElementById("menu-toggle").setAttribute("aria-expanded", String(!narrow.matches));
-  };
-  narrow.addEventListener("change", fitNav);
-  fitNav();
+    fitNav();
     $main.focus();
   });
+  window.ccSession.whenSignedOut(() => signOut("Your session has ended; please sign in again."));
   route();
 })();

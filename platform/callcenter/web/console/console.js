@@ -4,8 +4,9 @@
 
 (function () {
   const $ = (id) => document.getElementById(id);
+  const cs = window.ccSession; // one session module for the three pages
   const cc = {
-    token: sessionStorage.getItem("cc.token"),
+    token: (cs.load() || {}).token || null,
     me: null,
     ws: null,
     wsRetry: 0,
@@ -30,37 +31,17 @@
     while (list.children.length > 200) list.lastChild.remove();
   }
 
-  async function api(method, path, body) {
-    const headers = { "Content-Type": "application/json" };
-    if (cc.token) headers.Authorization = "Bearer " + cc.token;
-    const resp = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = resp.headers.get("content-type")?.includes("json") ? await resp.json() : null;
-    if (!resp.ok) {
-      const err = new Error((data && data.message) || resp.statusText);
-      err.body = data;
-      throw err;
-    }
-    return data;
-  }
+  const api = (method, path, body) => cs.api(method, path, body);
 
   // ------------------------------------------------------------ sign-in
   $("signin-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     $("signin-error").textContent = "";
     try {
-      const res = await api("POST", "/api/v1/auth/token", {
-        username: $("username").value,
-        password: $("password").value,
-      });
-      cc.token = res.token;
-      sessionStorage.setItem("cc.token", cc.token);
+      cc.token = (await cs.signIn($("username").value, $("password").value)).token;
       await start();
     } catch (e) {
-      $("signin-error").textContent = e.message;
+      cs.showError($("signin-error"), e);
     }
   });
 
@@ -418,5 +399,5 @@
     return out;
   };
 
-  if (cc.token) start().catch(() => sessionStorage.removeItem("cc.token"));
+  if (cc.token) start().catch(() => { cs.clear(); cc.token = null; });
 })();

@@ -3,20 +3,12 @@
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
-  let token = sessionStorage.getItem("wallboard.token");
-  let tenant = sessionStorage.getItem("wallboard.tenant");
+  const cs = window.ccSession; // the token is shared with the admin console (same tab)
+  let session = cs.load();
   let queues = [];
   let agentsTimer = null;
 
-  function claims(jwt) {
-    return JSON.parse(atob(jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/")));
-  }
-
-  async function api(path) {
-    const resp = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
-    if (!resp.ok) throw new Error((await resp.json()).message || resp.statusText);
-    return resp.json();
-  }
+  const api = (path) => cs.api("GET", path);
 
   function cell(text, cls) {
     const td = document.createElement("td");
@@ -64,7 +56,7 @@
   }
 
   async function refresh() {
-    const board = await api(`/api/v1/tenants/${tenant}/wallboard`);
+    const board = await api(`/api/v1/tenants/${encodeURIComponent(session.tenant)}/wallboard`);
     queues = board.queues;
     renderQueues();
     renderAgents(board.agents);
@@ -72,42 +64,42 @@
 
   function connect() {
     const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/v1/ws`);
-    ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token }));
+    ws.onopen = () => ws.send(JSON.stringify({ type: "auth", token: session.token }));
     ws.onmessage = (msg) => {
       const data = JSON.parse(msg.data);
       if (data.type === "hello") { $("status").textContent = "Live"; refresh(); }
       else if (data.type === "wallboard") { queues = data.queues; renderQueues(); }
       else if (data.type === "agent.state") {
         clearTimeout(agentsTimer);
-        agentsTimer = setTimeout(() => api(`/api/v1/tenants/${tenant}/wallboard`).then((b) => renderAgents(b.agents)), 200);
+        agentsTimer = setTimeout(() => api(`/api/v1/tenants/${encodeURIComponent(session.tenant)}/wallboard`).then((b) => renderAgents(b.agents)), 200);
       }
     };
-    ws.onclose = () => { $("status").textContent = "Reconnecting…"; setTimeout(connect, 1000); };
+    ws.onclose = (ev) => {
+      // 4401/4403: the token no longer counts (revoked, expired, tenant suspended): stop.
+      if (ev.code === 4401 || ev.code === 4403) { $("status").textContent = `Signed out (${ev.reason})`; return; }
+      $("status").textContent = "Reconnecting…"; setTimeout(connect, 1000);
+    };
   }
 
   function start() {
     $("login").hidden = true;
     $("board").hidden = false;
-    $("tenant").textContent = tenant;
+    $("tenant").textContent = session.tenant;
     connect();
   }
 
   $("login").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const form = new FormData(ev.target);
-    const resp = await fetch("/api/v1/auth/token", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
-    });
-    const body = await resp.json();
-    if (!resp.ok) { $("login-error").textContent = body.message; return; }
-    token = body.token;
-    tenant = claims(token).tid;
-    sessionStorage.setItem("wallboard.token", token);
-    sessionStorage.setItem("wallboard.tenant", tenant);
+    try {
+      session = await cs.signIn(form.get("username"), form.get("password"));
+    } catch (err) {
+      cs.showError($("login-error"), err);
+      return;
+    }
+    if (!session.tenant) { cs.clear(); $("login-error").textContent = "The wallboard shows one tenant: sign in as its admin."; return; }
     start();
   });
 
-  if (token && tenant) start();
+  if (session && session.tenant) start();
 })();

@@ -20,9 +20,9 @@ import aiohttp
 
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError, Forbidden
-from callcenter.screenpop import repo
-from callcenter.screenpop.egress import check_url, refused
-from callcenter.screenpop.signing import (
+from callcenter.workspace import repo
+from callcenter.workspace.egress import check_url, refused
+from callcenter.workspace.signing import (
     EVENT_ID_HEADER,
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,

@@ -13,14 +13,16 @@ from urllib.parse import urlparse
 from aiohttp import WSMsgType, web
 
 from callcenter import keys
-from callcenter.agents import service as agents
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import transaction
 from callcenter.errors import DomainError, Forbidden, NotFound
-from callcenter.screenpop import repo
-from callcenter.screenpop.hub import Hub, Subscriber
-from callcenter.screenpop.schemas import IntegrationsIn
 from callcenter.web.io import parse_body, principal_of
+from callcenter.workspace import repo
+from callcenter.workspace.core import AgentRef
+from callcenter.workspace.hub import Hub, Subscriber
+from callcenter.workspace.lifecycle import WORKSPACE
+from callcenter.workspace.runtime import LiveWorkspace
+from callcenter.workspace.schemas import IntegrationsIn
 
 routes = web.RouteTableDef()
 
@@ -31,7 +33,16 @@ AUTH_TIMEOUT_S = 5.0
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
-_UNAUTHORIZED = frozenset({"unauthorized", "invalid-token", "token-expired"})
+_UNAUTHORIZED = frozenset(
+    {
+        "unauthorized",
+        "invalid-token",
+        "token-expired",
+        "token-revoked",
+        "user-disabled",
+        "seat-removed",
+    }
+)
 
 
 def same_origin(origin: str, host: str) -> bool:
@@ -53,24 +64,27 @@ async def live(request: web.Request) -> web.StreamResponse:
         raise Forbidden("origin not allowed", field="origin")
     ws = web.WebSocketResponse(heartbeat=20.0, max_msg_size=8192)
     await ws.prepare(request)
-    desk = request.app[keys.DESK]
+    workspace = request.app[WORKSPACE]
+    guard = request.app[keys.ACCESS]
     extension: str | None = None
     try:
-        who = await _authenticate(request, ws)
+        who, expires_at = await _authenticate(request, ws)
+        await guard.check_live(who)
         if who.role == "agent":
-            extension = (await agents.agent_ref(desk, who)).extension
+            extension = (await _agent_of(workspace, who)).extension
     except DomainError as exc:
-        code = CLOSE_UNAUTHORIZED if exc.slug in _UNAUTHORIZED else CLOSE_FORBIDDEN
-        await ws.send_json({"type": "error", "error": exc.slug, "message": exc.message})
-        await ws.close(code=code, message=exc.slug.encode())
+        await _refuse(ws, exc)
         return ws
+    # Closed by the guard when the user is disabled, deleted or its password changes, the
+    # tenant is suspended, the agent's seat goes, or the token expires.
+    session = guard.watch(who, expires_at, lambda exc: _refuse(ws, exc))
     tenant_id = who.tenant_id
     assert tenant_id is not None
-    hub = desk.workspace.hub
+    hub = workspace.hub
     sub = hub.subscribe(tenant_id, extension)
     for message in [
         {"type": "hello", "tenant": tenant_id, "agent": extension, "role": who.role},
-        *desk.workspace.snapshot(tenant_id, extension),
+        *workspace.snapshot(tenant_id, extension),
     ]:
         hub.offer(sub, message)
     writer = asyncio.ensure_future(_write(ws, sub, hub))
@@ -83,6 +97,7 @@ async def live(request: web.Request) -> web.StreamResponse:
             if reply is not None:
                 hub.offer(sub, reply)
     finally:
+        guard.unwatch(session)
         hub.unsubscribe(sub)
         writer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -90,7 +105,22 @@ async def live(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-async def _authenticate(request: web.Request, ws: web.WebSocketResponse) -> Principal:
+async def _refuse(ws: web.WebSocketResponse, exc: DomainError) -> None:
+    """Tell the client why (an error message, then the close code and the slug)."""
+    code = CLOSE_UNAUTHORIZED if exc.slug in _UNAUTHORIZED else CLOSE_FORBIDDEN
+    if not ws.closed:
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await ws.send_json({"type": "error", "error": exc.slug, "message": exc.message})
+    await ws.close(code=code, message=exc.slug.encode())
+
+
+async def _agent_of(workspace: LiveWorkspace, who: Principal) -> AgentRef:
+    if who.tenant_id is None:
+        raise Forbidden("agents only", role=who.role)
+    return await workspace.agent_of_user(who.tenant_id, who.user_id)
+
+
+async def _authenticate(request: web.Request, ws: web.WebSocketResponse) -> tuple[Principal, float]:
     try:
         first = await ws.receive(timeout=AUTH_TIMEOUT_S)
     except TimeoutError as exc:
@@ -107,10 +137,10 @@ async def _authenticate(request: web.Request, ws: web.WebSocketResponse) -> Prin
         or not isinstance(data.get("token"), str)
     ):
         raise DomainError("authenticate first", slug="unauthorized")
-    who = request.app[keys.TOKENS].verify(data["token"])
+    who, expires_at = request.app[keys.TOKENS].verify_until(data["token"])
     if who.role not in ("agent", "tenant_admin", "supervisor") or who.tenant_id is None:
         raise Forbidden("agents, supervisors and tenant admins only", role=who.role)
-    return who
+    return who, expires_at
 
 
 def _client_message(raw: str, tenant_id: str, extension: str | None) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-"""The agent workspace's long-lived resources, opened and closed in ``app.cleanup_ctx``."""
+"""The live workspace's long-lived resources, opened and closed in ``app.cleanup_ctx``."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from callcenter import keys
-from callcenter.agents.service import Desk
 from callcenter.errors import DomainError
-from callcenter.screenpop.crm import CrmLookup
-from callcenter.screenpop.egress import client_session
-from callcenter.screenpop.hub import Hub
-from callcenter.screenpop.webhooks import WebhookSender
-from callcenter.screenpop.workspace import Workspace
+from callcenter.workspace.crm import CrmLookup
+from callcenter.workspace.egress import client_session
+from callcenter.workspace.hub import Hub
+from callcenter.workspace.runtime import LiveWorkspace
+from callcenter.workspace.webhooks import WebhookSender
+
+WORKSPACE = web.AppKey("workspace", LiveWorkspace)
 
 
-async def workspace_ctx(app: web.Application) -> AsyncIterator[None]:
+async def live_workspace(app: web.Application) -> AsyncIterator[None]:
     """Hub, CRM client, webhook sender and the live workspace fed by AMI."""
     pool = app[keys.POOL]
     allow_private = app[keys.SETTINGS].integrations_allow_private
@@ -24,7 +25,7 @@ async def workspace_ctx(app: web.Application) -> AsyncIterator[None]:
     webhooks = WebhookSender(pool, session, allow_private=allow_private)
     ami = app.get(keys.AMI)
     crm = CrmLookup(pool, session, allow_private=allow_private)
-    workspace = Workspace(pool, Hub(), crm, webhooks, ami)
+    workspace = LiveWorkspace(pool, Hub(), crm, webhooks, ami)
     await workspace.load()
     sync = app.get(keys.SYNC)
     if sync is not None:
@@ -39,7 +40,7 @@ async def workspace_ctx(app: web.Application) -> AsyncIterator[None]:
                     pass
     if ami is not None:
         ami.on_raw(workspace.on_raw)
-    app[keys.DESK] = Desk(pool, workspace, app[keys.SETTINGS], sync, ami)
+    app[WORKSPACE] = workspace
     await webhooks.start()
     yield
     await workspace.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from callcenter.errors import Forbidden
-from callcenter.screenpop.egress import CheckedResolver, EgressRefused, check_url
+from callcenter.workspace.egress import CheckedResolver, EgressRefused, check_url
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callcenter.agents.state import (
+from callcenter.workspace.state import (
     AgentState,
     Answered,
     Ended,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
-from callcenter.screenpop.hub import Hub
-from callcenter.screenpop.signing import retry_delays, should_retry, sign, verify
+from callcenter.workspace.hub import Hub
+from callcenter.workspace.signing import retry_delays, should_retry, sign, verify
 
 
 def test_signature_is_hmac_sha256_over_timestamp_and_body() -> None:
@@ -59,7 +59,7 @@ async def test_a_slow_subscriber_is_cut_off_without_slowing_the_others() -> None
 
 
 def test_only_public_addresses_count_as_public() -> None:
-    from callcenter.screenpop.egress import is_public
+    from callcenter.workspace.egress import is_public
 
     assert is_public("8.8.8.8") and is_public("2001:4860:4860::8888")
     for private in (

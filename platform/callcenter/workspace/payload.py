@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from callcenter.screenpop.events import CallContext
+from callcenter.workspace.events import CallContext
 
 _DIGITS = re.compile(r"[^0-9]")
 
@@ -55,19 +55,6 @@ def ringing_pop(
         "contact": None,
         "crm": {"status": "pending"},
         "ami_at": ami_at,
-    }
-
-
-def contact_view(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A hosted contact row as the console shows it."""
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "phone": row["phone"],
-        "company": row["company"],
-        "email": row["email"],
-        "notes": row["notes"],
-        "source": "hosted",
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callcenter.screenpop.events import (
+from callcenter.workspace.events import (
     AgentCalled,
     AgentCompleted,
     AgentConnected,
@@ -13,7 +13,7 @@ from callcenter.screenpop.events import (
     channel_vars,
     to_workspace_event,
 )
-from callcenter.screenpop.payload import (
+from callcenter.workspace.payload import (
     contact_pop,
     crm_lookup_url,
     parse_crm_reply,

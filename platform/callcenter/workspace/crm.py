@@ -11,11 +11,12 @@ from typing import Any
 import aiohttp
 
 from callcenter.contacts import repo as contacts_repo
+from callcenter.contacts.service import contact_view
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError, Forbidden
-from callcenter.screenpop import repo
-from callcenter.screenpop.egress import BodyTooLarge, check_url, read_capped, refused
-from callcenter.screenpop.payload import contact_view, crm_lookup_url, parse_crm_reply
+from callcenter.workspace import repo
+from callcenter.workspace.egress import BodyTooLarge, check_url, read_capped, refused
+from callcenter.workspace.payload import crm_lookup_url, parse_crm_reply
 
 log = logging.getLogger(__name__)
 

@@ -1,1 +1,0 @@
-"""Screen pop: live events over a websocket hub, CRM lookups, tenant webhooks."""
