@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e.test_routing import calling, mobile_calls, open_tenant, queue_of_caller
+from e2e.test_routing import (
+    calling,
+    dialling,
+    mobile_calls,
+    open_tenant,
+    queue_of_caller,
+    reaching,
+)
 
 from callcenter import keys
 from callcenter.devstack.phones import Account
@@ -551,15 +558,6 @@ async def test_a_tenant_suspended_in_the_console_answers_with_an_announcement_an
         async with calling(stack, number, "13800000713"):
             queue = await wait_for(lambda: queue_of_caller(platform_api, "13800000713"), timeout=15)
             assert queue == f"{tenant}-desk"
-        closed = phone.seen("CALL_CLOSED")
-        await phone.command("dial", f"sip:{mobile}@{REGISTRAR}")
-        try:
-            await wait_for(lambda: _calling(stack, mobile), timeout=10)
-        finally:
-            await phone.command("hangup")
-            await wait_for(lambda: phone.seen("CALL_CLOSED") > closed, timeout=10)
+        async with dialling(phone, mobile):
+            await wait_for(lambda: reaching(stack, mobile), timeout=10)
     await context.close()
-
-
-async def _calling(stack: Stack, number: str) -> bool:
-    return number in await mobile_calls(stack)

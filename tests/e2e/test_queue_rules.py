@@ -8,7 +8,7 @@ import itertools
 from typing import Any
 
 import pytest
-from e2e.test_routing import calling, open_tenant, queue_of_caller, route
+from e2e.test_routing import add_queue, calling, open_tenant, queue_of_caller, route
 
 from callcenter import keys
 from callcenter.devstack.phones import Account, SoftPhone
@@ -108,12 +108,7 @@ async def test_a_full_queue_overflows_to_its_full_destination(
 ) -> None:
     tenant, number = f"ful{uid}", "4008200191"
     admin = await open_tenant(platform_api, tenant, number)
-    await admin.call(
-        "POST",
-        f"/api/v1/tenants/{tenant}/queues",
-        {"name": "spill", "extension": "602"},
-        expect=201,
-    )
+    await add_queue(admin, tenant, "spill", "602")
     await admin.call(
         "POST",
         f"/api/v1/tenants/{tenant}/queues",

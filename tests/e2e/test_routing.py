@@ -19,7 +19,7 @@ import pytest
 
 from callcenter import keys
 from callcenter.ami.client import AmiClient, AmiError
-from callcenter.devstack.phones import Account
+from callcenter.devstack.phones import Account, SoftPhone
 
 from stack import PLATFORM_SIP, Stack, running
 from support import OPERATOR, ApiClient, wait_for
@@ -483,16 +483,24 @@ async def test_outside_numbers_follow_the_tenants_patterns(
             await wait_for(lambda c=closed: phone.seen("CALL_CLOSED") > c, timeout=10)
             assert refused not in await mobile_calls(stack)
         allowed = "13912345678"
-        closed = phone.seen("CALL_CLOSED")
-        await phone.command("dial", f"sip:{allowed}@{REGISTRAR}")
-        try:
-            await wait_for(lambda: _reaching(stack, allowed), timeout=10)
-        finally:
-            await phone.command("hangup")
-            await wait_for(lambda: phone.seen("CALL_CLOSED") > closed, timeout=10)
+        async with dialling(phone, allowed):
+            await wait_for(lambda: reaching(stack, allowed), timeout=10)
 
 
-async def _reaching(stack: Stack, number: str) -> bool:
+@contextlib.asynccontextmanager
+async def dialling(phone: SoftPhone, number: str) -> AsyncIterator[None]:
+    """A tenant's phone calls ``number`` through the platform; hung up at the end."""
+    closed = phone.seen("CALL_CLOSED")
+    await phone.command("dial", f"sip:{number}@{REGISTRAR}")
+    try:
+        yield
+    finally:
+        await phone.command("hangup")
+        await wait_for(lambda: phone.seen("CALL_CLOSED") > closed, timeout=10)
+
+
+async def reaching(stack: Stack, number: str) -> bool:
+    """Whether the carrier is receiving a call for ``number`` from the platform."""
     return number in await mobile_calls(stack)
 
 

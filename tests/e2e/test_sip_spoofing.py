@@ -9,11 +9,12 @@ import random
 from typing import Any
 
 import pytest
+from e2e.test_routing import open_tenant, route
 
 from callcenter.devstack.sip import probe_invite
 
 from stack import CARRIER_HOST, PLATFORM_HTTP, PLATFORM_SIP, Stack
-from support import OPERATOR, ApiClient
+from support import ApiClient
 
 pytestmark = pytest.mark.e2e
 
@@ -21,15 +22,8 @@ ATTACKER = "127.0.0.7"  # not the carrier (CARRIER_HOST), not on the SIP guard's
 
 
 async def _tenant_with_number(api: ApiClient, tid: str, number: str) -> None:
-    op = await api.login(*OPERATOR)
-    await op.call(
-        "POST",
-        "/api/v1/tenants",
-        {"id": tid, "name": tid, "admin": {"username": f"{tid}-a", "password": "pw-1234567"}},
-        expect=201,
-    )
-    await op.call("POST", f"/api/v1/tenants/{tid}/numbers", {"number": number}, expect=201)
-    admin = await api.login(f"{tid}-a", "pw-1234567")
+    """A tenant whose number rings a queue with one seat."""
+    admin = await open_tenant(api, tid, number)
     await admin.call("POST", f"/api/v1/tenants/{tid}/seats", {"extension": "1001"}, expect=201)
     await admin.call(
         "POST",
@@ -37,13 +31,7 @@ async def _tenant_with_number(api: ApiClient, tid: str, number: str) -> None:
         {"name": "support", "extension": "600", "members": [{"extension": "1001"}]},
         expect=201,
     )
-    digits = "".join(c for c in number if c.isdigit())
-    await admin.call(
-        "PUT",
-        f"/api/v1/tenants/{tid}/numbers/{digits}/route",
-        {"type": "queue", "target": "support"},
-        expect=200,
-    )
+    await route(admin, tid, number.replace("-", ""), {"type": "queue", "target": "support"})
 
 
 async def test_no_endpoint_name_from_a_foreign_address_reaches_a_tenant_number(

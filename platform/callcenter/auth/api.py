@@ -7,6 +7,7 @@ import asyncio
 import ipaddress
 import random
 import time
+from collections.abc import Awaitable
 from typing import NoReturn
 
 from aiohttp import web
@@ -65,6 +66,20 @@ async def _refused(request: web.Request, message: str, wait: int) -> NoReturn:
     raise TooManyAttempts(message, retry_after_s=wait)
 
 
+async def _token_or_refusal(request: web.Request, attempt: Awaitable[str]) -> web.Response:
+    """The token an attempt earns, as the API answers it, or the throttle's refusal."""
+    try:
+        token = await attempt
+    except TooManyAttempts as exc:
+        message, wait = exc.message, int(exc.details["retry_after_s"])
+    else:
+        settings = request.app[keys.SETTINGS]
+        return web.json_response(
+            {"token": token, "token_type": "Bearer", "expires_in": settings.token_ttl_s}
+        )
+    await _refused(request, message, wait)
+
+
 @routes.post("/api/v1/auth/token")
 async def issue_token(request: web.Request) -> web.Response:
     """Exchange a username and password for a bearer token."""
@@ -74,8 +89,9 @@ async def issue_token(request: web.Request) -> web.Response:
     if wait:  # refused before the body is read: a flood costs little
         await _refused(request, "too many sign-in attempts; try again later", wait)
     body = await parse_body(request, TokenRequest)
-    try:
-        token = await service.sign_in(
+    return await _token_or_refusal(
+        request,
+        service.sign_in(
             request.app[keys.POOL],
             request.app[keys.TOKENS],
             request.app[keys.HASHER],
@@ -83,15 +99,8 @@ async def issue_token(request: web.Request) -> web.Response:
             body.username,
             body.password,
             address,
-        )
-    except TooManyAttempts as exc:
-        message, wait = exc.message, int(exc.details["retry_after_s"])
-    else:
-        settings = request.app[keys.SETTINGS]
-        return web.json_response(
-            {"token": token, "token_type": "Bearer", "expires_in": settings.token_ttl_s}
-        )
-    await _refused(request, message, wait)
+        ),
+    )
 
 
 @routes.post("/api/v1/auth/password")
@@ -99,8 +108,9 @@ async def change_password(request: web.Request) -> web.Response:
     """Change one's own password; older tokens stop working, the answer carries a new one."""
     who = principal_of(request)
     body = await parse_body(request, PasswordChangeIn)
-    try:
-        token = await service.change_password(
+    return await _token_or_refusal(
+        request,
+        service.change_password(
             request.app[keys.POOL],
             request.app[keys.HASHER],
             request.app[keys.TOKENS],
@@ -109,15 +119,8 @@ async def change_password(request: web.Request) -> web.Response:
             _address(request),
             body.current_password,
             body.new_password,
-        )
-    except TooManyAttempts as exc:
-        message, wait = exc.message, int(exc.details["retry_after_s"])
-    else:
-        settings = request.app[keys.SETTINGS]
-        return web.json_response(
-            {"token": token, "token_type": "Bearer", "expires_in": settings.token_ttl_s}
-        )
-    await _refused(request, message, wait)
+        ),
+    )
 
 
 @routes.get("/api/v1/tenants/{tenant_id}/users")
