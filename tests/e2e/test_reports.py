@@ -18,7 +18,7 @@ from support import ApiClient, wait_for
 
 pytestmark = pytest.mark.e2e
 REGISTRAR = f"127.0.0.1:{PLATFORM_SIP}"
-WRAPUP_S = 2
+WRAPUP_S = 3
 
 
 async def test_report_figures_equal_the_hand_count_of_real_calls(
@@ -128,17 +128,19 @@ async def test_report_figures_equal_the_hand_count_of_real_calls(
     assert sales["longest_wait_s"] >= 7
     assert (spill["offered"], spill["short_abandoned"]) == (0, 1)
     # ASA, AHT and utilisation against the stopwatch: A waited at most from its INVITE to
-    # the agent's answer; handle time is A's talk plus the queue's wrap-up; utilisation is
-    # talk over the time the agent was signed in to the workspace.
+    # the agent's answer; its talk is what the stopwatch saw (app_queue counts whole
+    # seconds, and the hangup takes a moment to arrive); handle time is that talk plus the
+    # queue's wrap-up; utilisation is talk over the time the agent was signed in.
     assert sales["asa_s"] is not None and 0 <= sales["asa_s"] <= answered - placed + 0.5
-    assert abs(sales["aht_s"] - (talk_by_hand + WRAPUP_S)) < 1.5, (sales, talk_by_hand)
+    assert abs(sales["talk_s"] - talk_by_hand) < 2.5, (sales, talk_by_hand)
+    assert sales["aht_s"] == sales["talk_s"] + WRAPUP_S, sales
     agents = await report("agents")
     assert [(a["agent"], a["handled"]) for a in agents] == [("1001", 1)]
     (row,) = agents
-    assert abs(row["talk_s"] - talk_by_hand) < 1.5, (row, talk_by_hand)
-    assert abs(row["logged_in_s"] - logged_in_by_hand) < 1.5, (row, logged_in_by_hand)
-    assert row["wrapup_s"] == WRAPUP_S
-    assert abs(row["utilisation"] - talk_by_hand / logged_in_by_hand) < 0.08, row
+    assert (row["talk_s"], row["wrapup_s"]) == (sales["talk_s"], WRAPUP_S), row
+    assert abs(row["logged_in_s"] - logged_in_by_hand) < 2.5, (row, logged_in_by_hand)
+    assert abs(row["utilisation"] - row["talk_s"] / row["logged_in_s"]) < 0.01, row
+    assert abs(row["utilisation"] - talk_by_hand / logged_in_by_hand) < 0.15, row
     numbers = await report("numbers")
     assert [(n["number"], n["calls"], n["answered"]) for n in numbers] == [(number, 3, 1)]
     # The same queue figures as CSV, and bad parameters named.

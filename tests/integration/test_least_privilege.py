@@ -43,7 +43,8 @@ async def seat(db: Any, uid: str) -> str:
     endpoint = f"{tid}-1001"
     await db.execute("INSERT INTO tenants (id, name) VALUES ($1, 'Least')", tid)
     await db.execute(
-        "INSERT INTO ps_endpoints (id, tenant_id, auth, context) VALUES ($1, $2, $1, 'tenant-' || $2)",
+        "INSERT INTO ps_endpoints (id, tenant_id, auth, context)"
+        " VALUES ($1, $2, $1, 'tenant-' || $2)",
         endpoint,
         tid,
     )
