@@ -30,6 +30,7 @@ import gc
 import json
 import os
 import random
+import secrets
 import statistics
 import sys
 import time
@@ -182,7 +183,13 @@ async def api_only(seconds: float, connections: int) -> None:
     dsn = f"{PG}/cc_bench_{uuid.uuid4().hex[:8]}"
     await migrate(dsn)
     app = create_app(
-        Settings(dsn=dsn, ami_enabled=False, trusted_proxies="127.0.0.1", http_port=API_PORT)
+        Settings(
+            dsn=dsn,
+            jwt_secret=secrets.token_urlsafe(40),
+            ami_enabled=False,
+            trusted_proxies="127.0.0.1",
+            http_port=API_PORT,
+        )
     )
     runner = web.AppRunner(app)
     await runner.setup()
