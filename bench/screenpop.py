@@ -228,15 +228,11 @@ async def provision_agents(stack: Stack, first: int, n: int) -> list[str]:
     )
     await db.close()
     ami = app[keys.AMI]
-    for app_name, data in (("Ringing", ""), ("Wait", "120")):
-        await ami.action(
-            "DialplanExtensionAdd",
-            Context="cc-bench-ring",
-            Extension="_[a-z].",
-            Priority=1 if app_name == "Ringing" else 2,
-            Application=app_name,
-            ApplicationData=data,
-            Replace="yes",
+    # The bench's own dialplan goes in over the CLI: the control plane's AMI user may not
+    # change the dialplan (least privilege).
+    for step in ("1,Ringing,", "2,Wait,120"):
+        await stack.platform.cli(
+            f"dialplan add extension _[a-z].,{step} into cc-bench-ring replace"
         )
     for i in range(first, first + n):
         await ami.action(
