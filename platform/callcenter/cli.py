@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
 
 from aiohttp import web
 
+from callcenter.observability.logs import configure as configure_logging
 from callcenter.settings import Settings
 
 
@@ -96,8 +96,9 @@ def main(argv: list[str] | None = None) -> int:
 
     add_billing_parser(sub)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
+    # A service's logs are read by machines (one JSON object per line); a person runs the rest.
+    configure_logging(settings.log_format or ("json" if args.command == "serve" else "text"))
     if args.command == "serve":
         return _serve(settings)
     elif args.command == "migrate":
