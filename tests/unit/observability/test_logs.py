@@ -6,11 +6,14 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import structlog
+from aiohttp import web
 
 from callcenter.observability.logs import configure
+from callcenter.web.middlewares import errors_middleware
 
 
 @pytest.fixture
@@ -56,3 +59,23 @@ def test_text_format_is_for_people() -> None:
 
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello %s", ("you",), None)
     assert "hello you" in formatter("text").format(record)
+
+
+async def test_everything_logged_while_handling_a_request_carries_its_id(
+    aiohttp_client: Any, stream: io.StringIO
+) -> None:
+    async def handler(_request: web.Request) -> web.Response:
+        logging.getLogger("callcenter.example").info("working")
+        raise RuntimeError("internal detail")
+
+    app = web.Application(middlewares=[errors_middleware])
+    app.router.add_get("/boom", handler)
+    client = await aiohttp_client(app)
+    resp = await client.get("/boom", headers={"X-Request-Id": "req-42"})
+    assert resp.status == 500
+    assert (await resp.json())["request_id"] == "req-42"
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    mine = [line for line in lines if line["logger"].startswith("callcenter.")]
+    assert [line["event"] for line in mine] == ["working", "unhandled error on GET /boom"]
+    assert all(line["request_id"] == "req-42" for line in mine)
+    assert "internal detail" in mine[1]["exception"]
