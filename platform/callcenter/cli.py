@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     # A service's logs are read by machines (one JSON object per line); a person runs the rest.
-    configure_logging(settings.log_format or ("json" if args.command == "serve" else "text"))
+    service = args.command in ("serve", "media-sync")
+    configure_logging(settings.log_format or ("json" if service else "text"))
     if args.command == "serve":
         return _serve(settings)
     elif args.command == "migrate":

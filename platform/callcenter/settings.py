@@ -85,8 +85,8 @@ class Settings:
     metrics_allow: str = "127.0.0.1,::1"
     # The Asterisk node's name in metrics' `node` label (default: the AMI host:port).
     node_name: str = ""
-    # Log lines: "json" (one object per line) or "text"; unset: json for `callcenter serve`,
-    # text for the other commands.
+    # Log lines: "json" (one object per line) or "text"; unset: json for the services
+    # (`callcenter serve`, `media-sync`), text for the commands a person runs.
     log_format: str | None = None
 
     def __post_init__(self) -> None:

@@ -13,11 +13,16 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+if TYPE_CHECKING:  # the components never import this module: only their types are named
+    from callcenter.ami.client import AmiClient
+    from callcenter.cdr.sink import CdrSink
+    from callcenter.workspace.hub import Hub
 
 # Call setup and queue waits last seconds to minutes; AMI and pop latencies are milliseconds.
 SETUP_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0)
@@ -55,10 +60,10 @@ class _Started:
 class Sources:
     """What the scrape-time collector reads; each is optional (no AMI in many tests)."""
 
-    pool: Any = None  # asyncpg.Pool
-    hub: Any = None  # workspace.hub.Hub
-    cdr_sink: Any = None  # cdr.sink.CdrSink
-    ami: Any = None  # ami.client.AmiClient
+    pool: Any = None  # asyncpg.Pool: typed Any because asyncpg ships no stubs
+    hub: Hub | None = None
+    cdr_sink: CdrSink | None = None
+    ami: AmiClient | None = None
 
 
 class PlatformMetrics:
@@ -230,7 +235,7 @@ class _Scraped(Collector):
         yield channels
 
 
-def _hub(hub: Any) -> Iterator[Metric]:
+def _hub(hub: Hub) -> Iterator[Metric]:
     clients = GaugeMetricFamily(
         "callcenter_websocket_clients",
         "Live websocket clients (agent consoles, wallboards) per tenant",
@@ -246,7 +251,7 @@ def _hub(hub: Any) -> Iterator[Metric]:
     )
 
 
-def _sink(sink: Any) -> Iterator[Metric]:
+def _sink(sink: CdrSink) -> Iterator[Metric]:
     yield GaugeMetricFamily(
         "callcenter_cdr_pending",
         "CDRs received over AMI and not yet committed",
