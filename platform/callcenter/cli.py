@@ -10,6 +10,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from callcenter.observability.logs import AccessLogger
 from callcenter.observability.logs import configure as configure_logging
 from callcenter.settings import Settings
 
@@ -23,7 +24,11 @@ def _serve(settings: Settings) -> int:
             print(f"callcenter serve: refusing to start: {problem}", file=sys.stderr)
         return 2
     web.run_app(
-        create_app(settings), host=settings.http_host, port=settings.http_port, print=lambda _: None
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        print=lambda _: None,
+        access_log_class=AccessLogger,
     )
     return 0
 

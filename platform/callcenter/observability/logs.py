@@ -13,9 +13,12 @@ import sys
 from typing import Any, TextIO
 
 import structlog
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.web import BaseRequest, StreamResponse
 
 _SHARED: list[Any] = [
     structlog.contextvars.merge_contextvars,
+    structlog.stdlib.ExtraAdder(),  # fields passed as ``extra=`` (the access line's)
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -61,3 +64,28 @@ def configure(fmt: str, level: int = logging.INFO, stream: TextIO | None = None)
         cache_logger_on_first_use=True,
     )
     return handler
+
+
+class AccessLogger(AbstractAccessLogger):
+    """One line per request with its fields (path without the query: it may carry secrets).
+
+    aiohttp writes it after the handler, when the request's bound context is gone, so the
+    request id is read back from the response header the errors middleware set.
+    """
+
+    def log(self, request: BaseRequest, response: StreamResponse, time: float) -> None:
+        """Log one finished request."""
+        self.logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status,
+            extra={
+                "request_id": response.headers.get("X-Request-Id"),
+                "method": request.method,
+                "path": request.path,
+                "status": response.status,
+                "duration_ms": round(time * 1000, 3),
+                "remote": request.remote,
+            },
+        )

@@ -68,6 +68,7 @@ def _error(
     if reason is not None and reason != slug:
         body["reason"] = reason
     response = web.json_response(body, status=status)
+    response.headers["X-Request-Id"] = request_id
     retry_after = details.get("retry_after_s")
     if isinstance(retry_after, int):
         response.headers["Retry-After"] = str(retry_after)

@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import structlog
 from aiohttp import web
+from aiohttp.test_utils import TestServer
 
-from callcenter.observability.logs import configure
+from callcenter.observability.logs import AccessLogger, configure
 from callcenter.web.middlewares import errors_middleware
 
 
@@ -79,3 +80,26 @@ async def test_everything_logged_while_handling_a_request_carries_its_id(
     assert [line["event"] for line in mine] == ["working", "unhandled error on GET /boom"]
     assert all(line["request_id"] == "req-42" for line in mine)
     assert "internal detail" in mine[1]["exception"]
+
+
+async def test_the_access_line_has_the_request_fields_and_id_but_no_query(
+    aiohttp_client: Any, stream: io.StringIO
+) -> None:
+    async def handler(_request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    app = web.Application(middlewares=[errors_middleware])
+    app.router.add_get("/ok", handler)
+    server = TestServer(app)
+    await server.start_server(access_log_class=AccessLogger)  # as `callcenter serve` runs it
+    client = await aiohttp_client(server)
+    for path in ("/ok?token=secret-value", "/missing"):
+        await client.get(path, headers={"X-Request-Id": f"id{path[:3]}"})
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    access = [line for line in lines if line["logger"] == "aiohttp.access"]
+    assert [(a["path"], a["status"], a["request_id"]) for a in access] == [
+        ("/ok", 200, "id/ok"),
+        ("/missing", 404, "id/mi"),
+    ]
+    assert all(a["method"] == "GET" and a["duration_ms"] >= 0 for a in access)
+    assert "secret-value" not in stream.getvalue()
