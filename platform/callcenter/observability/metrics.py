@@ -30,7 +30,12 @@ FAST_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 CDR_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 300.0, 3600.0)
 NO_TENANT = "_none"  # channels without an account code (tenant ids start with a letter)
 INBOUND_CONTEXT = "from-carrier"  # the trunk endpoint's context (asterisk_conf pjsip.conf)
-TRACKED_LIMIT = 20_000  # calls being timed at once; the oldest are forgotten beyond it
+TRACKED_LIMIT = 20_000
+# The events the timings read: all already let through by the AMI user's filter
+# (tests/unit/ami/test_event_filter.py keeps it so).
+TIMED_EVENTS = frozenset(
+    {"Newchannel", "Newstate", "Hangup", "QueueCallerJoin", "AgentConnect", "QueueCallerAbandon"}
+)  # calls being timed at once; the oldest are forgotten beyond it
 
 
 def _stamp(fields: Mapping[str, str], fallback: float) -> float:
@@ -139,6 +144,8 @@ class PlatformMetrics:
         if stamp != now:
             self.ami_lag.observe(max(0.0, now - stamp))
         name = fields.get("Event", "")
+        if name not in TIMED_EVENTS:
+            return
         if name == "Newchannel":
             uniqueid = fields.get("Uniqueid", "")
             # The first channel of a call coming in from a carrier (its endpoint's context); a
