@@ -33,13 +33,15 @@ def login_dsn(dsn: str, user: str, password: str) -> str:
 
 
 def make_settings(dsn: str, **overrides: Any) -> Settings:
-    """Test settings: operator bootstrap, AMI off unless a test turns it on."""
+    """Test settings: operator bootstrap, AMI off unless a test turns it on, ``/metrics`` for
+    operators' tokens only (every test client is on loopback, which production trusts)."""
     base: dict[str, Any] = {
         "dsn": dsn,
         "jwt_secret": "test-secret-" + "x" * 32,
         "ami_enabled": False,
         "operator_username": OPERATOR[0],
         "operator_password": OPERATOR[1],
+        "metrics_allow": "",
     }
     return Settings(**{**base, **overrides})
 

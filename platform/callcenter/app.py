@@ -33,6 +33,8 @@ from callcenter.errors import DomainError
 from callcenter.ivrs import api as ivrs_api
 from callcenter.mailboxes import api as mailboxes_api
 from callcenter.numbers import api as numbers_api
+from callcenter.observability import api as observability_api
+from callcenter.observability.metrics import PlatformMetrics
 from callcenter.operations import api as operations_api
 from callcenter.prompts import api as prompts_api
 from callcenter.queues import api as queues_api
@@ -76,6 +78,7 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
         settings.ami_host, settings.ami_port, settings.ami_username, settings.ami_secret
     )
     app[keys.AMI] = ami
+    ami.on_raw(app[keys.METRICS].on_ami_event)
     sync = AsteriskSync(app[keys.POOL], ami, settings.dsn)
     app[keys.SYNC] = sync
     callbacks = CallbackDesk(app[keys.POOL], ami)
@@ -145,7 +148,12 @@ async def _media_agent(app: web.Application) -> AsyncIterator[None]:
 
 async def _cdr_sink(app: web.Application) -> AsyncIterator[None]:
     spool = app[keys.SETTINGS].cdr_spool_dir
-    sink = CdrSink(app[keys.POOL], app[keys.AMI], spool_dir=Path(spool) if spool else None)
+    sink = CdrSink(
+        app[keys.POOL],
+        app[keys.AMI],
+        spool_dir=Path(spool) if spool else None,
+        on_written=app[keys.METRICS].cdrs_written,
+    )
     app[keys.CDR_SINK] = sink
     await sink.start()
     yield
@@ -199,6 +207,8 @@ def create_app(settings: Settings) -> web.Application:
         middlewares=[errors_middleware, auth_middleware], client_max_size=256 * 1024
     )
     app[keys.SETTINGS] = settings
+    # Its own registry: tests build many apps in one process (the global one would collide).
+    app[keys.METRICS] = PlatformMetrics(settings.node)
     app[keys.TOKENS] = TokenService(settings.jwt_secret, settings.token_ttl_s)
     app[openapi.CACHE] = {}
     app.on_response_prepare.append(secure_response)
@@ -222,6 +232,7 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(live_workspace)
     app.cleanup_ctx.append(_agents)
     app.cleanup_ctx.append(wallboard_api.wallboard_push)
+    app.cleanup_ctx.append(observability_api.metrics_sources)
     app.router.add_get("/healthz", liveness)
     for module in (
         auth_api,
@@ -241,6 +252,7 @@ def create_app(settings: Settings) -> web.Application:
         billing_api,
         admin_api,
         operations_api,
+        observability_api,
         security_api,
         openapi,
         shared_static,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
 
 from aiohttp import web
 
+from callcenter.observability.logs import AccessLogger
+from callcenter.observability.logs import configure as configure_logging
 from callcenter.settings import Settings
 
 
@@ -23,7 +24,11 @@ def _serve(settings: Settings) -> int:
             print(f"callcenter serve: refusing to start: {problem}", file=sys.stderr)
         return 2
     web.run_app(
-        create_app(settings), host=settings.http_host, port=settings.http_port, print=lambda _: None
+        create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        print=lambda _: None,
+        access_log_class=AccessLogger,
     )
     return 0
 
@@ -96,8 +101,10 @@ def main(argv: list[str] | None = None) -> int:
 
     add_billing_parser(sub)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = Settings.from_env()
+    # A service's logs are read by machines (one JSON object per line); a person runs the rest.
+    service = args.command in ("serve", "media-sync")
+    configure_logging(settings.log_format or ("json" if service else "text"))
     if args.command == "serve":
         return _serve(settings)
     elif args.command == "migrate":

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from callcenter.auth.throttle import LoginThrottle
     from callcenter.auth.tokens import TokenService
     from callcenter.cdr.sink import CdrSink
+    from callcenter.observability.metrics import PlatformMetrics
     from callcenter.reports.live import LiveWallboard
     from callcenter.security.service import SipGuard
 
@@ -38,3 +39,4 @@ SIP_GUARD: web.AppKey[SipGuard] = web.AppKey("sip_guard")
 ACCESS: web.AppKey[AccessGuard] = web.AppKey("access")  # revocation: user state, tenant status
 HASHER: web.AppKey[Hasher] = web.AppKey("hasher")  # scrypt off the event loop, bounded
 LOGIN_THROTTLE: web.AppKey[LoginThrottle] = web.AppKey("login_throttle")
+METRICS: web.AppKey[PlatformMetrics] = web.AppKey("metrics")  # this app's own registry

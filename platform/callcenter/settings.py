@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,10 +80,28 @@ class Settings:
     # and makes dsn's user a member of callcenter_app, asterisk_dsn's of callcenter_asterisk.
     admin_dsn: str | None = None
     asterisk_dsn: str | None = None
+    # GET /metrics without a token: direct peers in these addresses or networks (loopback by
+    # default; empty: operators' tokens only). observability/api.py.
+    metrics_allow: str = "127.0.0.1,::1"
+    # The Asterisk node's name in metrics' `node` label (default: the AMI host:port).
+    node_name: str = ""
+    # Log lines: "json" (one object per line) or "text"; unset: json for the services
+    # (`callcenter serve`, `media-sync`), text for the commands a person runs.
+    log_format: str | None = None
 
     def __post_init__(self) -> None:
         if not 60 <= self.token_ttl_s <= 86_400:
             raise ValueError("CALLCENTER_TOKEN_TTL must be between 60 and 86400 seconds")
+        if self.log_format not in (None, "json", "text"):
+            raise ValueError("CALLCENTER_LOG_FORMAT must be json or text")
+        for entry in self.metrics_allow.split(","):
+            if entry.strip():
+                ipaddress.ip_network(entry.strip())  # ValueError names the bad entry
+
+    @property
+    def node(self) -> str:
+        """The Asterisk node's name in metrics."""
+        return self.node_name or f"{self.ami_host}:{self.ami_port}"
 
     def secret_problems(self) -> list[str]:
         """Why these secrets must not face the internet: unset, short, or publicly known."""
@@ -157,6 +176,9 @@ class Settings:
             password_queue=int(get("PASSWORD_QUEUE", str(d.password_queue))),
             admin_dsn=e.get("CALLCENTER_ADMIN_DSN") or None,
             asterisk_dsn=e.get("CALLCENTER_ASTERISK_DSN") or None,
+            metrics_allow=get("METRICS_ALLOW", d.metrics_allow),
+            node_name=get("NODE_NAME", d.node_name),
+            log_format=e.get("CALLCENTER_LOG_FORMAT") or None,
         )
 
 

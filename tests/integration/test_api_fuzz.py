@@ -122,6 +122,9 @@ def test_the_document_lists_every_route_with_its_models() -> None:
     assert len(ops) >= 45
     seat = ops[("POST", "/api/v1/tenants/{tenant_id}/seats")].definition.raw
     assert seat["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("SeatIn")
+    scrape = ops[("GET", "/metrics")].definition.raw
+    assert "text/plain" in scrape["responses"]["default"]["content"]
+    assert scrape["security"] == [{"bearer": []}]  # or an allowed address
     report = ops[("GET", "/api/v1/tenants/{tenant_id}/reports/queues")].definition.raw
     assert {"from", "to", "interval"} <= {p["name"] for p in report["parameters"]}
 

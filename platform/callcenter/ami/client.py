@@ -115,6 +115,11 @@ class AmiClient:
         task.add_done_callback(self._tasks.discard)
 
     @property
+    def backlog(self) -> int:
+        """Events read and not yet dispatched to the typed handlers."""
+        return self._queue.qsize()
+
+    @property
     def connected(self) -> bool:
         """Logged in and answering pings."""
         return self._ready.is_set()

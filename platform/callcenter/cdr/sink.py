@@ -15,8 +15,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,12 @@ from callcenter.tasks import cancel_and_wait
 log = logging.getLogger(__name__)
 
 _TIMES = frozenset(i for i, c in enumerate(COLUMNS) if c in ("calldate", "start", "answer", "end"))
+_END = COLUMNS.index("end")
+
+
+def _ends(rows: Iterable[Row]) -> list[float]:
+    """When each leg ended (epoch seconds), for those that say."""
+    return [end.timestamp() for row in rows if isinstance(end := row[_END], datetime)]
 
 
 class CdrSink:
@@ -45,8 +53,10 @@ class CdrSink:
         batch: int = 500,
         max_buffer: int = 1_000_000,
         max_backoff: float = 2.0,
+        on_written: Callable[[list[float], float], None] | None = None,
     ) -> None:
         self._pool = pool
+        self._on_written = on_written  # metrics: legs' end times, commit time (epoch s)
         self._spool = Spool(spool_dir) if spool_dir is not None else None
         self._incoming: list[Row] = []  # received, not yet spooled
         self._buffer: deque[tuple[int, Row]] = deque()  # (spool segment, row), not yet written
@@ -166,6 +176,8 @@ class CdrSink:
             for _ in items:
                 self._buffer.popleft()
             self.written += len(items)
+            if self._on_written is not None:
+                self._on_written(_ends(row for _, row in items), time.time())
             backoff = 0.1
             await self._release()
 

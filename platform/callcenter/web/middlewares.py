@@ -6,6 +6,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 
+import structlog
 from aiohttp import web
 
 from callcenter import keys
@@ -67,6 +68,7 @@ def _error(
     if reason is not None and reason != slug:
         body["reason"] = reason
     response = web.json_response(body, status=status)
+    response.headers["X-Request-Id"] = request_id
     retry_after = details.get("retry_after_s")
     if isinstance(retry_after, int):
         response.headers["Retry-After"] = str(retry_after)
@@ -77,6 +79,12 @@ def _error(
 async def errors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Map DomainError to its status; log anything else with a request id and return 500."""
     request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+    # Every line logged while this request is handled carries its id (observability/logs.py).
+    with structlog.contextvars.bound_contextvars(request_id=request_id):
+        return await _answer(request, handler, request_id)
+
+
+async def _answer(request: web.Request, handler: Handler, request_id: str) -> web.StreamResponse:
     try:
         if "\x00" in request.path or "\x00" in request.query_string or "%00" in request.raw_path:
             raise InvalidInput("NUL characters are not allowed", field="path")
@@ -90,7 +98,7 @@ async def errors_middleware(request: web.Request, handler: Handler) -> web.Strea
         slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status, "http-error")
         return _error(exc.status, slug, exc.reason, {}, request_id)
     except Exception:
-        log.exception("unhandled error, request_id=%s", request_id)
+        log.exception("unhandled error on %s %s", request.method, request.path)
         return _error(500, "internal-error", "internal error", {}, request_id)
     response.headers["X-Request-Id"] = request_id
     return response

@@ -44,6 +44,8 @@ _ERRORS = {
 # Password checks, limited per username and source address (auth/throttle.py).
 _THROTTLED = {("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/password")}
 _PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/healthz"), ("GET", "/api/v1/openapi.json")}
+# Successes that are not JSON (errors always are).
+_SUCCESS_TYPES = {"/metrics": "text/plain"}  # Prometheus text exposition
 _PARAM_PATTERNS = {
     "tenant_id": r"^[a-z][a-z0-9]{1,15}$",
 }
@@ -160,7 +162,7 @@ def build(app: web.Application, *, title: str = "Call center control plane") -> 
         responses: dict[str, Any] = {
             "default": {
                 "description": "success",
-                "content": {"application/json": {"schema": {}}},
+                "content": {_SUCCESS_TYPES.get(template, "application/json"): {"schema": {}}},
             }
         }
         for status, what in _ERRORS.items():

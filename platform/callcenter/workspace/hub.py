@@ -38,8 +38,11 @@ class Subscriber:
 class Hub:
     """Tenant-scoped subscribers and a non-blocking publish."""
 
-    def __init__(self, queue_size: int = 256) -> None:
+    def __init__(
+        self, queue_size: int = 256, on_pop_written: Callable[[float], None] | None = None
+    ) -> None:
         self._queue_size = queue_size
+        self._on_pop_written = on_pop_written  # metrics: one pop delivered, its delay
         self._by_tenant: dict[str, set[Subscriber]] = {}
         self.dropped = 0
         self.published = 0
@@ -59,6 +62,10 @@ class Hub:
             subs.discard(sub)
             if not subs:
                 del self._by_tenant[sub.tenant_id]
+
+    def counts(self) -> dict[str, int]:
+        """Subscribers per tenant."""
+        return {t: len(s) for t, s in self._by_tenant.items()}
 
     def count(self, tenant_id: str | None = None) -> int:
         """Subscribers of one tenant, or of all."""
@@ -118,4 +125,7 @@ class Hub:
     def written(self, ami_at: float | None) -> None:
         """A message left for the client's socket (records the pop delay)."""
         if ami_at is not None:
-            self.pop_write_delays.append(time.time() - ami_at)
+            delay = time.time() - ami_at
+            self.pop_write_delays.append(delay)
+            if self._on_pop_written is not None:
+                self._on_pop_written(delay)

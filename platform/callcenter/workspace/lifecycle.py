@@ -25,7 +25,8 @@ async def live_workspace(app: web.Application) -> AsyncIterator[None]:
     webhooks = WebhookSender(pool, session, allow_private=allow_private)
     ami = app.get(keys.AMI)
     crm = CrmLookup(pool, session, allow_private=allow_private)
-    workspace = LiveWorkspace(pool, Hub(), crm, webhooks, ami)
+    hub = Hub(on_pop_written=app[keys.METRICS].pop_written)
+    workspace = LiveWorkspace(pool, hub, crm, webhooks, ami)
     await workspace.load()
     sync = app.get(keys.SYNC)
     if sync is not None:

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 from callcenter.ami.events import WANTED_EVENTS, to_domain_event
+from callcenter.observability.metrics import TIMED_EVENTS
 from callcenter.reports.wallboard import Wallboard
 from callcenter.workspace.events import to_workspace_event
 
@@ -74,4 +75,5 @@ def test_every_event_a_consumer_reads_is_wanted() -> None:
         if to_domain_event(msg) or to_workspace_event(msg) or board.apply(msg, 0.0):
             read.add(name)
     assert read <= WANTED_EVENTS
+    assert TIMED_EVENTS <= WANTED_EVENTS  # the metrics' timings need no wider filter
     assert {"AgentCalled", "Hangup", "QueueCallerJoin", "InvalidPassword", "SuccessfulAuth"} <= read
