@@ -106,6 +106,7 @@ async def create_agent(
     ref = ref_of_row(row)
     deps.workspace.feed(AgentSaved(ref))
     await _publish_presence(deps, ref, logged_in=False)
+    await seats.publish_seat(deps.sync, ref.endpoint)  # its endpoint's webrtc switch
     return _agent_view(row, deps.workspace.state_of(ref.endpoint))
 
 

@@ -31,6 +31,7 @@ from callcenter.ami.events import (
     endpoint_of,
 )
 from callcenter.asterisk import realtime
+from callcenter.asterisk.cache import expire_seat
 from callcenter.asterisk.naming import device
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
@@ -144,6 +145,11 @@ class AsteriskSync:
     async def resync(self) -> None:
         """Rebuild everything Asterisk holds in memory from PostgreSQL and live channels."""
         self.resyncs += 1
+        # Seats may have changed while we were away: nothing cached before now is trusted.
+        try:
+            await expire_seat(self._ami, None)
+        except DomainError as exc:
+            log.warning("could not expire Asterisk's cached seats: %s", exc.message)
         channels: Counter[str] = Counter()
         for item in await self._ami.action_list("CoreShowChannels"):
             ep = endpoint_of(item.get("Channel", ""))
@@ -154,8 +160,12 @@ class AsteriskSync:
         log.info("re-synced seats with Asterisk")
 
     async def seat_changed(self, endpoint: str) -> None:
-        """A seat was created or removed: publish its state now."""
-        await self._refresh([endpoint], force=True)
+        """A seat was created, changed or removed: drop what Asterisk cached of it (its next
+        REGISTER or call reads the committed rows) and publish its state now."""
+        try:
+            await expire_seat(self._ami, endpoint)
+        finally:
+            await self._refresh([endpoint], force=True)
 
     async def _publish(self, endpoint: str, *, force: bool = False) -> None:
         reachable = endpoint in self._registered or endpoint in self._forwarded
