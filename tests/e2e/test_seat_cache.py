@@ -93,7 +93,8 @@ async def test_a_deleted_seat_is_refused_within_a_second_though_it_was_cached(
     await registers_within(user, password, LIVE_S)
     assert await cached(stack, "cc_auths", user)
     await admin.call("DELETE", f"/api/v1/tenants/{tenant}/seats/1001", expect=204)
-    assert not await cached(stack, "cc_endpoints", user)
+    for cache in ("cc_endpoints", "cc_auths", "cc_aors"):
+        assert not await cached(stack, cache, user), cache
     assert await refused_within(user, password, LIVE_S) < LIVE_S
 
 
@@ -111,6 +112,10 @@ async def test_a_reset_password_replaces_the_cached_one_within_a_second(
     )
     new = body["sip"]["password"]
     assert new != old
+    # Exactly what changed is expired: the password, not the endpoint or the AOR.
+    assert not await cached(stack, "cc_auths", user)
+    assert await cached(stack, "cc_endpoints", user)
+    assert await cached(stack, "cc_aors", user)
     assert await refused_within(user, old, LIVE_S) < LIVE_S
     assert await registers_within(user, new, LIVE_S) < LIVE_S
 
@@ -182,13 +187,23 @@ async def test_the_expiry_job_refuses_anything_but_an_endpoint_id(
     await registers_within(sip["username"], sip["password"], LIVE_S)
     ami = platform_api.client.app[keys.AMI]
     marker = f"/tmp/cc-expire-{uid}"
-    for hostile in (f'{sip["username"]}" ; touch {marker} ; "', f"$(touch {marker})"):
+    user = sip["username"]
+    for hostile in (
+        (f'{user}" ; touch {marker} ; "', "endpoints"),
+        (f"$(touch {marker})", "endpoints"),
+        (user, f"endpoints $(touch {marker})"),
+        (user, f'endpoints"; touch {marker}; "'),
+    ):
         with contextlib.suppress(DomainError):  # the job hangs up: the originate fails
             await ami.originate(
                 Channel="Local/sorcery-expire@cc-control",
                 Application="Wait",
                 Data="0",
-                Variable=[f"CC_OBJECT={hostile}", "CDR_PROP(disable)=1"],
+                Variable=[
+                    f"CC_OBJECT={hostile[0]}",
+                    f"CC_CACHES={hostile[1]}",
+                    "CDR_PROP(disable)=1",  # as the control plane sends it: nothing to bill
+                ],
                 Timeout=5000,
                 timeout=10,
             )

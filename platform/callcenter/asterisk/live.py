@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import asyncpg
@@ -30,8 +31,7 @@ from callcenter.ami.events import (
     DomainEvent,
     endpoint_of,
 )
-from callcenter.asterisk import realtime
-from callcenter.asterisk.cache import expire_seat
+from callcenter.asterisk import cache, realtime
 from callcenter.asterisk.naming import device
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
@@ -147,7 +147,7 @@ class AsteriskSync:
         self.resyncs += 1
         # Seats may have changed while we were away: nothing cached before now is trusted.
         try:
-            await expire_seat(self._ami, None)
+            await cache.expire(self._ami, None)
         except DomainError as exc:
             log.warning("could not expire Asterisk's cached seats: %s", exc.message)
         channels: Counter[str] = Counter()
@@ -159,11 +159,14 @@ class AsteriskSync:
         await self._refresh(None, force=True)
         log.info("re-synced seats with Asterisk")
 
-    async def seat_changed(self, endpoint: str) -> None:
-        """A seat was created, changed or removed: drop what Asterisk cached of it (its next
-        REGISTER or call reads the committed rows) and publish its state now."""
+    async def seat_changed(
+        self, endpoint: str, changed: Iterable[cache.Cache] = cache.SEAT
+    ) -> None:
+        """A seat was created, changed or removed: drop what Asterisk cached of it that
+        ``changed`` (its next REGISTER or call reads the committed rows) and publish its state
+        now."""
         try:
-            await expire_seat(self._ami, endpoint)
+            await cache.expire(self._ami, endpoint, changed)
         finally:
             await self._refresh([endpoint], force=True)
 
