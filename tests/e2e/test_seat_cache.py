@@ -210,3 +210,32 @@ async def test_the_expiry_job_refuses_anything_but_an_endpoint_id(
     # Where Asterisk's shell would have written it (inside the sandbox's chroot, if any).
     assert not await asyncio.to_thread(stack.sandbox.host_path(marker).exists)
     assert await cached(stack, "cc_endpoints", sip["username"])  # nothing expired either
+
+
+async def test_an_agents_device_switch_reaches_the_cached_endpoint_at_once(
+    stack: Stack, platform_api: ApiClient, uid: str
+) -> None:
+    """The browser softphone needs the endpoint's webrtc settings; a SIP app needs them off."""
+    tenant = f"sw{uid}"
+    admin = await open_tenant(platform_api, tenant, "4008200309")
+    sip = await seat(admin, tenant, "1001")
+    user = sip["username"]
+    await admin.call(
+        "POST",
+        f"/api/v1/tenants/{tenant}/agents",
+        {
+            "username": f"{tenant}-ag",
+            "password": "agent-password",
+            "extension": "1001",
+            "device": "sip",
+        },
+        expect=201,
+    )
+    await registers_within(user, sip["password"], LIVE_S)
+    assert await cached(stack, "cc_endpoints", user)
+    agent = await platform_api.login(f"{tenant}-ag", "agent-password")
+    for device, webrtc in (("browser", "yes"), ("sip", "no")):
+        await agent.call("PUT", "/api/v1/agent/device", {"device": device}, expect=200)
+        shown = await stack.platform.cli(f"pjsip show endpoint {user}")
+        line = next(x for x in shown.splitlines() if x.strip().startswith("webrtc "))
+        assert line.split(":", 1)[1].strip() == webrtc, (device, line)
