@@ -27,7 +27,7 @@ from callcenter.agents.errors import (
 )
 from callcenter.agents.schemas import AgentIn, DeviceIn, DialIn, NoteIn, PauseIn, TransferIn
 from callcenter.ami.client import AmiClient, AmiError
-from callcenter.asterisk import realtime
+from callcenter.asterisk import cache, realtime
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.auth import repo as users
 from callcenter.auth.passwords import hash_password
@@ -106,6 +106,7 @@ async def create_agent(
     ref = ref_of_row(row)
     deps.workspace.feed(AgentSaved(ref))
     await _publish_presence(deps, ref, logged_in=False)
+    await seats.publish_seat(deps.sync, ref.endpoint, cache.ENDPOINT)  # webrtc switch
     return _agent_view(row, deps.workspace.state_of(ref.endpoint))
 
 
@@ -195,7 +196,7 @@ async def set_device(deps: AgentDeps, who: Principal, data: DeviceIn) -> dict[st
             supervisor=None,
             field="mobile_number",
         )
-    await seats.publish_seat(deps.sync, ref.endpoint)
+    await seats.publish_seat(deps.sync, ref.endpoint, cache.ENDPOINT)  # webrtc, transport
     changed = AgentRef(
         ref.user_id, ref.tenant_id, ref.extension, ref.endpoint, ref.name, data.device
     )

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import asyncpg
@@ -30,7 +31,7 @@ from callcenter.ami.events import (
     DomainEvent,
     endpoint_of,
 )
-from callcenter.asterisk import realtime
+from callcenter.asterisk import cache, realtime
 from callcenter.asterisk.naming import device
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
@@ -144,6 +145,11 @@ class AsteriskSync:
     async def resync(self) -> None:
         """Rebuild everything Asterisk holds in memory from PostgreSQL and live channels."""
         self.resyncs += 1
+        # Seats may have changed while we were away: nothing cached before now is trusted.
+        try:
+            await cache.expire(self._ami, None)
+        except DomainError as exc:
+            log.warning("could not expire Asterisk's cached seats: %s", exc.message)
         channels: Counter[str] = Counter()
         for item in await self._ami.action_list("CoreShowChannels"):
             ep = endpoint_of(item.get("Channel", ""))
@@ -153,9 +159,16 @@ class AsteriskSync:
         await self._refresh(None, force=True)
         log.info("re-synced seats with Asterisk")
 
-    async def seat_changed(self, endpoint: str) -> None:
-        """A seat was created or removed: publish its state now."""
-        await self._refresh([endpoint], force=True)
+    async def seat_changed(
+        self, endpoint: str, changed: Iterable[cache.Cache] = cache.SEAT
+    ) -> None:
+        """A seat was created, changed or removed: drop what Asterisk cached of it that
+        ``changed`` (its next REGISTER or call reads the committed rows) and publish its state
+        now."""
+        try:
+            await cache.expire(self._ami, endpoint, changed)
+        finally:
+            await self._refresh([endpoint], force=True)
 
     async def _publish(self, endpoint: str, *, force: bool = False) -> None:
         reachable = endpoint in self._registered or endpoint in self._forwarded

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from typing import Any
 
-from callcenter.asterisk import realtime
+from callcenter.asterisk import cache, realtime
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.naming import endpoint_id
 from callcenter.auth.passwords import new_secret
@@ -21,11 +22,14 @@ from callcenter.seats.schemas import SeatIn, SeatUpdate
 from callcenter.settings import Settings
 
 
-async def publish_seat(sync: AsteriskSync | None, endpoint: str) -> None:
-    """Publish a seat's state to Asterisk now; if Asterisk is away, the next re-sync will."""
+async def publish_seat(
+    sync: AsteriskSync | None, endpoint: str, changed: Iterable[cache.Cache] = cache.SEAT
+) -> None:
+    """Expire what Asterisk cached of the seat that ``changed`` and publish its state now; if
+    Asterisk is away, the next re-sync will (it starts by expiring every cached seat)."""
     if sync is not None:
         with contextlib.suppress(DomainError):
-            await sync.seat_changed(endpoint)
+            await sync.seat_changed(endpoint, changed)
 
 
 def _view(row: Any) -> dict[str, Any]:
@@ -118,7 +122,8 @@ async def update_seat(
             forward_to=data.forward_to,
             supervisor=data.supervisor,
         )
-    await publish_seat(sync, row["endpoint_id"])
+    # Of these, only the name is in the endpoint (its caller ID); forwarding is queue_members.
+    await publish_seat(sync, row["endpoint_id"], cache.ENDPOINT if data.name is not None else ())
     return _view(row)
 
 
@@ -164,5 +169,5 @@ async def reset_credentials(
         if row is None:
             raise NoSuchSeat("no such seat", field="extension")
         ep = await realtime.reset_seat_password(conn, tenant_id, extension, password)
-    await publish_seat(sync, ep)
+    await publish_seat(sync, ep, cache.AUTH)
     return {**_view(row), "sip": _credentials(settings, ep, password)}
