@@ -53,6 +53,10 @@ class Heard:
     def mark(self) -> None:
         self._mark = self._size()
 
+    def grown(self, seconds: float) -> bool:
+        """At least ``seconds`` of audio written since the mark (files are written in bursts)."""
+        return self._size() - self._mark >= int(self.rate * 2 * seconds)
+
     def since(self) -> bytes:
         with self.path.open("rb") as f:
             f.seek(max(self._mark, 44))
@@ -115,6 +119,10 @@ async def test_whisper_reaches_only_the_agent_and_barge_reaches_both(
                 for heard in (caller, at_agent, at_supervisor):
                     heard.mark()
                 await asyncio.sleep(2.0)
+                # Judge two seconds of each side's audio, however late its writer flushes.
+                await wait_for(
+                    lambda: all(h.grown(2.0) for h in (caller, at_agent, at_supervisor)), 10
+                )
                 shares[mode] = {
                     "caller hears supervisor": tone_share(caller.since(), 8000, SUPERVISOR_HZ),
                     "agent hears supervisor": tone_share(at_agent.since(), 48000, SUPERVISOR_HZ),
