@@ -8,7 +8,11 @@ second SIPp answers as every agent at once and echoes RTP. Agents' seats are reg
 with that SIPp's address (one REGISTER each, digest auth) before it starts.
 
 Prints: concurrent calls held, setup rate sustained, failed calls, Asterisk and control-plane
-CPU and memory, AMI events/s. ``--soak 1800`` runs a steady load that long and prints the
+CPU and memory, AMI events/s. A call succeeds if the caller's SIPp completed it and the agents'
+SIPp answered it, matched by caller number in the two SIPps' logs, the same on both sides;
+each step prints that reconciliation, INVITE -> answer p50/p99 and Asterisk CPU per call, and
+at the end the ratio of calls held with setup (p99) under 100 ms (docs/resilience.md).
+``--soak 1800`` runs a steady load that long and prints the
 control plane's memory every minute (a 30-minute soak; not part of a quick run).
 
     .venv/bin/python bench/load.py --rate 20 --hold 6 --seconds 30
