@@ -161,7 +161,10 @@ Max-Forwards: 70
 Content-Length: 0
 ]]></send>
   <recv response="200" crlf="true">
-    <action><log message="completed CALLTAG[call_number]"/></action>
+    <action>
+      <gettimeofday assign_to="s2,u2"/>
+      <log message="completed CALLTAG[call_number] [$s2] [$u2]"/>
+    </action>
   </recv>
 </scenario>
 """
@@ -331,11 +334,26 @@ class Tally:
     completed: set[str]  # the caller's scenario ran to its end (BYE answered)
     answered: set[str]  # the agents' SIPp answered the call (its ACK arrived)
     setup_ms: dict[str, float]  # INVITE -> 200 (the IVR's Answer()), per call
+    spans: dict[str, tuple[float, float]]  # INVITE sent -> BYE answered (Unix times)
 
     @property
     def both(self) -> set[str]:
         """Successful calls: completed by the caller and answered by an agent."""
         return self.completed & self.answered
+
+    def most_at_once(self) -> int:
+        """The most successful calls up at the same time, by the caller's clocks."""
+        edges = sorted(
+            edge
+            for call in self.both
+            if call in self.spans
+            for edge in ((self.spans[call][0], 1), (self.spans[call][1], -1))
+        )
+        up = most = 0
+        for _, step in edges:  # at equal times an end (-1) sorts before a start
+            up += step
+            most = max(most, up)
+        return most
 
 
 def tally(caller: list[list[str]], agents: list[list[str]], tag: str) -> Tally:
@@ -343,15 +361,22 @@ def tally(caller: list[list[str]], agents: list[list[str]], tag: str) -> Tally:
     agents' log (``agent <id> <from>``) for the calls whose number starts with ``tag``."""
     completed: set[str] = set()
     setup: dict[str, float] = {}
+    started: dict[str, float] = {}
+    ended: dict[str, float] = {}
     for words in caller:
         if len(words) >= 2 and words[1].startswith(tag):
+            call = words[1]
             if words[0] == "completed":
-                completed.add(words[1])
+                completed.add(call)
+                if len(words) == 4:
+                    ended[call] = float(words[2]) + float(words[3]) / 1e6
             elif words[0] == "answered" and len(words) == 6:
                 s0, u0, s1, u1 = (float(w) for w in words[2:])
-                setup[words[1]] = (s1 - s0) * 1000 + (u1 - u0) / 1000
+                setup[call] = (s1 - s0) * 1000 + (u1 - u0) / 1000
+                started[call] = s0 + u0 / 1e6
     answered = {w[1] for w in agents if len(w) >= 2 and w[0] == "agent" and w[1].startswith(tag)}
-    return Tally(completed, answered, setup)
+    spans = {c: (started[c], ended[c]) for c in started.keys() & ended.keys()}
+    return Tally(completed, answered, setup, spans)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -434,7 +459,8 @@ async def run_load(
         "setup_p99": percentile(setups, 0.99),
         "cpu_s_per_call": cpu_s / ok if ok else float("nan"),
         "timed_out": timed_out,
-        "max_calls": sampler.max_calls,
+        "max_calls": t.most_at_once(),
+        "ami_max_calls": sampler.max_calls,
         "rate": ok / max(load.seconds, 1e-9),
         "offered": load,
         "cpu": {k: (after[k][1] - before[k][1]) / took * 100 for k in pids},
@@ -679,7 +705,8 @@ def show(result: dict[str, Any]) -> None:
         f" placed {result['placed']}, answered by an agent and completed {result['ok']},"
         f" failed {result['failed']} (SIPp's own count {result['sipp_failed']}"
         f"{'; still up a minute after the last should have ended' if result['timed_out'] else ''});"
-        f" max concurrent calls {result['max_calls']};"
+        f" max concurrent calls {result['max_calls']} (successful ones, by SIPp's clocks;"
+        f" AMI's carrier channels: {result['ami_max_calls']});"
         f" setup rate {result['rate']:.1f}/s; CPU (of one core) {cpu}; RSS {rss};"
         f" AMI events/s {result['events_s']:.0f}   (SIPp files: {result['log']})",
         flush=True,
