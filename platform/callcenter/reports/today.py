@@ -22,6 +22,9 @@ from zoneinfo import ZoneInfo
 
 from callcenter.reports.kpi import QueueEvent, QueueStats
 
+# The rows that end a caller's wait in the queue (docs/kpis.md).
+_END_OF_WAIT = frozenset({"CONNECT", "ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY"})
+
 
 @dataclass
 class TodayCounts:
@@ -33,8 +36,10 @@ class TodayCounts:
     last_id: int = 0
     thresholds: dict[str, int] = field(default_factory=dict)
     stats: dict[str, QueueStats] = field(default_factory=dict)
-    # (callid, queue) of the calls that entered today: later rows of other calls (entered
-    # yesterday) are not counted, like the KPI engine's "entered before the range".
+    # (callid, queue) of the calls that entered today and still wait: rows of other calls
+    # (entered yesterday) are not counted, like the KPI engine's "entered before the range".
+    # A call is forgotten at the row that ends its wait (app_queue logs one per entry), so
+    # this holds the callers waiting now, not the whole day's.
     _entered: set[tuple[str, str]] = field(default_factory=set)
 
     def day_of(self, now: float) -> date:
@@ -78,6 +83,8 @@ class TodayCounts:
             if key not in self._entered:
                 continue
             s = self._queue(ev.queue)
+            if ev.event in _END_OF_WAIT:
+                self._entered.discard(key)
             if ev.event == "CONNECT":
                 s.answered += 1
                 s.answered_in_sl += ev.number(0) <= self.thresholds.get(ev.queue, 20)
@@ -86,6 +93,10 @@ class TodayCounts:
                     s.short_abandoned += 1
                 else:
                     s.abandoned += 1
+
+    def waiting(self) -> int:
+        """Calls that entered today and have not yet been answered, abandoned or left."""
+        return len(self._entered)
 
     def _queue(self, name: str) -> QueueStats:
         s = self.stats.get(name)

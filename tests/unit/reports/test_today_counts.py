@@ -92,6 +92,11 @@ def test_counting_in_pieces_equals_one_full_read_through_the_kpi_engine() -> Non
             counts.add(numbered(unread[: hi - lo]))
         assert counts.last_id == len(rows)
         assert figures(counts.today()) == figures(full), pieces
+        # only the calls still waiting are remembered, not the whole day's
+        still_waiting = {r["callid"] for r in rows} - {
+            r["callid"] for r in rows if r["event"] != "ENTERQUEUE"
+        }
+        assert counts.waiting() == len(still_waiting)
 
 
 def test_a_call_that_entered_yesterday_is_not_counted_today() -> None:
