@@ -8,7 +8,11 @@ second SIPp answers as every agent at once and echoes RTP. Agents' seats are reg
 with that SIPp's address (one REGISTER each, digest auth) before it starts.
 
 Prints: concurrent calls held, setup rate sustained, failed calls, Asterisk and control-plane
-CPU and memory, AMI events/s. ``--soak 1800`` runs a steady load that long and prints the
+CPU and memory, AMI events/s. A call succeeds if the caller's SIPp completed it and the agents'
+SIPp answered it, matched by caller number in the two SIPps' logs, the same on both sides;
+each step prints that reconciliation, INVITE -> answer p50/p99 and Asterisk CPU per call, and
+at the end the ratio of calls held with setup (p99) under 100 ms (docs/resilience.md).
+``--soak 1800`` runs a steady load that long and prints the
 control plane's memory every minute (a 30-minute soak; not part of a quick run).
 
     .venv/bin/python bench/load.py --rate 20 --hold 6 --seconds 30
@@ -80,10 +84,14 @@ m=audio [media_port] RTP/AVP {" ".join(codecs)}
 UAC_XML = (
     """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="carrier call held HOLD ms">
+  <!-- The caller number CALLTAG[call_number] reaches the agent's SIPp as the From user: the
+       two SIPp logs are matched call by call. The clock is read at the INVITE and at its
+       200 (INVITE -> answer, per call). -->
+  <nop><action><gettimeofday assign_to="s0,u0"/></action></nop>
   <send retrans="500"><![CDATA[
 INVITE sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: "carrier" <sip:[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+From: "carrier" <sip:CALLTAG[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
 To: <sip:[field0]@[remote_ip]:[remote_port]>
 Call-ID: [call_id]
 CSeq: 1 INVITE
@@ -104,12 +112,16 @@ a=rtpmap:8 PCMA/8000
   <recv response="180" optional="true"/>
   <recv response="183" optional="true"/>
   <recv response="200" rtd="true">
-    <action><ereg regexp=".*" search_in="hdr" header="To:" assign_to="to"/></action>
+    <action>
+      <ereg regexp=".*" search_in="hdr" header="To:" assign_to="to"/>
+      <gettimeofday assign_to="s1,u1"/>
+      <log message="answered CALLTAG[call_number] [$s0] [$u0] [$s1] [$u1]"/>
+    </action>
   </recv>
   <send><![CDATA[
 ACK sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: "carrier" <sip:[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+From: "carrier" <sip:CALLTAG[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
 [last_To:]
 Call-ID: [call_id]
 CSeq: 1 ACK
@@ -141,14 +153,19 @@ Content-Length: 0
   <send retrans="500"><![CDATA[
 BYE sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
-From: "carrier" <sip:[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+From: "carrier" <sip:CALLTAG[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
 To:[$to]
 Call-ID: [call_id]
 CSeq: 2 BYE
 Max-Forwards: 70
 Content-Length: 0
 ]]></send>
-  <recv response="200" crlf="true"/>
+  <recv response="200" crlf="true">
+    <action>
+      <gettimeofday assign_to="s2,u2"/>
+      <log message="completed CALLTAG[call_number] [$s2] [$u2]"/>
+    </action>
+  </recv>
 </scenario>
 """
 )
@@ -156,10 +173,16 @@ Content-Length: 0
 UAS_XML = (
     """<?xml version="1.0" encoding="ISO-8859-1" ?>
 <scenario name="agents answering at once, echoing RTP">
-  <recv request="INVITE" crlf="true"/>
+  <recv request="INVITE" crlf="true">
+    <action>
+      <ereg regexp="sip:([^@]*)@" search_in="hdr" header="From:" assign_to="from,caller"/>
+    </action>
+  </recv>
 """
     + answer("agent", 1, PCMU | PCMA, to_tag=";tag=[pid]SIPpTag01[call_number]")
-    + """  <recv request="ACK"/>
+    + """  <recv request="ACK">
+    <action><log message="agent [$caller] [$from]"/></action>
+  </recv>
   <label id="1"/>
   <recv request="INVITE" optional="true" next="2"/>
   <recv request="BYE"/>
@@ -232,6 +255,14 @@ class Sipp:
                 self.process.kill()
                 await self.process.wait()
 
+    def log_lines(self) -> list[list[str]]:
+        """The scenario's ``<log>`` lines (``-trace_logs``), split into words."""
+        try:
+            text = (self.dir / "calls.log").read_text(errors="replace")
+        except FileNotFoundError:
+            return []
+        return [line.split() for line in text.splitlines() if line.strip()]
+
     def stats(self) -> dict[str, int]:
         """Cumulative counters of SIPp's final screen (``Successful call``, ``Failed call``)."""
         out: dict[str, int] = {}
@@ -280,16 +311,85 @@ class Sampler:
 
 @dataclass(frozen=True)
 class Side:
-    """The Asterisk under load (the platform's or the bare one) and how SIPp reaches it."""
+    """The Asterisk under load (the platform's or the bare one), how SIPp reaches it, and
+    the SIPp answering as its agents."""
 
     sandbox: Sandbox
     sip_port: int
     dids: list[str]
     sampler: Sampler
     label: str
+    agents: Sipp
 
 
-async def run_load(side: Side, args: argparse.Namespace, load: Load) -> dict[str, Any]:
+def call_tag(step: int) -> str:
+    """The caller-number prefix of a step's calls (digits, as a carrier would send)."""
+    return f"7{step:03d}0"
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One step's calls as both SIPps logged them, matched by caller number."""
+
+    completed: set[str]  # the caller's scenario ran to its end (BYE answered)
+    answered: set[str]  # the agents' SIPp answered the call (its ACK arrived)
+    setup_ms: dict[str, float]  # INVITE -> 200 (the IVR's Answer()), per call
+    spans: dict[str, tuple[float, float]]  # INVITE sent -> BYE answered (Unix times)
+
+    @property
+    def both(self) -> set[str]:
+        """Successful calls: completed by the caller and answered by an agent."""
+        return self.completed & self.answered
+
+    def most_at_once(self) -> int:
+        """The most successful calls up at the same time, by the caller's clocks."""
+        edges = sorted(
+            edge
+            for call in self.both
+            if call in self.spans
+            for edge in ((self.spans[call][0], 1), (self.spans[call][1], -1))
+        )
+        up = most = 0
+        for _, step in edges:  # at equal times an end (-1) sorts before a start
+            up += step
+            most = max(most, up)
+        return most
+
+
+def tally(caller: list[list[str]], agents: list[list[str]], tag: str) -> Tally:
+    """Match the caller's log (``answered <id> s0 u0 s1 u1``, ``completed <id>``) with the
+    agents' log (``agent <id> <from>``) for the calls whose number starts with ``tag``."""
+    completed: set[str] = set()
+    setup: dict[str, float] = {}
+    started: dict[str, float] = {}
+    ended: dict[str, float] = {}
+    for words in caller:
+        if len(words) >= 2 and words[1].startswith(tag):
+            call = words[1]
+            if words[0] == "completed":
+                completed.add(call)
+                if len(words) == 4:
+                    ended[call] = float(words[2]) + float(words[3]) / 1e6
+            elif words[0] == "answered" and len(words) == 6:
+                s0, u0, s1, u1 = (float(w) for w in words[2:])
+                setup[call] = (s1 - s0) * 1000 + (u1 - u0) / 1000
+                started[call] = s0 + u0 / 1e6
+    answered = {w[1] for w in agents if len(w) >= 2 and w[0] == "agent" and w[1].startswith(tag)}
+    spans = {c: (started[c], ended[c]) for c in started.keys() & ended.keys()}
+    return Tally(completed, answered, setup, spans)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) by nearest rank; nan for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+async def run_load(
+    side: Side, args: argparse.Namespace, load: Load, step: int = 0
+) -> dict[str, Any]:
     """One SIPp run at ``load.rate`` calls/s; returns the figures."""
     sampler, label = side.sampler, side.label
     hold_ms = int(load.hold * 1000)
@@ -300,7 +400,8 @@ async def run_load(side: Side, args: argparse.Namespace, load: Load) -> dict[str
         UAC_XML.replace("HOLD", str(hold_ms))
         .replace("CHUNKS", str(chunks))
         .replace("CHUNK", str(hold_ms // chunks))
-        .replace("PCAP", PCAP),
+        .replace("PCAP", PCAP)
+        .replace("CALLTAG", call_tag(step)),
     )
     inf = uac.write("dids.csv", "SEQUENTIAL\n" + "".join(f"{d};\n" for d in side.dids))
     total = int(load.rate * load.seconds)
@@ -310,11 +411,13 @@ async def run_load(side: Side, args: argparse.Namespace, load: Load) -> dict[str
         "-m", str(total), "-l", str(int(load.rate * (load.hold + 10))),
         "-nostdin", "-timeout_error",
         "-recv_timeout", "20000", "-max_recv_loops", "10000",
+        "-trace_logs", "-log_file", f"{uac.inner}/calls.log",
         *(["-trace_msg", "-trace_err"] if args.trace else []),
     ]  # fmt: skip
     pids = sampler.pids
     before = {k: proc_stats(p) for k, p in pids.items()}
     events0, connected0, t0 = sampler.events, sampler.connected, time.monotonic()
+    reconnects0 = sampler.ami.connects
     sampler.max_calls = len(sampler.calls)
     stop = asyncio.Event()
     sampling = asyncio.ensure_future(sampler.run(stop))
@@ -331,18 +434,33 @@ async def run_load(side: Side, args: argparse.Namespace, load: Load) -> dict[str
     took = time.monotonic() - t0
     after = {k: proc_stats(p) for k, p in pids.items()}
     stats = uac.stats()
-    # SIPp's caller succeeds once the IVR answers, agent or not: a call counts only if an
-    # agent answered it (AgentConnect), so a queue that never connects is a failure too.
-    ok = min(stats.get("Successful call", 0), sampler.connected - connected0)
+    # SIPp's caller succeeds once the IVR answers, agent or not; AMI's AgentConnect can be
+    # lost with the bench's own AMI connection (a ping unanswered under load drops it). So
+    # both sides count from the two SIPps' own per-call logs: a call succeeds if the caller
+    # completed it and the agents' SIPp answered it, matched by caller number.
+    await asyncio.sleep(1.0)  # the agents' SIPp logs the ACK of the last answered call
+    t = tally(uac.log_lines(), side.agents.log_lines(), call_tag(step))
+    ok = len(t.both)
     failed = total - ok
+    setups = [t.setup_ms[c] for c in t.both if c in t.setup_ms]
+    cpu_s = after["asterisk"][1] - before["asterisk"][1]
     return {
         "label": label,
         "placed": total,
         "ok": ok,
         "failed": failed,
         "sipp_failed": stats.get("Failed call", 0),
+        "sipp_ok": stats.get("Successful call", 0),
+        "completed": len(t.completed),
+        "answered": len(t.answered),
+        "agent_connect": sampler.connected - connected0,
+        "ami_reconnects": sampler.ami.connects - reconnects0,
+        "setup_p50": percentile(setups, 0.50),
+        "setup_p99": percentile(setups, 0.99),
+        "cpu_s_per_call": cpu_s / ok if ok else float("nan"),
         "timed_out": timed_out,
-        "max_calls": sampler.max_calls,
+        "max_calls": t.most_at_once(),
+        "ami_max_calls": sampler.max_calls,
         "rate": ok / max(load.seconds, 1e-9),
         "offered": load,
         "cpu": {k: (after[k][1] - before[k][1]) / took * 100 for k in pids},
@@ -521,8 +639,8 @@ async def run_steps(
 ) -> list[dict[str, Any]]:
     """Each load in turn until one has failures (the first failure is the capacity)."""
     results = []
-    for load in loads:
-        result = await run_load(side, args, load)
+    for step, load in enumerate(loads, 1):
+        result = await run_load(side, args, load, step)
         show(result)
         results.append(result)
         if result["failed"]:
@@ -562,9 +680,20 @@ def failed_cdr_inserts(log: Path) -> int:
     return text.count("Failed to insert call detail record")
 
 
-def held(results: list[dict[str, Any]]) -> int:
-    """Concurrent calls held by the biggest step with no failure."""
-    return max((r["max_calls"] for r in results if r["failed"] == 0), default=0)
+def held(results: list[dict[str, Any]], setup_under_ms: float = math.inf) -> int:
+    """Concurrent calls held by the biggest step with no failure (and, given
+    ``setup_under_ms``, with INVITE -> answer p99 under it)."""
+    return max(
+        (
+            r["max_calls"]
+            for r in results
+            if r["failed"] == 0 and r["setup_p99"] < setup_under_ms  # nan compares False
+        ),
+        default=0,
+    )
+
+
+FAST_SETUP_MS = 100.0
 
 
 def show(result: dict[str, Any]) -> None:
@@ -576,9 +705,24 @@ def show(result: dict[str, Any]) -> None:
         f" placed {result['placed']}, answered by an agent and completed {result['ok']},"
         f" failed {result['failed']} (SIPp's own count {result['sipp_failed']}"
         f"{'; still up a minute after the last should have ended' if result['timed_out'] else ''});"
-        f" max concurrent calls {result['max_calls']};"
+        f" max concurrent calls {result['max_calls']} (successful ones, by SIPp's clocks;"
+        f" AMI's carrier channels: {result['ami_max_calls']});"
         f" setup rate {result['rate']:.1f}/s; CPU (of one core) {cpu}; RSS {rss};"
         f" AMI events/s {result['events_s']:.0f}   (SIPp files: {result['log']})",
+        flush=True,
+    )
+    print(
+        f"[{result['label']}]   reconcile: SIPp caller completed {result['completed']}"
+        f" (its screen: {result['sipp_ok']} successful, {result['sipp_failed']} failed)"
+        f" / agent SIPp answered {result['answered']} / both {result['ok']};"
+        f" AMI AgentConnect {result['agent_connect']}"
+        f" (bench AMI reconnects {result['ami_reconnects']})",
+        flush=True,
+    )
+    print(
+        f"[{result['label']}]   INVITE -> answer p50 {result['setup_p50']:.1f} ms,"
+        f" p99 {result['setup_p99']:.1f} ms; Asterisk CPU per call"
+        f" {result['cpu_s_per_call'] * 1000:.1f} ms",
         flush=True,
     )
 
@@ -635,13 +779,14 @@ async def main(args: argparse.Namespace) -> None:
         uas = Sipp(sandbox, "uas", [])
         scen = uas.write("uas.xml", UAS_XML)
         uas.argv = ["-sf", scen, "-i", "127.0.0.1", "-p", str(UAS_PORT), "-rtp_echo",
-                    "-mi", "127.0.0.1", "-mp", "37000", "-nostdin"]  # fmt: skip
+                    "-mi", "127.0.0.1", "-mp", "37000", "-nostdin",
+                    "-trace_logs", "-log_file", f"{uas.inner}/calls.log"]  # fmt: skip
         await uas.start()
         await asyncio.sleep(2)  # device states NOT_INUSE from the new contacts
         assert platform.process is not None
         sampler = Sampler(ami, platform.process.pid, control.pid)
         loads = plan(args)
-        results = await run_steps(Side(sandbox, SIP, dids, sampler, "platform"), args, loads)
+        results = await run_steps(Side(sandbox, SIP, dids, sampler, "platform", uas), args, loads)
         if args.soak:
             mem = sampler.memory
             for i in range(0, len(mem), 60):
@@ -665,13 +810,14 @@ async def main(args: argparse.Namespace) -> None:
             scen = bare_uas.write("uas.xml", UAS_XML)
             bare_uas.argv = ["-sf", scen, "-i", "127.0.0.1", "-p", str(BARE_UAS_PORT),
                              "-rtp_echo", "-mi", "127.0.0.1", "-mp", "38000",
-                             "-nostdin"]  # fmt: skip
+                             "-nostdin", "-trace_logs", "-log_file",
+                             f"{bare_uas.inner}/calls.log"]  # fmt: skip
             await bare_uas.start()
             assert bare.process is not None
             bare_dids = [f"4009{t:05d}" for t in range(args.tenants)]
             sampler_b = Sampler(bare_ami, bare.process.pid, None)
             results_b = await run_steps(
-                Side(sandbox, BARE_SIP, bare_dids, sampler_b, "bare"), args, loads
+                Side(sandbox, BARE_SIP, bare_dids, sampler_b, "bare", bare_uas), args, loads
             )
             await bare_ami.stop()
             held_p, held_b = held(results), held(results_b)
@@ -687,6 +833,22 @@ async def main(args: argparse.Namespace) -> None:
                 f" control-plane CPU = {cp * 100:.0f}% of Asterisk's"
                 f" (at {top['max_calls']} calls)"
             )
+            fast_p, fast_b = held(results, FAST_SETUP_MS), held(results_b, FAST_SETUP_MS)
+            print(
+                f"ratio platform/bare, concurrent calls held at 0 failures with INVITE -> answer"
+                f" p99 under {FAST_SETUP_MS:g} ms: "
+                + (f"{fast_p / fast_b:.2f}" if fast_b else "nan")
+                + f" ({fast_p} / {fast_b})"
+            )
+            for r, rb in zip(results, results_b, strict=False):
+                print(
+                    f"  step {r['offered'].hold:g} s hold: INVITE -> answer p50/p99"
+                    f" platform {r['setup_p50']:.1f}/{r['setup_p99']:.1f} ms,"
+                    f" bare {rb['setup_p50']:.1f}/{rb['setup_p99']:.1f} ms;"
+                    f" Asterisk CPU per call platform {r['cpu_s_per_call'] * 1000:.1f} ms,"
+                    f" bare {rb['cpu_s_per_call'] * 1000:.1f} ms",
+                    flush=True,
+                )
     finally:
         for s in (uas, bare_uas):
             if s is not None:

@@ -9,7 +9,13 @@ every pushed ``wallboard`` message carries that stamp, and the client notes when
 Prints the delay event -> client (p50/p90/p99/max), the count of callers the last message
 showed, and the control plane's CPU over the run.
 
-Usage: CALLCENTER_TEST_SLOT=0 .venv/bin/python bench/wallboard.py [N=200] [PACE_MS=20]
+With ROWS > 0 it first times the wallboard's rebuild after an AMI reconnect: ROWS queue-log
+rows of today (answered and abandoned calls over 1,000 queues) are written, the board is
+rebuilt (every row is new to it), then 200 more rows come and it is rebuilt again: the
+second rebuild is the one a reconnect costs on a busy day (before issue 16 it read all of
+today's log every time; now only the rows after the last one counted).
+
+Usage: CALLCENTER_TEST_SLOT=0 .venv/bin/python bench/wallboard.py [N=200] [PACE_MS=20] [ROWS=0]
 """
 
 from __future__ import annotations
@@ -114,6 +120,46 @@ async def provision(s: aiohttp.ClientSession) -> list[str]:
 CHANGED = asyncio.Event()
 
 
+async def seed_queue_log(dsn: str, rows: int, first: int) -> None:
+    """``rows`` queue-log rows written today, in the last 30 minutes: calls entering one of
+    1,000 queues, then answered (CONNECT) or abandoned, two rows per call."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute(
+            "INSERT INTO queue_log (time, callid, queuename, agent, event, data1, data2, data3)"
+            " SELECT (now() AT TIME ZONE 'UTC') - ((g / 2) % 1800) * interval '1 second',"
+            "  'seed.' || (g / 2), 'seed' || ((g / 2) % 1000) || '-q',"
+            "  CASE WHEN g % 2 = 1 AND g % 6 <> 5 THEN 'PJSIP/seed-1001' ELSE 'NONE' END,"
+            "  CASE WHEN g % 2 = 0 THEN 'ENTERQUEUE' WHEN g % 6 = 5 THEN 'ABANDON'"
+            "   ELSE 'CONNECT' END,"
+            "  CASE WHEN g % 2 = 0 THEN '' WHEN g % 6 = 5 THEN '1' ELSE (g % 40)::text END,"
+            "  '1', CASE WHEN g % 6 = 5 THEN (g % 60)::text ELSE '1' END"
+            " FROM generate_series($1::bigint, $2::bigint) AS g",
+            first,
+            first + rows - 1,
+        )
+    finally:
+        await conn.close()
+
+
+async def time_rebuilds(app: web.Application, dsn: str, rows: int) -> None:
+    """The rebuild with ``rows`` new rows of today, then with 200 more (a reconnect)."""
+    board = app[keys.WALLBOARD]
+    await seed_queue_log(dsn, rows, 0)
+    for label, extra in (("all rows new", 0), ("a reconnect after 200 more rows", 200)):
+        if extra:
+            await seed_queue_log(dsn, extra, rows + (rows % 2))
+        t0 = time.perf_counter()
+        await board.rebuild()
+        took = time.perf_counter() - t0
+        read = getattr(board, "last_rebuild_rows", None)  # None: the code before issue 16
+        print(
+            f"wallboard rebuild, {label}: {took * 1000:.0f} ms;"
+            f" queue-log rows read: {'all of today' if read is None else read}",
+            flush=True,
+        )
+
+
 async def wait_until(predicate: Any, timeout: float) -> None:
     """Until ``predicate()`` holds (re-checked at every wallboard message) or ``timeout``."""
     end = time.time() + timeout
@@ -139,7 +185,7 @@ async def subscriber(
             CHANGED.set()
 
 
-async def main(n: int, pace_ms: float) -> None:
+async def main(n: int, pace_ms: float, rows: int = 0) -> None:
     name = f"cc_bench_{uuid.uuid4().hex[:8]}"
     dsn = f"{PG}/{name}"
     await migrate(dsn)
@@ -182,6 +228,8 @@ async def main(n: int, pace_ms: float) -> None:
         await carrier_ami.wait_ready()
         async with aiohttp.ClientSession() as s:
             numbers = await provision(s)
+            if rows:
+                await time_rebuilds(app, dsn, rows)
             admin = await token(s, "wallb-admin", "wallb-admin-pw")
             sub = asyncio.ensure_future(subscriber(s, admin, delays, last))
             await asyncio.sleep(1)
@@ -233,4 +281,5 @@ async def main(n: int, pace_ms: float) -> None:
 if __name__ == "__main__":
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     pace = float(sys.argv[2]) if len(sys.argv) > 2 else 20.0
-    asyncio.run(main(count, pace))
+    rows = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    asyncio.run(main(count, pace, rows))

@@ -7,7 +7,6 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,8 +14,9 @@ from callcenter.ami.client import AmiClient
 from callcenter.ami.events import AsteriskBooted, DomainEvent
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
-from callcenter.reports import kpi
+from callcenter.reports import kpi, repo
 from callcenter.reports.service import events_from_rows
+from callcenter.reports.today import TodayCounts
 from callcenter.reports.wallboard import Wallboard
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ Publish = Callable[[str, list[dict[str, object]], float | None], None]
 def todays_counts(
     rows: list[Any], thresholds: Mapping[str, int], short_abandon_s: int, tz: ZoneInfo
 ) -> dict[str, kpi.QueueStats]:
-    """Each queue's figures for the day so far, from its queue-log rows (one pass per queue)."""
+    """Each queue's figures for the day so far, from its queue-log rows (one pass per queue),
+    through the KPI engine: the reference the wallboard's running counts are tested against."""
     by_queue: dict[str, list[kpi.QueueEvent]] = defaultdict(list)
     for event in events_from_rows(rows):
         by_queue[event.queue].append(event)
@@ -49,7 +50,11 @@ class LiveWallboard:
         self._ami = ami
         self.board = Wallboard(tz=ZoneInfo(tz))
         self.publishers: list[Publish] = []
+        self.counts = TodayCounts(tz=self.board.tz, short_abandon_s=self.board.short_abandon_s)
+        self._rebuilding = asyncio.Lock()
         self.rebuilds = 0
+        self.last_rebuild_full = False
+        self.last_rebuild_rows = 0
         ami.on_raw(self._on_raw)
         ami.on_event(self._on_event)
 
@@ -79,34 +84,36 @@ class LiveWallboard:
                 log.warning("wallboard rebuild failed: %s", exc.message)
 
     async def rebuild(self) -> None:
-        """From QueueStatus (who waits now) and today's queue log (the day's counts)."""
-        now = time.time()
-        entries = [
-            e for e in await self._ami.action_list("QueueStatus") if e.get("Event") == "QueueEntry"
-        ]
-        start = datetime.fromtimestamp(now, self.board.tz).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        )
-        async with connection(self._pool) as conn:
-            thresholds = {
-                r["qname"]: r["service_level"]
-                for r in await conn.fetch(
-                    "SELECT tenant_id || '-' || name AS qname, service_level FROM acd_queues"
-                )
-            }
-            rows = await conn.fetch(
-                "SELECT time, callid, queuename, agent, event, data1, data2, data3, data4, data5"
-                " FROM queue_log WHERE time >= $1::timestamptz AT TIME ZONE 'UTC'"
-                " ORDER BY time, id",
-                start.astimezone(UTC),
-            )
-        # A busy day is hundreds of thousands of rows: count them off the event loop, so the
-        # AMI reader and the websockets keep going during a rebuild.
-        today = await asyncio.to_thread(
-            todays_counts, rows, thresholds, self.board.short_abandon_s, self.board.tz
-        )
-        self.board.set_thresholds(thresholds)
-        self.board.rebuild(entries, today, now)
-        self.rebuilds += 1
+        """From QueueStatus (who waits now) and the day's counts: the queue-log rows after
+        the last one counted, or all of today's on a new day (see reports/today.py)."""
+        async with self._rebuilding:  # two reconnects in a row must not count rows twice
+            now = time.time()
+            entries = [
+                e
+                for e in await self._ami.action_list("QueueStatus")
+                if e.get("Event") == "QueueEntry"
+            ]
+            counts = self.counts
+            async with connection(self._pool) as conn:
+                thresholds = await repo.all_queue_thresholds(conn)
+                self.last_rebuild_full = not counts.is_current(now, thresholds)
+                if self.last_rebuild_full:
+                    counts.restart(now, thresholds)
+                rows = await repo.queue_log_after(conn, counts.last_id, counts.day_start())
+            self.last_rebuild_rows = len(rows)
+            try:
+                # A full read is hundreds of thousands of rows on a busy day: count them off
+                # the event loop, so the AMI reader and the websockets keep going.
+                await asyncio.to_thread(_count, counts, rows)
+            except BaseException:
+                counts.invalidate()  # half-counted: start the day again next time
+                raise
+            self.board.set_thresholds(thresholds)
+            self.board.rebuild(entries, counts.today(), now)
+            self.rebuilds += 1
         for tenant in list(self.board.by_tenant):
             self._publish(tenant)
+
+
+def _count(counts: TodayCounts, rows: list[Any]) -> None:
+    counts.add((r["id"], ev) for r, ev in zip(rows, events_from_rows(rows), strict=True))

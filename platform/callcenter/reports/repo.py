@@ -21,6 +21,28 @@ async def queue_events(conn: Any, tenant_id: str, start: datetime, end: datetime
     return rows
 
 
+async def all_queue_thresholds(conn: Any) -> dict[str, int]:
+    """Every tenant's queues' service-level thresholds, by app_queue name (the wallboard
+    shows all tenants' queues)."""
+    rows = await conn.fetch(
+        "SELECT tenant_id || '-' || name AS qname, service_level FROM acd_queues"
+    )
+    return {r["qname"]: r["service_level"] for r in rows}
+
+
+async def queue_log_after(conn: Any, after_id: int, start: datetime) -> list[Any]:
+    """Queue-log rows of every tenant with an id above ``after_id`` and a time from
+    ``start`` (UTC) on: what the wallboard's running counts have not seen yet."""
+    rows: list[Any] = await conn.fetch(
+        "SELECT id, time, callid, queuename, agent, event, data1, data2, data3, data4, data5"
+        " FROM queue_log WHERE id > $1 AND time >= $2::timestamptz AT TIME ZONE 'UTC'"
+        " ORDER BY id",
+        after_id,
+        start,
+    )
+    return rows
+
+
 async def queue_settings(conn: Any, tenant_id: str) -> list[Any]:
     """Each queue's service-level threshold and wrap-up time, by app_queue name."""
     rows: list[Any] = await conn.fetch(
