@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from callcenter import keys
 from callcenter.agents import service
 from callcenter.agents.schemas import AgentIn, DeviceIn, DialIn, NoteIn, PauseIn, TransferIn
 from callcenter.web.io import parse_body, principal_of
@@ -18,7 +19,11 @@ async def create_agent(request: web.Request) -> web.Response:
     """Create an agent user bound to a seat."""
     body = await parse_body(request, AgentIn)
     agent = await service.create_agent(
-        request.app[AGENTS], principal_of(request), request.match_info["tenant_id"], body
+        request.app[AGENTS],
+        request.app[keys.HASHER],
+        principal_of(request),
+        request.match_info["tenant_id"],
+        body,
     )
     return web.json_response(agent, status=201)
 

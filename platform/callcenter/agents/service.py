@@ -30,7 +30,7 @@ from callcenter.ami.client import AmiClient, AmiError
 from callcenter.asterisk import cache, realtime
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.auth import repo as users
-from callcenter.auth.passwords import hash_password
+from callcenter.auth.passwords import Hasher
 from callcenter.auth.principal import Principal
 from callcenter.cdr import repo as cdr_repo
 from callcenter.cdr.service import leg_view
@@ -79,10 +79,11 @@ class AgentDeps:
 
 # ------------------------------------------------------------------ tenant admin
 async def create_agent(
-    deps: AgentDeps, who: Principal, tenant_id: str, data: AgentIn
+    deps: AgentDeps, hasher: Hasher, who: Principal, tenant_id: str, data: AgentIn
 ) -> dict[str, Any]:
     """Create an agent user bound to an existing seat of the tenant."""
     who.require_tenant(tenant_id, "tenant_admin")
+    password_hash = await hasher.hash(data.password)  # scrypt off the event loop
     try:
         async with transaction(deps.pool) as conn:
             if not await repo.seat_exists(conn, tenant_id, data.extension):
@@ -90,7 +91,7 @@ async def create_agent(
             if await repo.agent_by_extension(conn, tenant_id, data.extension) is not None:
                 raise SeatHasAgent("seat already has an agent", field="extension")
             user_id = await users.insert_user(
-                conn, tenant_id, data.username, hash_password(data.password), "agent"
+                conn, tenant_id, data.username, password_hash, "agent"
             )
             await repo.insert_agent(
                 conn, user_id, tenant_id, data.extension, data.name, data.device

@@ -17,7 +17,7 @@ async def create_tenant(request: web.Request) -> web.Response:
     """Open a tenant with its first admin (operators)."""
     who = principal_of(request)
     body = await parse_body(request, TenantIn)
-    tenant = await service.open_tenant(request.app[keys.POOL], who, body)
+    tenant = await service.open_tenant(request.app[keys.POOL], request.app[keys.HASHER], who, body)
     return web.json_response(tenant, status=201)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from callcenter.auth import repo as users
-from callcenter.auth.passwords import hash_password
+from callcenter.auth.passwords import Hasher
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, on_conflict, transaction
 from callcenter.errors import NotFound
@@ -35,10 +35,11 @@ def _view(row: Any) -> dict[str, Any]:
     }
 
 
-async def open_tenant(pool: Any, who: Principal, data: TenantIn) -> dict[str, Any]:
+async def open_tenant(pool: Any, hasher: Hasher, who: Principal, data: TenantIn) -> dict[str, Any]:
     """Create a tenant and its first admin in one transaction (Asterisk needs nothing more:
     its seats carry the tenant in their endpoint rows)."""
     who.require_operator()
+    password_hash = await hasher.hash(data.admin.password)  # scrypt off the event loop
     async with transaction(pool) as conn:
         async with on_conflict(TenantExists("already taken", field="id")):
             row = await repo.insert_tenant(conn, data.id, data.name)
@@ -47,7 +48,7 @@ async def open_tenant(pool: Any, who: Principal, data: TenantIn) -> dict[str, An
                 conn,
                 data.id,
                 data.admin.username,
-                hash_password(data.admin.password),
+                password_hash,
                 "tenant_admin",
             )
     return _view(row)
