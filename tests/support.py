@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import time
@@ -113,3 +114,29 @@ def browser_api() -> Any:
     if os.environ.get("CALLCENTER_REQUIRE_BROWSER"):
         pytest.fail(f"browser tests required here: {reason}", pytrace=False)
     pytest.skip(reason, allow_module_level=True)
+
+
+@contextlib.asynccontextmanager
+async def healthz_delays(client: TestClient[Any, Any], interval: float = 0.01) -> Any:
+    """Probe ``/healthz`` on a connection of its own while the block runs; yields the list
+    of response times it fills (seconds)."""
+    import aiohttp
+
+    delays: list[float] = []
+    done = asyncio.Event()
+
+    async def probe() -> None:
+        async with aiohttp.ClientSession() as session:
+            while not done.is_set():
+                start = time.perf_counter()
+                async with session.get(client.make_url("/healthz")) as resp:
+                    assert resp.status == 200
+                delays.append(time.perf_counter() - start)
+                await asyncio.sleep(interval)
+
+    prober = asyncio.ensure_future(probe())
+    try:
+        yield delays
+    finally:
+        done.set()
+        await prober
