@@ -86,11 +86,15 @@ async def delete_user(conn: Any, tenant_id: str, username: str) -> bool:
     return done.endswith(" 1")
 
 
-async def set_password(conn: Any, user_id: int, password_hash: str) -> int:
-    """A new password hash; every token issued so far stops working. The new version."""
+async def set_password(
+    conn: Any, tenant_id: str | None, user_id: int, password_hash: str
+) -> int:
+    """A new password hash for a user of ``tenant_id`` (None: an operator); every token
+    issued so far stops working. The new version."""
     version: int = await conn.fetchval(
-        "UPDATE users SET password_hash = $2, token_version = token_version + 1"
-        " WHERE id = $1 RETURNING token_version",
+        "UPDATE users SET password_hash = $3, token_version = token_version + 1"
+        " WHERE tenant_id IS NOT DISTINCT FROM $1 AND id = $2 RETURNING token_version",
+        tenant_id,
         user_id,
         password_hash,
     )

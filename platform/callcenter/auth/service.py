@@ -120,7 +120,7 @@ async def reset_password(
         row = await repo.get_user(conn, tenant_id, username)
         if row is None:
             raise NotFound("no such user", field="username")
-        await repo.set_password(conn, row["id"], hashed)
+        await repo.set_password(conn, tenant_id, row["id"], hashed)
     return _view(row)
 
 
@@ -149,7 +149,7 @@ async def change_password(
     throttle.succeeded(who.username, address, time.monotonic())
     hashed = await hasher.hash(new)
     async with transaction(pool) as conn:
-        version = await repo.set_password(conn, who.user_id, hashed)
+        version = await repo.set_password(conn, who.tenant_id, who.user_id, hashed)
     return tokens.issue(
         Principal(who.user_id, row["username"], who.role, who.tenant_id, token_version=version)
     )
