@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from aiohttp import WSMsgType
+from e2e.test_routing import sip_agent
 from prometheus_client.parser import text_string_to_metric_families
 from test_inbound_call import account, provision_tenant
 
@@ -41,18 +42,7 @@ async def test_a_real_call_is_up_for_its_tenant_then_timed_and_its_pop_counted(
         {"type": "queue", "target": "support"},
         expect=200,
     )
-    await admin.call(
-        "POST",
-        f"/api/v1/tenants/{tenant}/agents",
-        {
-            "username": f"agent-{tenant}",
-            "password": "agent-password",
-            "extension": "1001",
-            "device": "sip",  # the test phone is a SIP app, not the browser softphone
-        },
-        expect=201,
-    )
-    desk = await platform_api.login(f"agent-{tenant}", "agent-password")
+    desk = await sip_agent(platform_api, admin, tenant, "1001")
     op = await platform_api.login(*OPERATOR)
     sync = platform_api.client.app[keys.SYNC]
     up = ("callcenter_calls_up", frozenset({("tenant", tenant), ("node", NODE)}))

@@ -8,7 +8,14 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from e2e.test_routing import calling, carrier_channel_of, open_tenant, queue_of_caller, route
+from e2e.test_routing import (
+    calling,
+    carrier_channel_of,
+    open_tenant,
+    queue_of_caller,
+    route,
+    sip_agent,
+)
 
 from callcenter import keys
 from callcenter.devstack.phones import Account
@@ -50,18 +57,7 @@ async def test_report_figures_equal_the_hand_count_of_real_calls(
         expect=201,
     )
     await route(admin, tenant, number, {"type": "queue", "target": "sales"})
-    await admin.call(
-        "POST",
-        f"/api/v1/tenants/{tenant}/agents",
-        {
-            "username": f"agent-{tenant}",
-            "password": "agent-password",
-            "extension": "1001",
-            "device": "sip",  # the test phone is a SIP app, not the browser softphone
-        },
-        expect=201,
-    )
-    desk = await platform_api.login(f"agent-{tenant}", "agent-password")
+    desk = await sip_agent(platform_api, admin, tenant, "1001")
     started = datetime.now(UTC) - timedelta(minutes=1)
     agent = stack.phone(
         f"rep-{uid}",

@@ -47,6 +47,23 @@ async def open_tenant(api: ApiClient, tenant: str, number: str) -> ApiClient:
     return await api.login(f"{tenant}-admin", "admin-password")
 
 
+async def sip_agent(api: ApiClient, admin: ApiClient, tenant: str, extension: str) -> ApiClient:
+    """An agent user on ``extension`` whose phone is a SIP app (not the browser softphone),
+    signed in to the API; returns its client."""
+    await admin.call(
+        "POST",
+        f"/api/v1/tenants/{tenant}/agents",
+        {
+            "username": f"agent-{tenant}",
+            "password": "agent-password",
+            "extension": extension,
+            "device": "sip",
+        },
+        expect=201,
+    )
+    return await api.login(f"agent-{tenant}", "agent-password")
+
+
 async def route(admin: ApiClient, tenant: str, number: str, body: dict[str, Any]) -> None:
     """Point one of the tenant's numbers somewhere (the API must accept it)."""
     await admin.call("PUT", f"/api/v1/tenants/{tenant}/numbers/{number}/route", body, expect=200)
