@@ -86,9 +86,7 @@ async def delete_user(conn: Any, tenant_id: str, username: str) -> bool:
     return done.endswith(" 1")
 
 
-async def set_password(
-    conn: Any, tenant_id: str | None, user_id: int, password_hash: str
-) -> int:
+async def set_password(conn: Any, tenant_id: str | None, user_id: int, password_hash: str) -> int:
     """A new password hash for a user of ``tenant_id`` (None: an operator); every token
     issued so far stops working. The new version."""
     version: int = await conn.fetchval(
