@@ -2,16 +2,18 @@
 queue, to auto-answering agents, with RTP both ways; then the same load on a bare Asterisk
 with an equivalent hand-written static configuration, for the ratio.
 
-SIPp (Debian ``sip-tester``, in the sandbox) plays the carrier from 127.0.0.2 (the platform
-identifies its trunk by that address) and plays a G.711 a-law recording in every call; a
+The platform runs in its one shape: the SIP edge (Kamailio) in front of one Asterisk node.
+SIPp (Debian ``sip-tester``, in the sandbox) plays the carrier from 127.0.0.2 (the edge
+identifies the trunk by that address) and plays a G.711 a-law recording in every call; a
 second SIPp answers as every agent at once and echoes RTP. Agents' seats are registered
-with that SIPp's address (one REGISTER each, digest auth) before it starts.
+through the edge with that SIPp's address (one REGISTER each, digest auth) before it starts.
+The bare Asterisk has no edge in front: the edge's own CPU is printed apart.
 
-Prints: concurrent calls held, setup rate sustained, failed calls, Asterisk and control-plane
-CPU and memory, AMI events/s. A call succeeds if the caller's SIPp completed it and the agents'
-SIPp answered it, matched by caller number in the two SIPps' logs, the same on both sides;
-each step prints that reconciliation, INVITE -> answer p50/p99 and Asterisk CPU per call, and
-at the end the ratio of calls held with setup (p99) under 100 ms (docs/resilience.md).
+Prints: concurrent calls held, setup rate sustained, failed calls, Asterisk, control-plane
+and edge CPU and memory, AMI events/s. A call succeeds if the caller's SIPp completed it and
+the agents' SIPp answered it, matched by caller number in the two SIPps' logs, the same on
+both sides; each step prints that reconciliation, INVITE -> answer p50/p99 and Asterisk CPU
+per call, and at the end the ratio of calls held with setup (p99) under 100 ms (docs/resilience.md).
 ``--soak 1800`` runs a steady load that long and prints the
 control plane's memory every minute (a 30-minute soak; not part of a quick run).
 
@@ -39,17 +41,35 @@ import asyncpg
 
 from callcenter.ami.client import AmiClient
 from callcenter.db.migrate import migrate
-from callcenter.devstack.asterisk import AsteriskInstance, PairLayout, platform_and_carrier
+from callcenter.devstack.asterisk import AsteriskInstance
+from callcenter.devstack.cluster import ClusterLayout, build_cluster
 from callcenter.devstack.sandbox import Sandbox
 from callcenter.devstack.sip import SipRegistrar
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres:postgres@127.0.0.1:5432")
-SIP, AMI, HTTP = 5370, 5378, 8378
+SIP, AMI, HTTP = 5370, 5378, 8378  # the edge's port (and the node's), the node's AMI, the API
 BARE_SIP, BARE_AMI = 5380, 5388
 CARRIER_IP, UAC_PORT, UAS_PORT, BARE_UAS_PORT = "127.0.0.2", 5391, 5392, 5393
 AMI_USER, AMI_SECRET = "callcenter", secrets.token_urlsafe(18)  # per run: serve checks
 OPERATOR = ("operator", "load-bench-operator")
+LAYOUT = ClusterLayout(
+    prefix="load",
+    sip_port=SIP,
+    tls_port=SIP + 1,
+    ws_port=8376,
+    wss_port=8377,
+    ami_port=AMI,
+    http_port=HTTP + 1,
+    rtp_base=20000,
+    carrier_host=CARRIER_IP,  # the caller SIPp's address: the trunk `carrier`
+    carrier_sip_port=UAC_PORT,
+    carrier_ami_port=AMI + 1,
+    carrier_rtp_base=50000,
+    nodes=1,
+    rtp_ports=10000,
+)
+NODE_IP = LAYOUT.node_ip(0)
 PCAP = "/usr/share/sip-tester/g711a.pcap"
 PCAP_MS = 7000  # how long that recording plays
 
@@ -67,6 +87,7 @@ SIP/2.0 200 OK
 [last_To:]{to_tag}
 [last_Call-ID:]
 [last_CSeq:]
+[last_Record-Route:]
 Contact: <sip:{user}@[local_ip]:[local_port]>
 Content-Type: application/sdp
 Content-Length: [len]
@@ -111,7 +132,7 @@ a=rtpmap:8 PCMA/8000
   <recv response="100" optional="true"/>
   <recv response="180" optional="true"/>
   <recv response="183" optional="true"/>
-  <recv response="200" rtd="true">
+  <recv response="200" rtd="true" rrs="true">
     <action>
       <ereg regexp=".*" search_in="hdr" header="To:" assign_to="to"/>
       <gettimeofday assign_to="s1,u1"/>
@@ -119,8 +140,9 @@ a=rtpmap:8 PCMA/8000
     </action>
   </recv>
   <send><![CDATA[
-ACK sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
+ACK [next_url] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+[routes]
 From: "carrier" <sip:CALLTAG[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
 [last_To:]
 Call-ID: [call_id]
@@ -151,8 +173,9 @@ Content-Length: 0
   <nop next="1"/>
   <label id="2"/>
   <send retrans="500"><![CDATA[
-BYE sip:[field0]@[remote_ip]:[remote_port] SIP/2.0
+BYE [next_url] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+[routes]
 From: "carrier" <sip:CALLTAG[call_number]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
 To:[$to]
 Call-ID: [call_id]
@@ -274,20 +297,45 @@ class Sipp:
         return out
 
 
-class Sampler:
-    """Samples channels, AMI events and CPU/memory of Asterisk and the control plane."""
+def group_stats(pgid: int) -> tuple[float, float]:
+    """(RSS in MB, CPU seconds) of every process in group ``pgid`` (Kamailio's children)."""
+    rss = cpu = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:
+                r, c = proc_stats(int(stat.parent.name))
+                rss, cpu = rss + r, cpu + c
+        except (OSError, ValueError, IndexError):
+            continue  # gone meanwhile
+    return rss, cpu
 
-    def __init__(self, ami: AmiClient, asterisk_pid: int, control_pid: int | None) -> None:
+
+class Sampler:
+    """Samples channels, AMI events and CPU/memory of Asterisk, the control plane and the
+    SIP edge."""
+
+    def __init__(
+        self, ami: AmiClient, asterisk_pid: int, control_pid: int | None, edge_pgid: int = 0
+    ) -> None:
         self.ami = ami
         self.pids = {"asterisk": asterisk_pid}
         if control_pid:
             self.pids["control"] = control_pid
+        self.edge_pgid = edge_pgid
         self.events = 0
         self.connected = 0  # AgentConnect: the call reached an agent who answered
         self.max_calls = 0
         self.calls: set[str] = set()
         self.memory: list[tuple[float, float]] = []
         ami.on_raw(self._count)
+
+    def stats(self) -> dict[str, tuple[float, float]]:
+        """(RSS MB, CPU s) of each process watched, the edge's whole group as one."""
+        out = {k: proc_stats(p) for k, p in self.pids.items()}
+        if self.edge_pgid:
+            out["edge"] = group_stats(self.edge_pgid)
+        return out
 
     def _count(self, msg: Any) -> None:
         self.events += 1
@@ -414,8 +462,7 @@ async def run_load(
         "-trace_logs", "-log_file", f"{uac.inner}/calls.log",
         *(["-trace_msg", "-trace_err"] if args.trace else []),
     ]  # fmt: skip
-    pids = sampler.pids
-    before = {k: proc_stats(p) for k, p in pids.items()}
+    before = sampler.stats()
     events0, connected0, t0 = sampler.events, sampler.connected, time.monotonic()
     reconnects0 = sampler.ami.connects
     sampler.max_calls = len(sampler.calls)
@@ -432,7 +479,7 @@ async def run_load(
         stop.set()
         await sampling
     took = time.monotonic() - t0
-    after = {k: proc_stats(p) for k, p in pids.items()}
+    after = sampler.stats()
     stats = uac.stats()
     # SIPp's caller succeeds once the IVR answers, agent or not; AMI's AgentConnect can be
     # lost with the bench's own AMI connection (a ping unanswered under load drops it). So
@@ -463,8 +510,8 @@ async def run_load(
         "ami_max_calls": sampler.max_calls,
         "rate": ok / max(load.seconds, 1e-9),
         "offered": load,
-        "cpu": {k: (after[k][1] - before[k][1]) / took * 100 for k in pids},
-        "rss": {k: after[k][0] for k in pids},
+        "cpu": {k: (after[k][1] - before[k][1]) / took * 100 for k in after},
+        "rss": {k: after[k][0] for k in after if k != "edge"},  # children share memory
         "events_s": (sampler.events - events0) / took,
         "log": str(uac.dir),
     }
@@ -568,7 +615,7 @@ async def bare_asterisk(sandbox: Sandbox, tenants: int, agents: int) -> Asterisk
             "DB_PASS": "", "AMI_BIND": "127.0.0.1", "AMI_USER": AMI_USER, "AMI_SECRET": AMI_SECRET,
             "SIP_BIND": "127.0.0.1", "SIP_PORT": str(BARE_SIP), "AMI_PORT": str(BARE_AMI),
             "HTTP_PORT": "8399", "RTP_START": "40000", "RTP_END": "49999",
-            "CARRIER_HOST": CARRIER_IP, "CARRIER_PORT": str(UAC_PORT),
+            "EDGE_HOST": CARRIER_IP, "EDGE_PORT": str(UAC_PORT),  # unused: pjsip.conf is ours
         },
     )  # fmt: skip
     inst.render()
@@ -731,18 +778,19 @@ async def main(args: argparse.Namespace) -> None:
     sandbox = await Sandbox.ensure()
     dsn = f"{PG}/cc_load_{uuid.uuid4().hex[:8]}"
     await migrate(dsn)
-    platform, _carrier = platform_and_carrier(
-        sandbox,
-        dsn,
-        AMI_USER,
-        AMI_SECRET,
-        PairLayout("load", SIP, AMI, HTTP + 1, 20000, CARRIER_IP, UAC_PORT, AMI + 1, 50000, 10000),
-    )
+    # The platform in its one shape: the SIP edge in front of a node. The carrier is this
+    # bench's SIPp (the carrier Asterisk is not started); its trunk is known by its address.
+    cluster = build_cluster(sandbox, dsn, AMI_USER, AMI_SECRET, LAYOUT)
+    await cluster.register(dsn)
+    platform = cluster.platform
     await platform.start()
+    await cluster.edge.start()
+    await cluster.edge.wait_nodes_up(1)
     env = {
         **os.environ,
         "CALLCENTER_DSN": dsn,
         "CALLCENTER_HTTP_PORT": str(HTTP),
+        "CALLCENTER_AMI_HOST": NODE_IP,
         "CALLCENTER_AMI_PORT": str(AMI),
         "CALLCENTER_AMI_USERNAME": AMI_USER,
         "CALLCENTER_AMI_SECRET": AMI_SECRET,
@@ -756,7 +804,7 @@ async def main(args: argparse.Namespace) -> None:
         sys.executable, "-m", "callcenter", "serve", env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=open("/tmp/cc-load-control.log", "wb"),  # noqa: ASYNC230
     )  # fmt: skip
-    ami = AmiClient("127.0.0.1", AMI, AMI_USER, AMI_SECRET)
+    ami = AmiClient(NODE_IP, AMI, AMI_USER, AMI_SECRET)
     uas: Sipp | None = None
     bare: AsteriskInstance | None = None
     bare_uas: Sipp | None = None
@@ -784,7 +832,8 @@ async def main(args: argparse.Namespace) -> None:
         await uas.start()
         await asyncio.sleep(2)  # device states NOT_INUSE from the new contacts
         assert platform.process is not None
-        sampler = Sampler(ami, platform.process.pid, control.pid)
+        assert cluster.edge.process is not None
+        sampler = Sampler(ami, platform.process.pid, control.pid, cluster.edge.process.pid)
         loads = plan(args)
         results = await run_steps(Side(sandbox, SIP, dids, sampler, "platform", uas), args, loads)
         if args.soak:
@@ -857,6 +906,7 @@ async def main(args: argparse.Namespace) -> None:
         control.terminate()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(control.wait(), 10)
+        await cluster.edge.stop()
         await platform.stop()
         if bare is not None:
             await bare.stop()

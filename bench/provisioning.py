@@ -29,7 +29,7 @@ from callcenter import keys
 from callcenter.ami.client import AmiClient
 from callcenter.app import create_app
 from callcenter.db.migrate import migrate
-from callcenter.devstack.asterisk import PairLayout, platform_and_carrier
+from callcenter.devstack.cluster import build_cluster, one_node_layout
 from callcenter.devstack.sandbox import Sandbox
 from callcenter.settings import Settings
 
@@ -166,16 +166,14 @@ async def main(tenants: int, seats: int, sample_every: int) -> None:
     dsn = f"{PG}/{name}"
     await migrate(dsn)
     sandbox = await Sandbox.ensure()
-    platform, carrier = platform_and_carrier(
-        sandbox,
-        dsn,
-        AMI_USER,
-        AMI_SECRET,
-        PairLayout("bench", SIP, AMI, HTTP, 24000, "127.0.0.2", SIP, CARRIER_AMI, 25000),
-    )
-    await asyncio.gather(platform.start(), carrier.start())
+    layout = one_node_layout("bench", SIP, AMI, HTTP, 24000, CARRIER_AMI, 25000)
+    cluster = build_cluster(sandbox, dsn, AMI_USER, AMI_SECRET, layout)
+    await cluster.register(dsn)
+    await cluster.start()
+    platform = cluster.platform
     settings = Settings(
         dsn=dsn,
+        ami_host=layout.node_ip(0),
         jwt_secret="bench-" + "x" * 40,
         ami_enabled=True,
         ami_port=AMI,
@@ -233,7 +231,7 @@ async def main(tenants: int, seats: int, sample_every: int) -> None:
     finally:
         await carrier_ami.stop()
         await runner.cleanup()
-        await asyncio.gather(platform.stop(), carrier.stop())
+        await cluster.stop()
         conn = await asyncpg.connect(f"{PG}/postgres")
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.close()

@@ -39,7 +39,7 @@ from callcenter.ami.client import AmiClient
 from callcenter.app import create_app
 from callcenter.auth.principal import Principal
 from callcenter.db.migrate import migrate
-from callcenter.devstack.asterisk import PairLayout, platform_and_carrier
+from callcenter.devstack.cluster import Cluster, build_cluster, one_node_layout
 from callcenter.devstack.sandbox import Sandbox
 from callcenter.settings import Settings
 from callcenter.workspace.lifecycle import WORKSPACE
@@ -49,6 +49,10 @@ PG = os.environ.get("CALLCENTER_TEST_PG", "postgresql://postgres:postgres@127.0.
 SIP, AMI, HTTP = 5170 + 20 * SLOT, 5178 + 20 * SLOT, 8178 + 20 * SLOT
 CARRIER_AMI = 5179 + 20 * SLOT
 API_PORT = 8190 + 20 * SLOT
+LAYOUT = one_node_layout(
+    f"bench{SLOT}", SIP, AMI, HTTP, 12000 + 2000 * SLOT, CARRIER_AMI, 13000 + 2000 * SLOT
+)
+NODE_IP = LAYOUT.node_ip(0)
 SECRET = "bench-ami-secret"
 TENANT = "bench"
 
@@ -91,6 +95,7 @@ class Stack:
     carrier: Any
     app: web.Application
     runner: web.AppRunner
+    cluster: Cluster | None = None
     operator_token: str = ""
     admin_token: str = ""
 
@@ -100,27 +105,14 @@ async def open_stack(**overrides: Any) -> Stack:
     dsn = f"{PG}/cc_bench_{uuid.uuid4().hex[:8]}"
     await migrate(dsn)
     sandbox = await Sandbox.ensure()
-    platform, carrier = platform_and_carrier(
-        sandbox,
-        dsn,
-        "callcenter",
-        SECRET,
-        PairLayout(
-            f"bench{SLOT}",
-            SIP,
-            AMI,
-            HTTP,
-            12000 + 2000 * SLOT,
-            "127.0.0.2",
-            SIP,
-            CARRIER_AMI,
-            13000 + 2000 * SLOT,
-        ),
-    )
-    await asyncio.gather(platform.start(), carrier.start())
+    cluster = build_cluster(sandbox, dsn, "callcenter", SECRET, LAYOUT)
+    await cluster.register(dsn)
+    await cluster.start()
+    platform, carrier = cluster.platform, cluster.carrier
     settings = Settings(
         **{
             "dsn": dsn,
+            "ami_host": NODE_IP,
             "ami_port": AMI,
             "ami_secret": SECRET,
             "operator_password": "bench-operator",
@@ -133,7 +125,7 @@ async def open_stack(**overrides: Any) -> Stack:
     runner = web.AppRunner(app)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", API_PORT).start()
-    stack = Stack(dsn, platform, carrier, app, runner)
+    stack = Stack(dsn, platform, carrier, app, runner, cluster)
     await app[keys.AMI].wait_ready()
     async with aiohttp.ClientSession() as s:
         stack.operator_token = await sign_in(s, "operator", "bench-operator")
@@ -159,7 +151,8 @@ async def open_stack(**overrides: Any) -> Stack:
 async def close_stack(stack: Stack) -> None:
     """Stop everything and drop the bench database."""
     await stack.runner.cleanup()
-    await asyncio.gather(stack.platform.stop(), stack.carrier.stop())
+    assert stack.cluster is not None
+    await stack.cluster.stop()
     admin_db = await asyncpg.connect(f"{PG}/postgres")
     await admin_db.execute(f'DROP DATABASE IF EXISTS "{stack.dsn.rsplit("/", 1)[1]}" WITH (FORCE)')
     await admin_db.close()
@@ -392,7 +385,7 @@ async def place_calls(n: int, pace_ms: float, first: int = 0) -> None:
     """Have the carrier call the N numbers; print Asterisk's stamp of each carrier leg's
     Newchannel (the INVITE) on the platform. A process of its own: the carrier's and the
     platform's AMI traffic parsed here never delays the control plane's event loop."""
-    watch = AmiClient("127.0.0.1", AMI, "callcenter", SECRET)
+    watch = AmiClient(NODE_IP, AMI, "callcenter", SECRET)
     carrier = AmiClient("127.0.0.1", CARRIER_AMI, "callcenter", SECRET)
 
     def on_platform(fields: Any) -> None:

@@ -39,7 +39,7 @@ from callcenter import keys
 from callcenter.ami.client import AmiClient
 from callcenter.app import create_app
 from callcenter.db.migrate import migrate
-from callcenter.devstack.asterisk import PairLayout, platform_and_carrier
+from callcenter.devstack.cluster import build_cluster, one_node_layout
 from callcenter.devstack.sandbox import Sandbox
 from callcenter.settings import Settings
 
@@ -190,26 +190,15 @@ async def main(n: int, pace_ms: float, rows: int = 0) -> None:
     dsn = f"{PG}/{name}"
     await migrate(dsn)
     sandbox = await Sandbox.ensure()
-    platform, carrier = platform_and_carrier(
-        sandbox,
-        dsn,
-        "callcenter",
-        SECRET,
-        PairLayout(
-            f"wbench{SLOT}",
-            SIP,
-            AMI,
-            HTTP,
-            12000 + 2000 * SLOT,
-            "127.0.0.2",
-            SIP,
-            CARRIER_AMI,
-            13000 + 2000 * SLOT,
-        ),
+    layout = one_node_layout(
+        f"wbench{SLOT}", SIP, AMI, HTTP, 12000 + 2000 * SLOT, CARRIER_AMI, 13000 + 2000 * SLOT
     )
-    await asyncio.gather(platform.start(), carrier.start())
+    cluster = build_cluster(sandbox, dsn, "callcenter", SECRET, layout)
+    await cluster.register(dsn)
+    await cluster.start()
     settings = Settings(
         dsn=dsn,
+        ami_host=layout.node_ip(0),
         ami_port=AMI,
         ami_secret=SECRET,
         operator_password="bench-operator",
@@ -272,7 +261,7 @@ async def main(n: int, pace_ms: float, rows: int = 0) -> None:
     finally:
         await carrier_ami.stop()
         await runner.cleanup()
-        await asyncio.gather(platform.stop(), carrier.stop())
+        await cluster.stop()
         conn = await asyncpg.connect(f"{PG}/postgres")
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.close()

@@ -12,4 +12,6 @@ for f in /opt/callcenter/templates/*; do
         sed -i "s|@@$var@@|$val|g" "$out"
     done
 done
+# unixODBC reads the data source res_odbc.conf names from the rendered odbc.ini.
+export ODBCINI="$DIR/etc/odbc.ini"
 exec asterisk -f -C "$DIR/etc/asterisk.conf"

@@ -8,7 +8,7 @@
 set -euo pipefail
 
 CHROOT="${CALLCENTER_CHROOT:-/var/cache/callcenter/sid-chroot}"
-PACKAGES="asterisk asterisk-modules asterisk-config asterisk-moh-opsound-wav baresip-core ca-certificates sip-tester"
+PACKAGES="asterisk asterisk-modules asterisk-config asterisk-moh-opsound-wav baresip-core ca-certificates sip-tester unixodbc odbc-postgresql"
 
 mirror() {
     # The mirror this machine's apt sources already name.

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Install and start everything the platform and its tests need, on a fresh Debian machine or
-# on one already set up (idempotent): PostgreSQL, the Asterisk 22 sandbox, baresip, the venv.
+# on one already set up (idempotent): PostgreSQL, Kamailio, the Asterisk 22 sandbox, baresip,
+# the venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
+# The remote-agent test builds a NAT site of its own (network namespaces, iptables inside).
+command -v iptables >/dev/null 2>&1 || need_apt+=(iptables)
 command -v pg_ctlcluster >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v debootstrap >/dev/null 2>&1 || need_apt+=(debootstrap)
 python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
@@ -12,6 +15,19 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || need_apt+=(python3-venv)
 # and the JsSIP bundle is built with npm + esbuild.
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# The SIP edge in front of the Asterisk nodes: Kamailio with its PostgreSQL, TLS and
+# websocket modules (Debian 12's 5.6); openssl makes the local edge's certificate.
+command -v kamailio >/dev/null 2>&1 || need_apt+=(kamailio)
+for mod in postgres tls websocket; do
+    dpkg -s "kamailio-$mod-modules" >/dev/null 2>&1 || need_apt+=("kamailio-$mod-modules")
+done
+command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+# Callers hear the tenant's language: Mandarin prompts and digits are spoken by espeak-ng's
+# cmn-latn-pinyin voice and resampled for Asterisk by sox; Chromium needs a CJK font for the
+# pages' screenshots.
+command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
+command -v sox >/dev/null 2>&1 || need_apt+=(sox)
+dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || need_apt+=(fonts-wqy-microhei)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "setup: installing ${need_apt[*]}" >&2
     apt-get update -qq
@@ -35,7 +51,8 @@ fi
 bash deploy/sandbox.sh ensure >/dev/null
 
 # The Python environment.
-if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
+# A venv cut off while it was made has python but no pip: made again.
+if [ ! -x .venv/bin/pip ]; then python3 -m venv --clear .venv; fi
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
 
 # JsSIP for the browser softphone: installed from npm into a cache outside the repo, bundled
@@ -43,6 +60,12 @@ if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
 bash deploy/jssip.sh
 # The admin console's QR code generator, the same way (a plain copy: it is one file).
 bash deploy/qrcode.sh
+# The chart library of the reports and the wallboard (ECharts core, esbuild IIFE).
+bash deploy/charts.sh
+# axe-core for the browser tests' accessibility check (tests/vendor/, gitignored).
+bash deploy/axe.sh
+# Callers of a Chinese tenant hear Mandarin: system prompts and digits for say.c.
+bash deploy/zh_sounds.sh
 # Production secrets for docker compose / `callcenter serve` (the demo and tests make their own).
 bash deploy/secrets.sh
 echo "setup: ready" >&2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,10 @@ from callcenter import keys
 from callcenter.admin import api as admin_api
 from callcenter.agents import api as agents_api
 from callcenter.agents.service import AgentDeps
-from callcenter.ami.client import AmiClient
+from callcenter.ami.channels import LostCall
+from callcenter.ami.cluster import AmiCluster, NodeAddress, client_factory
 from callcenter.asterisk.live import AsteriskSync
-from callcenter.asterisk.media import PromptMirror, RecordingCollector
+from callcenter.asterisk.media import PromptMirror, RecordingCollector, VoicemailCollector
 from callcenter.auth import api as auth_api
 from callcenter.auth.access import AccessGuard
 from callcenter.auth.passwords import Hasher
@@ -25,6 +27,9 @@ from callcenter.auth.throttle import Buckets, LoginThrottle, Rate
 from callcenter.auth.tokens import TokenService
 from callcenter.billing import api as billing_api
 from callcenter.callbacks.service import CallbackDesk
+from callcenter.campaigns import api as campaigns_api
+from callcenter.campaigns.dialer import Dialer
+from callcenter.campaigns.live import campaign_push
 from callcenter.cdr import api as cdr_api
 from callcenter.cdr.sink import CdrSink
 from callcenter.contacts import api as contacts_api
@@ -32,11 +37,17 @@ from callcenter.db.pool import create_pool
 from callcenter.errors import DomainError
 from callcenter.ivrs import api as ivrs_api
 from callcenter.mailboxes import api as mailboxes_api
+from callcenter.mailboxes.mailer import Mailer
+from callcenter.nodes import api as nodes_api
+from callcenter.nodes import service as nodes_service
+from callcenter.nodes.directory import NodeDirectory
 from callcenter.numbers import api as numbers_api
 from callcenter.observability import api as observability_api
 from callcenter.observability.metrics import PlatformMetrics
 from callcenter.operations import api as operations_api
 from callcenter.prompts import api as prompts_api
+from callcenter.quality import api as quality_api
+from callcenter.quality.live import board_push, talk_detection
 from callcenter.queues import api as queues_api
 from callcenter.recordings import api as recordings_api
 from callcenter.recordings.service import purge_expired
@@ -49,10 +60,12 @@ from callcenter.seats import api as seats_api
 from callcenter.security import api as security_api
 from callcenter.security.guard import Policy
 from callcenter.security.service import SipGuard
+from callcenter.selfservice import api as selfservice_api
 from callcenter.settings import Settings
 from callcenter.supervision import api as supervision_api
 from callcenter.tasks import cancel_and_wait
 from callcenter.tenants import api as tenants_api
+from callcenter.trunks import api as trunks_api
 from callcenter.web import openapi, shared_static
 from callcenter.web.headers import secure_response
 from callcenter.web.middlewares import auth_middleware, errors_middleware
@@ -73,20 +86,46 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _asterisk(app: web.Application) -> AsyncIterator[None]:
+    """One AMI connection per node of ``nodes`` (the settings' Asterisk while none is
+    registered), kept in step with the table; failover when a node is lost."""
     settings = app[keys.SETTINGS]
-    ami = AmiClient(
-        settings.ami_host, settings.ami_port, settings.ami_username, settings.ami_secret
+    pool = app[keys.POOL]
+    ami = AmiCluster(
+        client_factory(settings.ami_username, settings.ami_secret),
+        implicit=NodeAddress(settings.node, settings.ami_host, settings.ami_port),
+        dead_after=settings.node_dead_after_s,
     )
     app[keys.AMI] = ami
+
+    async def lost(node: str, lost_at: float, calls: list[LostCall]) -> None:
+        await nodes_service.node_lost(pool, node, datetime.fromtimestamp(lost_at, UTC), calls)
+
+    async def back(node: str) -> None:
+        await nodes_service.node_back(pool, node)
+
+    ami.on_node_lost(lost)
+    ami.on_node_back(back)
     ami.on_raw(app[keys.METRICS].on_ami_event)
-    sync = AsteriskSync(app[keys.POOL], ami, settings.dsn)
+    sync = AsteriskSync(pool, ami, settings.dsn)
+    if settings.lookup_gateway_url and settings.lookup_token:
+        sync.node_globals = {
+            "CC_LOOKUP_URL": settings.lookup_gateway_url,
+            "CC_LOOKUP_TOKEN": settings.lookup_token,
+        }
     app[keys.SYNC] = sync
-    callbacks = CallbackDesk(app[keys.POOL], ami)
-    app[keys.WALLBOARD] = LiveWallboard(app[keys.POOL], ami)
+    callbacks = CallbackDesk(pool, ami)
+    app[keys.WALLBOARD] = LiveWallboard(pool, ami)
+    directory = NodeDirectory(pool, settings.dsn, ami)
+    dialer = Dialer(pool, ami)
+    app[keys.DIALER] = dialer
     await sync.start()
     await callbacks.start()
+    await dialer.start()
+    await directory.start()
     await ami.start()
     yield
+    await directory.stop()
+    await dialer.stop()
     await ami.stop()
     await callbacks.stop()
     await sync.stop()
@@ -134,16 +173,44 @@ async def _media_agent(app: web.Application) -> AsyncIterator[None]:
         if settings.recordings_dir
         else None
     )
+    voicemail_dir = settings.voicemail_dir or (
+        str(Path(settings.recordings_dir).parent / "spool" / "voicemail")
+        if settings.recordings_dir
+        else None
+    )
+    voicemail = (
+        VoicemailCollector(app[keys.POOL], voicemail_dir, mailer_of(settings))
+        if voicemail_dir
+        else None
+    )
     if mirror is not None:
         app[keys.PROMPTS] = mirror
         await mirror.start()
     if collector is not None:
         await collector.start()
+    if voicemail is not None:
+        await voicemail.start()
     yield
+    if voicemail is not None:
+        await voicemail.stop()
     if collector is not None:
         await collector.stop()
     if mirror is not None:
         await mirror.stop()
+
+
+def mailer_of(settings: Settings) -> Mailer | None:
+    """The operator's SMTP server, if configured."""
+    if not settings.smtp_host:
+        return None
+    return Mailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_sender,
+        settings.smtp_username,
+        settings.smtp_password,
+        settings.smtp_starttls,
+    )
 
 
 async def _cdr_sink(app: web.Application) -> AsyncIterator[None]:
@@ -161,11 +228,11 @@ async def _cdr_sink(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _sip_guard(app: web.Application) -> AsyncIterator[None]:
-    """Block SIP addresses that keep failing authentication (AMI security events)."""
+    """Block SIP addresses that keep failing authentication (what the edge records)."""
     s = app[keys.SETTINGS]
     policy = Policy(s.sip_guard_threshold, s.sip_guard_window_s, s.sip_guard_block_s)
     allow = frozenset(a.strip() for a in s.sip_guard_allow.split(",") if a.strip())
-    guard = SipGuard(app[keys.POOL], app[keys.AMI], policy, allow)
+    guard = SipGuard(app[keys.POOL], s.dsn, policy, allow)
     app[keys.SIP_GUARD] = guard
     await guard.start()
     yield
@@ -185,7 +252,9 @@ async def liveness(request: web.Request) -> web.Response:
     except Exception:
         db_ok = False
     ami = request.app.get(keys.AMI)
-    body = {"database": db_ok, "ami": bool(ami and ami.connected)}
+    body: dict[str, Any] = {"database": db_ok, "ami": bool(ami and ami.connected)}
+    if ami is not None:
+        body["nodes"] = {name: ami.node_connected(name) for name in ami.nodes}
     return web.json_response(body, status=200 if db_ok else 503)
 
 
@@ -223,15 +292,19 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_database)
     app.cleanup_ctx.append(_access)
     app.cleanup_ctx.append(_housekeeping)
-    if settings.prompts_dir or settings.recordings_dir:
+    app.cleanup_ctx.append(_sip_guard)  # PostgreSQL only: the edge records, the edge refuses
+    if settings.prompts_dir or settings.recordings_dir or settings.voicemail_dir:
         app.cleanup_ctx.append(_media_agent)
     if settings.ami_enabled:
         app.cleanup_ctx.append(_asterisk)
         app.cleanup_ctx.append(_cdr_sink)
-        app.cleanup_ctx.append(_sip_guard)
     app.cleanup_ctx.append(live_workspace)
+    app.cleanup_ctx.append(selfservice_api.lookup_gateway)
     app.cleanup_ctx.append(_agents)
     app.cleanup_ctx.append(wallboard_api.wallboard_push)
+    app.cleanup_ctx.append(board_push)
+    app.cleanup_ctx.append(campaign_push)
+    app.cleanup_ctx.append(talk_detection)
     app.cleanup_ctx.append(observability_api.metrics_sources)
     app.router.add_get("/healthz", liveness)
     for module in (
@@ -243,6 +316,7 @@ def create_app(settings: Settings) -> web.Application:
         schedules_api,
         ivrs_api,
         mailboxes_api,
+        nodes_api,
         prompts_api,
         reports_api,
         recordings_api,
@@ -254,10 +328,13 @@ def create_app(settings: Settings) -> web.Application:
         operations_api,
         observability_api,
         security_api,
+        trunks_api,
+        selfservice_api,
+        campaigns_api,
         openapi,
         shared_static,
     ):
         app.router.add_routes(module.routes)
-    for module in (agents_api, contacts_api, workspace_api):
+    for module in (agents_api, contacts_api, workspace_api, quality_api):
         app.router.add_routes(module.routes)
     return app

@@ -97,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     media = sub.add_parser("media-sync", help="mirror uploaded prompts beside an Asterisk")
     media.add_argument("--dir", required=True, help="the prompt directory Asterisk reads")
     media.add_argument("--recordings", help="where Asterisk leaves finished recordings")
+    sounds = sub.add_parser(
+        "sounds", help="generate a language's system prompts and digits for Asterisk"
+    )
+    sounds.add_argument("language", choices=["zh"])
+    sounds.add_argument("--out", type=Path, required=True, help="Asterisk's sounds directory")
     from callcenter.billing.cli import add_billing_parser
 
     add_billing_parser(sub)
@@ -117,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
         return _billing(settings, args)
     elif args.command == "asterisk":
         _render(args.flavour, args.out)
+    elif args.command == "sounds":
+        from callcenter.prompts.tts import write_language_pack
+
+        written = asyncio.run(write_language_pack(args.out, args.language))
+        print(f"sounds: {written} {args.language} files written under {args.out}")
     elif args.command == "media-sync":
         asyncio.run(_media_sync(settings, args.dir, args.recordings))
     return 0

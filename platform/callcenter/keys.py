@@ -15,13 +15,14 @@ from aiohttp import web
 from callcenter.settings import Settings
 
 if TYPE_CHECKING:
-    from callcenter.ami.client import AmiClient
+    from callcenter.ami.cluster import AmiCluster
     from callcenter.asterisk.live import AsteriskSync
     from callcenter.asterisk.media import PromptMirror
     from callcenter.auth.access import AccessGuard
     from callcenter.auth.passwords import Hasher
     from callcenter.auth.throttle import LoginThrottle
     from callcenter.auth.tokens import TokenService
+    from callcenter.campaigns.dialer import Dialer
     from callcenter.cdr.sink import CdrSink
     from callcenter.observability.metrics import PlatformMetrics
     from callcenter.reports.live import LiveWallboard
@@ -29,11 +30,12 @@ if TYPE_CHECKING:
 
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", Any)  # asyncpg.Pool: typed Any because asyncpg ships no stubs
-AMI: web.AppKey[AmiClient] = web.AppKey("ami")
+AMI: web.AppKey[AmiCluster] = web.AppKey("ami")  # one AMI connection per node
 TOKENS: web.AppKey[TokenService] = web.AppKey("tokens")
 SYNC: web.AppKey[AsteriskSync] = web.AppKey("sync")
 PROMPTS: web.AppKey[PromptMirror] = web.AppKey("prompts")
 CDR_SINK: web.AppKey[CdrSink] = web.AppKey("cdr_sink")
+DIALER: web.AppKey[Dialer] = web.AppKey("dialer")  # outbound campaigns
 WALLBOARD: web.AppKey[LiveWallboard] = web.AppKey("wallboard")
 SIP_GUARD: web.AppKey[SipGuard] = web.AppKey("sip_guard")
 ACCESS: web.AppKey[AccessGuard] = web.AppKey("access")  # revocation: user state, tenant status

@@ -48,11 +48,31 @@ class Settings:
     integrations_allow_private: bool = False  # tenant CRM/webhook URLs on private addresses
     operator_username: str = "operator"
     operator_password: str | None = None
+    # IVR lookups (selfservice/): the nodes' dialplan asks the lookup gateway with this token
+    # (extensions.conf CC_LOOKUP_TOKEN); unset: the gateway refuses every request. At most
+    # lookup_concurrency lookups run at once (lookup_per_tenant per tenant); more are answered
+    # "error" at once, so the caller goes on to the node's error branch. lookup_ca_file: extra
+    # certificate authorities trusted for tenants' lookup APIs (a private CA, the tests').
+    lookup_token: str | None = None
+    lookup_gateway_url: str | None = None  # how nodes reach /internal/v1/selfservice/lookup
+    lookup_concurrency: int = 64
+    lookup_per_tenant: int = 8
+    lookup_ca_file: str | None = None
     # Where this host's Asterisk reads tenants' uploaded prompts; set when the control plane
     # runs beside Asterisk (demo, tests). Otherwise `callcenter media-sync` runs there.
     prompts_dir: str | None = None
     # Where this host's Asterisk leaves finished recordings (same arrangement as prompts).
     recordings_dir: str | None = None
+    # Asterisk's voicemail spool on this host (<astspooldir>/voicemail); unset: the sibling
+    # spool of recordings_dir (the layout the render gives every node).
+    voicemail_dir: str | None = None
+    # Where voicemail is e-mailed from (the operator's SMTP server); unset: no e-mail.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "callcenter@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
     cdr_spool_dir: str | None = None  # write-ahead spool of the AMI CDR path (billing)
     # SIP brute force: this many failed authentications from one address within the window
     # block it for block_s (security/). Addresses in sip_guard_allow are never blocked:
@@ -88,10 +108,15 @@ class Settings:
     # Log lines: "json" (one object per line) or "text"; unset: json for the services
     # (`callcenter serve`, `media-sync`), text for the commands a person runs.
     log_format: str | None = None
+    # Cluster (issue 15): a registered node whose AMI connection is lost and not back within
+    # this many seconds is marked down, its tenants re-homed and its calls metered.
+    node_dead_after_s: float = 2.0
 
     def __post_init__(self) -> None:
         if not 60 <= self.token_ttl_s <= 86_400:
             raise ValueError("CALLCENTER_TOKEN_TTL must be between 60 and 86400 seconds")
+        if not 0.1 <= self.node_dead_after_s <= 600:
+            raise ValueError("CALLCENTER_NODE_DEAD_AFTER must be between 0.1 and 600 seconds")
         if self.log_format not in (None, "json", "text"):
             raise ValueError("CALLCENTER_LOG_FORMAT must be json or text")
         for entry in self.metrics_allow.split(","):
@@ -151,8 +176,20 @@ class Settings:
             in ("1", "true", "yes"),
             operator_username=get("OPERATOR_USERNAME", d.operator_username),
             operator_password=e.get("CALLCENTER_OPERATOR_PASSWORD") or None,
+            lookup_token=e.get("CALLCENTER_LOOKUP_TOKEN") or None,
+            lookup_gateway_url=e.get("CALLCENTER_LOOKUP_GATEWAY_URL") or None,
+            lookup_concurrency=int(get("LOOKUP_CONCURRENCY", str(d.lookup_concurrency))),
+            lookup_per_tenant=int(get("LOOKUP_PER_TENANT", str(d.lookup_per_tenant))),
+            lookup_ca_file=e.get("CALLCENTER_LOOKUP_CA_FILE") or None,
             prompts_dir=e.get("CALLCENTER_PROMPTS_DIR") or None,
             recordings_dir=e.get("CALLCENTER_RECORDINGS_DIR") or None,
+            voicemail_dir=e.get("CALLCENTER_VOICEMAIL_DIR") or None,
+            smtp_host=e.get("CALLCENTER_SMTP_HOST") or None,
+            smtp_port=int(get("SMTP_PORT", str(d.smtp_port))),
+            smtp_sender=get("SMTP_SENDER", d.smtp_sender),
+            smtp_username=e.get("CALLCENTER_SMTP_USERNAME") or None,
+            smtp_password=e.get("CALLCENTER_SMTP_PASSWORD") or None,
+            smtp_starttls=get("SMTP_STARTTLS", "0") in ("1", "true", "yes"),
             cdr_spool_dir=e.get("CALLCENTER_CDR_SPOOL_DIR") or None,
             sip_guard_threshold=int(get("SIP_GUARD_THRESHOLD", str(d.sip_guard_threshold))),
             sip_guard_window_s=float(get("SIP_GUARD_WINDOW", str(d.sip_guard_window_s))),
@@ -179,6 +216,7 @@ class Settings:
             metrics_allow=get("METRICS_ALLOW", d.metrics_allow),
             node_name=get("NODE_NAME", d.node_name),
             log_format=e.get("CALLCENTER_LOG_FORMAT") or None,
+            node_dead_after_s=float(get("NODE_DEAD_AFTER", str(d.node_dead_after_s))),
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,21 +10,18 @@ import pytest_asyncio
 from callcenter import keys
 from callcenter.ami.client import AmiClient
 from callcenter.app import create_app
-from callcenter.devstack.asterisk import PairLayout, platform_and_carrier
+from callcenter.devstack.cluster import build_cluster
 from callcenter.devstack.sandbox import Sandbox
 
 from stack import (
     AMI_SECRET,
     AMI_USER,
     CARRIER_AMI,
-    CARRIER_HOST,
-    CARRIER_RTP,
-    CARRIER_SIP,
+    LAYOUT,
     PLATFORM_AMI,
+    PLATFORM_AMI_HOST,
     PLATFORM_HTTP,
-    PLATFORM_RTP,
     PLATFORM_SIP,
-    PREFIX,
     Stack,
 )
 from support import CHROMIUM, ApiClient, browser_api, make_settings
@@ -33,34 +29,21 @@ from support import CHROMIUM, ApiClient, browser_api, make_settings
 
 @pytest_asyncio.fixture(scope="session")
 async def stack(dsn: str, asterisk_dsn: str) -> AsyncIterator[Stack]:
-    """Platform and carrier Asterisk 22, pointed at the test database (as Asterisk's role)."""
+    """The edge, two platform nodes and the carrier, pointed at the test database (the nodes
+    and the edge as Asterisk's role). The first node is registered; the second is up for the
+    tests that add it."""
     sandbox = await Sandbox.ensure()
-    platform, carrier = platform_and_carrier(
-        sandbox,
-        asterisk_dsn,
-        AMI_USER,
-        AMI_SECRET,
-        PairLayout(
-            prefix=PREFIX,
-            sip_port=PLATFORM_SIP,
-            ami_port=PLATFORM_AMI,
-            http_port=PLATFORM_HTTP,
-            rtp_base=PLATFORM_RTP,
-            carrier_host=CARRIER_HOST,
-            carrier_sip_port=CARRIER_SIP,
-            carrier_ami_port=CARRIER_AMI,
-            carrier_rtp_base=CARRIER_RTP,
-        ),
-    )
-    await asyncio.gather(platform.start(), carrier.start())
+    cluster = build_cluster(sandbox, asterisk_dsn, AMI_USER, AMI_SECRET, LAYOUT)
+    await cluster.register(dsn, nodes=1)
+    await cluster.start(nodes_up=1)
     carrier_ami = AmiClient("127.0.0.1", CARRIER_AMI, AMI_USER, AMI_SECRET)
     await carrier_ami.start()
     await carrier_ami.wait_ready()
     try:
-        yield Stack(sandbox, platform, carrier, carrier_ami, dsn)
+        yield Stack(sandbox, cluster, carrier_ami, dsn)
     finally:
         await carrier_ami.stop()
-        await asyncio.gather(platform.stop(), carrier.stop())
+        await cluster.stop()
 
 
 async def control_plane(aiohttp_client: Any, stack: Stack, **settings: Any) -> ApiClient:
@@ -69,6 +52,7 @@ async def control_plane(aiohttp_client: Any, stack: Stack, **settings: Any) -> A
         make_settings(
             stack.dsn,
             ami_enabled=True,
+            ami_host=PLATFORM_AMI_HOST,
             ami_port=PLATFORM_AMI,
             ami_username=AMI_USER,
             ami_secret=AMI_SECRET,

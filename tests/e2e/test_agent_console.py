@@ -22,7 +22,7 @@ import pytest_asyncio
 
 from callcenter import keys
 
-from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, Stack
+from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, PLATFORM_AMI_HOST, Stack
 from support import OPERATOR, ApiClient, browser_api, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -118,7 +118,7 @@ async def platform_ami(stack: Stack) -> AsyncIterator[Any]:
     """A second AMI session on the platform, for checks the test makes itself."""
     from callcenter.ami.client import AmiClient
 
-    ami = AmiClient("127.0.0.1", PLATFORM_AMI, AMI_USER, AMI_SECRET)
+    ami = AmiClient(PLATFORM_AMI_HOST, PLATFORM_AMI, AMI_USER, AMI_SECRET)
     await ami.start()
     await ami.wait_ready()
     _AMI[id(stack)] = ami

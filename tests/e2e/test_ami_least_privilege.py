@@ -18,7 +18,7 @@ import pytest_asyncio
 
 from callcenter.ami.client import AmiClient, AmiError
 
-from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, Stack
+from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, PLATFORM_AMI_HOST, Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 @pytest_asyncio.fixture
 async def ami(stack: Stack) -> AsyncIterator[AmiClient]:
     """The platform's AMI as the control plane logs in."""
-    client = AmiClient("127.0.0.1", PLATFORM_AMI, AMI_USER, AMI_SECRET)
+    client = AmiClient(PLATFORM_AMI_HOST, PLATFORM_AMI, AMI_USER, AMI_SECRET)
     await client.start()
     await client.wait_ready()
     try:

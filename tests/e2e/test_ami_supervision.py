@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from callcenter.ami.client import AmiClient
+from callcenter.ami.cluster import AmiCluster, NodeAddress, client_factory
 from callcenter.asterisk.live import AsteriskSync
 
-from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, Stack
+from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, PLATFORM_AMI_HOST, Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -21,8 +21,9 @@ pytestmark = pytest.mark.e2e
 class CuttableProxy:
     """A TCP proxy in front of AMI that a test can cut or silence."""
 
-    def __init__(self, upstream_port: int) -> None:
+    def __init__(self, upstream_port: int, upstream_host: str = "127.0.0.1") -> None:
         self.upstream_port = upstream_port
+        self.upstream_host = upstream_host
         self.silent = False
         self._pairs: list[tuple[asyncio.StreamWriter, asyncio.StreamWriter]] = []
         self._server: asyncio.Server | None = None
@@ -32,7 +33,7 @@ class CuttableProxy:
         return int(self._server.sockets[0].getsockname()[1])
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.upstream_port)
+        up_reader, up_writer = await asyncio.open_connection(self.upstream_host, self.upstream_port)
         self._pairs.append((writer, up_writer))
 
         async def pump(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
@@ -60,20 +61,15 @@ class CuttableProxy:
 @pytest_asyncio.fixture
 async def proxied_ami(
     stack: Stack, dsn: str, db: object
-) -> AsyncIterator[tuple[AmiClient, AsteriskSync, CuttableProxy]]:
+) -> AsyncIterator[tuple[AmiCluster, AsteriskSync, CuttableProxy]]:
     import asyncpg
 
-    proxy = CuttableProxy(PLATFORM_AMI)
+    proxy = CuttableProxy(PLATFORM_AMI, PLATFORM_AMI_HOST)
     port = await proxy.start()
     pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
-    ami = AmiClient(
-        "127.0.0.1",
-        port,
-        AMI_USER,
-        AMI_SECRET,
-        ping_interval=0.5,
-        ping_timeout=1.0,
-        max_backoff=1.0,
+    ami = AmiCluster(
+        client_factory(AMI_USER, AMI_SECRET, ping_interval=0.5, ping_timeout=1.0, max_backoff=1.0),
+        implicit=NodeAddress("local", "127.0.0.1", port),
     )
     sync = AsteriskSync(pool, ami, dsn)
     await ami.start()
@@ -96,7 +92,7 @@ async def until(predicate: object, timeout: float) -> float:
 
 
 async def test_a_cut_connection_is_reconnected_within_two_seconds_and_state_resynced(
-    proxied_ami: tuple[AmiClient, AsteriskSync, CuttableProxy],
+    proxied_ami: tuple[AmiCluster, AsteriskSync, CuttableProxy],
 ) -> None:
     ami, sync, proxy = proxied_ami
     await until(lambda: sync.resyncs >= 1, 5)
@@ -110,7 +106,7 @@ async def test_a_cut_connection_is_reconnected_within_two_seconds_and_state_resy
 
 
 async def test_a_silent_connection_is_detected_by_the_ping_watchdog(
-    proxied_ami: tuple[AmiClient, AsteriskSync, CuttableProxy],
+    proxied_ami: tuple[AmiCluster, AsteriskSync, CuttableProxy],
 ) -> None:
     ami, _, proxy = proxied_ami
     connects = ami.connects

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -211,3 +211,10 @@ async def test_a_leg_forwarded_to_a_mobile_is_billed_as_outbound_minutes(
     _, invoice = await admin.call("GET", f"/api/v1/tenants/{tenant}/invoices/{period}", expect=200)
     amounts = {line["code"]: line["amount"] for line in invoice["lines"]}
     assert amounts == {"minutes-inbound": "0.20", "minutes-forwarded": "0.30"}
+    # The agent's figures count the call too (app_queue logs the member by its seat name,
+    # Local/<seat>@cc-forward or not), so per-agent figures and commissions see it.
+    day = datetime.now(UTC).date()
+    q = f"from={day}T00:00:00Z&to={day + timedelta(days=1)}T00:00:00Z&interval=day&tz=UTC"
+    _, agents = await admin.call("GET", f"/api/v1/tenants/{tenant}/reports/agents?{q}", expect=200)
+    assert [(r["agent"], r["handled"]) for r in agents] == [("2001", 1)], agents
+    assert 2 <= agents[0]["talk_s"] <= 6, agents

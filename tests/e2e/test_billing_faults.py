@@ -31,7 +31,8 @@ import pytest_asyncio
 
 from callcenter.ami.client import AmiClient
 from callcenter.db.migrate import migrate
-from callcenter.devstack.asterisk import AsteriskInstance, PairLayout, platform_and_carrier
+from callcenter.devstack.asterisk import AsteriskInstance
+from callcenter.devstack.cluster import ClusterLayout, build_cluster
 from callcenter.devstack.phones import Account, SoftPhone
 from callcenter.devstack.sandbox import Sandbox
 
@@ -43,6 +44,23 @@ pytestmark = pytest.mark.e2e
 PG_BIN = next(Path("/usr/lib/postgresql").glob("*/bin"))
 PG_PORT = 5411 + 10 * SLOT
 SIP, AMI, CARRIER_AMI, HTTP = PLATFORM_SIP + 3, PLATFORM_SIP + 4, PLATFORM_SIP + 5, 8194 + 20 * SLOT
+# The fault rigs' own cluster (edge + one node + carrier) on their private PostgreSQL.
+FAULTS_LAYOUT = ClusterLayout(
+    prefix=f"{PREFIX}-faults",
+    sip_port=SIP,
+    tls_port=PLATFORM_SIP + 6,
+    ws_port=HTTP + 2,
+    wss_port=HTTP + 3,
+    ami_port=AMI,
+    http_port=HTTP + 1,
+    rtp_base=14500 + 2000 * SLOT,
+    carrier_host=CARRIER_HOST,
+    carrier_sip_port=SIP,
+    carrier_ami_port=CARRIER_AMI,
+    carrier_rtp_base=15500 + 2000 * SLOT,
+    nodes=1,
+)
+NODE_IP = FAULTS_LAYOUT.node_ip(0)
 TENANT, DID, AGENTS = "faulty", "4008006666", ("4001", "4002", "4003", "4004")
 HOLD_S = 3
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,6 +113,7 @@ class ControlPlane:
             **os.environ,
             "CALLCENTER_DSN": dsn,
             "CALLCENTER_HTTP_PORT": str(HTTP),
+            "CALLCENTER_AMI_HOST": NODE_IP,
             "CALLCENTER_AMI_PORT": str(AMI),
             "CALLCENTER_AMI_USERNAME": AMI_USER,
             "CALLCENTER_AMI_SECRET": AMI_SECRET,
@@ -152,28 +171,14 @@ async def rig() -> AsyncIterator[Rig]:
     await pg.init()
     await pg.start()
     sandbox = await Sandbox.ensure()
-    platform, carrier = platform_and_carrier(
-        sandbox,
-        pg.dsn,
-        AMI_USER,
-        AMI_SECRET,
-        PairLayout(
-            prefix=f"{PREFIX}-faults",
-            sip_port=SIP,
-            ami_port=AMI,
-            http_port=HTTP + 1,
-            rtp_base=14500 + 2000 * SLOT,
-            carrier_host=CARRIER_HOST,
-            carrier_sip_port=SIP,
-            carrier_ami_port=CARRIER_AMI,
-            carrier_rtp_base=15500 + 2000 * SLOT,
-        ),
-    )
+    cluster = build_cluster(sandbox, pg.dsn, AMI_USER, AMI_SECRET, FAULTS_LAYOUT)
+    platform, carrier = cluster.platform, cluster.carrier
     control = ControlPlane(pg.dsn)
     carrier_ami = AmiClient("127.0.0.1", CARRIER_AMI, AMI_USER, AMI_SECRET)
     try:
         await migrate(pg.dsn)
-        await asyncio.gather(platform.start(), carrier.start())
+        await cluster.register(pg.dsn)
+        await cluster.start()
         await carrier_ami.start()
         await carrier_ami.wait_ready()
         await control.start()
@@ -181,7 +186,7 @@ async def rig() -> AsyncIterator[Rig]:
     finally:
         await control.stop()
         await carrier_ami.stop()
-        await asyncio.gather(platform.stop(), carrier.stop())
+        await cluster.stop()
         with contextlib.suppress(RuntimeError):
             await pg.stop()
         pg.remove()

@@ -429,7 +429,7 @@ async def test_operator_and_tenant_admin_set_up_a_hotline_in_the_console_and_see
         cells = await page.eval_on_selector_all(
             "#report-queues tbody tr",
             """rows => rows.map(r => Object.fromEntries([...r.cells].map(
-                   c => [c.dataset.label, c.textContent])))""",
+                   c => [c.dataset.col, c.textContent])))""",
         )
         return any(c.get("queue") == "support" and c.get("answered") == "1" for c in cells)
 

@@ -13,12 +13,12 @@ from test_inbound_call import account, provision_tenant
 
 from callcenter import keys
 
-from stack import PLATFORM_AMI, Stack, running
+from stack import LAYOUT, PLATFORM_AMI, PLATFORM_AMI_HOST, Stack, running
 from support import OPERATOR, ApiClient, wait_for
 
 pytestmark = pytest.mark.e2e
 
-NODE = f"127.0.0.1:{PLATFORM_AMI}"
+NODE = f"{PLATFORM_AMI_HOST}:{PLATFORM_AMI}"
 
 
 async def scrape(op: ApiClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -47,6 +47,8 @@ async def test_a_real_call_is_up_for_its_tenant_then_timed_and_its_pop_counted(
     sync = platform_api.client.app[keys.SYNC]
     up = ("callcenter_calls_up", frozenset({("tenant", tenant), ("node", NODE)}))
     node = frozenset({("node", NODE)})
+    # The AMI's series are per registered node, by its name.
+    ami_node = frozenset({("node", LAYOUT.node_name(0))})
     # The agent's console: the ringing call's pop reaches this socket.
     ws = await platform_api.client.ws_connect("/api/v1/ws")
     await ws.send_json({"type": "auth", "token": desk.token})
@@ -56,7 +58,7 @@ async def test_a_real_call_is_up_for_its_tenant_then_timed_and_its_pop_counted(
         await desk.call("POST", "/api/v1/agent/login", expect=200)
         await wait_for(lambda: sync.state_of(f"{tenant}-1001") == "NOT_INUSE")
         before = await scrape(op)
-        assert before[("callcenter_ami_connected", node)] == 1
+        assert before[("callcenter_ami_connected", ami_node)] == 1
         assert before.get(up, 0) == 0
         await stack.call_in("4008009016")
         await wait_for(lambda: phone.seen("CALL_ESTABLISHED"))

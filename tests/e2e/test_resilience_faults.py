@@ -25,9 +25,9 @@ from e2e.test_billing_faults import (
     AMI,
     CARRIER_AMI,
     DID,
+    FAULTS_LAYOUT,
     HTTP,
     PG_PORT,
-    SIP,
     TENANT,
     ControlPlane,
     PrivatePostgres,
@@ -37,11 +37,11 @@ from e2e.test_billing_faults import (
 
 from callcenter.ami.client import AmiClient
 from callcenter.db.migrate import migrate
-from callcenter.devstack.asterisk import PairLayout, platform_and_carrier
+from callcenter.devstack.cluster import build_cluster
 from callcenter.devstack.phones import SoftPhone
 from callcenter.devstack.sandbox import Sandbox
 
-from stack import AMI_SECRET, AMI_USER, CARRIER_HOST, PREFIX, SLOT
+from stack import AMI_SECRET, AMI_USER, PREFIX, SLOT
 
 pytestmark = pytest.mark.e2e
 
@@ -61,32 +61,25 @@ async def frig() -> AsyncIterator[FaultRig]:
     await pg.init()
     await pg.start()
     sandbox = await Sandbox.ensure()
-    platform, carrier = platform_and_carrier(
-        sandbox,
-        pg.dsn,
-        AMI_USER,
-        AMI_SECRET,
-        PairLayout(
-            prefix=f"{PREFIX}-faults",
-            sip_port=SIP,
-            ami_port=AMI,
-            http_port=HTTP + 1,
-            rtp_base=14500 + 2000 * SLOT,
-            carrier_host=CARRIER_HOST,
-            carrier_sip_port=SIP,
-            carrier_ami_port=CARRIER_AMI,
-            carrier_rtp_base=15500 + 2000 * SLOT,
-        ),
-    )
-    proxy = CuttableProxy(AMI)
+    cluster = build_cluster(sandbox, pg.dsn, AMI_USER, AMI_SECRET, FAULTS_LAYOUT)
+    platform, carrier = cluster.platform, cluster.carrier
+    proxy = CuttableProxy(AMI, FAULTS_LAYOUT.node_ip(0))
     proxy_port = await proxy.start()
     control = ControlPlane(pg.dsn)
+    control.env["CALLCENTER_AMI_HOST"] = "127.0.0.1"  # the proxy, in front of the node
     control.env["CALLCENTER_AMI_PORT"] = str(proxy_port)
     carrier_ami = AmiClient("127.0.0.1", CARRIER_AMI, AMI_USER, AMI_SECRET)
     phone: SoftPhone | None = None
     try:
         await migrate(pg.dsn)
-        await asyncio.gather(platform.start(), carrier.start())
+        await cluster.register(pg.dsn)
+        # The control plane opens the AMI of the node as registered: through the proxy.
+        conn = await asyncpg.connect(pg.dsn)
+        try:
+            await conn.execute("UPDATE nodes SET ami_host = '127.0.0.1', ami_port = $1", proxy_port)
+        finally:
+            await conn.close()
+        await cluster.start()
         await carrier_ami.start()
         await carrier_ami.wait_ready()
         await control.start()
@@ -103,7 +96,7 @@ async def frig() -> AsyncIterator[FaultRig]:
         await control.stop()
         await carrier_ami.stop()
         await proxy.stop()
-        await asyncio.gather(platform.stop(), carrier.stop())
+        await cluster.stop()
         with contextlib.suppress(RuntimeError):
             await pg.stop()
         pg.remove()
@@ -251,7 +244,9 @@ async def test_asterisk_restart_rebuilds_state_and_agents_do_nothing(frig: Fault
         while not (await health(http))[1]["ami"]:
             assert time.monotonic() - started < 10
             await asyncio.sleep(0.05)
-    await asyncio.sleep(1)  # FullyBooted re-sync: contexts, device states
+    # FullyBooted re-sync (contexts, device states), and the edge's dispatcher seeing the
+    # node answer its pings again (one per second) before it sends it calls.
+    await asyncio.sleep(3)
     calls = Calls(frig.rig, "1394")
     calls.place(4)  # the agents' phones did nothing: same registrations, same process
     await calls.settle()
@@ -264,7 +259,7 @@ async def test_a_pause_survives_an_asterisk_restart_without_the_agent_doing_anyt
     frig: FaultRig,
 ) -> None:
     base = f"http://127.0.0.1:{HTTP}/api/v1"
-    platform_ami = AmiClient("127.0.0.1", AMI, AMI_USER, AMI_SECRET)
+    platform_ami = AmiClient(FAULTS_LAYOUT.node_ip(0), AMI, AMI_USER, AMI_SECRET)
     await platform_ami.start()
     await platform_ami.wait_ready()
 

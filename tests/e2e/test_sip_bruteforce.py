@@ -1,6 +1,7 @@
-"""SIP brute force: an address that keeps failing registration is blocked by Asterisk itself
-(a PJSIP ACL read from PostgreSQL), a legitimate phone from another address keeps working,
-and the block runs out by itself."""
+"""SIP brute force through the edge: an address that keeps failing registration is blocked by
+the edge (which records each failed digest it relays back from a node; the control plane's
+guard writes the block; the edge refuses the address within a second), a legitimate phone
+from another address keeps working, and the block runs out by itself."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from callcenter import keys
 from callcenter.app import create_app
 from callcenter.devstack.sip import SipRegistrar
 
-from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, PLATFORM_SIP, Stack
+from stack import AMI_SECRET, AMI_USER, PLATFORM_AMI, PLATFORM_AMI_HOST, PLATFORM_SIP, Stack
 from support import OPERATOR, ApiClient, make_settings, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -28,6 +29,7 @@ async def test_repeated_failed_registrations_block_the_address_then_the_block_ru
     settings = make_settings(
         stack.dsn,
         ami_enabled=True,
+        ami_host=PLATFORM_AMI_HOST,
         ami_port=PLATFORM_AMI,
         ami_username=AMI_USER,
         ami_secret=AMI_SECRET,
@@ -53,6 +55,9 @@ async def test_repeated_failed_registrations_block_the_address_then_the_block_ru
     )
     user, password = seat["sip"]["username"], seat["sip"]["password"]
     await db.execute("DELETE FROM sip_blocks WHERE address = $1::inet", ATTACKER)
+    await db.execute("DELETE FROM sip_auth_events WHERE address = $1::inet", ATTACKER)
+    guard = app[keys.SIP_GUARD]
+    await wait_for(lambda: guard.listening, 5)
 
     async with (
         SipRegistrar(ATTACKER, "127.0.0.1", PLATFORM_SIP) as attacker,
@@ -65,10 +70,21 @@ async def test_repeated_failed_registrations_block_the_address_then_the_block_ru
         # users that do not exist count for nothing: tests/e2e/test_sip_guard_shared_nat.py).
         for i in range(THRESHOLD + 3):
             statuses.append(await attacker.register(user, f"guess-{i}"))
-            if 403 in statuses:
+            if 403 in statuses or guard.blocks:
                 break
-        await wait_for(lambda: app[keys.SIP_GUARD].blocks >= 1, 5)
+        await wait_for(lambda: guard.blocks >= 1, 5)
         blocked_after = time.monotonic() - started
+
+        # The edge refuses the address within a second of the block's row.
+        async def refused() -> bool:
+            return await attacker.probe(user) == 403
+
+        await wait_for(refused, 2, interval=0.02)
+        in_force_after = time.time() - await db.fetchval(
+            "SELECT extract(epoch FROM blocked_at)::float8 FROM sip_blocks WHERE address = $1",
+            ATTACKER,
+        )
+        assert in_force_after < 1.0
         # Blocked: even the right password from that address is refused.
         assert await attacker.register(user, password) == 403
         # The legitimate phone, from another address, registers throughout.
@@ -77,15 +93,15 @@ async def test_repeated_failed_registrations_block_the_address_then_the_block_ru
         assert ATTACKER in [b["address"] for b in blocks]
         assert (await admin.call("GET", "/api/v1/security/sip-blocks"))[0] == 403
 
-        # The block runs out by itself (the ACL view compares with now(); the guard reloads
-        # the ACL when the block time is up). Polled: the reload counter alone raced with
-        # the reload that applied the block.
+        # The block runs out by itself (the edge compares its end with its clock, and reads
+        # the set again when the live blocks change).
         async def registers() -> bool:
             return await attacker.register(user, password) == 200
 
         await wait_for(registers, BLOCK_S + 3, interval=0.2)
         print(
             f"failures sent {len(statuses)}, statuses {statuses},"
-            f" blocked {blocked_after * 1000:.0f} ms after the first failure"
+            f" block written {blocked_after * 1000:.0f} ms after the first failure,"
+            f" in force at the edge {in_force_after * 1000:.0f} ms after that"
         )
-    assert app[keys.SIP_GUARD].blocks >= 1
+    assert guard.blocks >= 1

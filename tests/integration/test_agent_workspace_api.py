@@ -305,8 +305,20 @@ async def test_note_and_disposition_are_saved_with_the_call_record(
     assert status == 403
     status, _ = await other_agent.call("GET", f"/api/v1/tenants/{other_tid}/calls/{linkedid}")
     assert status == 404
+    # A click-to-call the tenant's dial policy refused: the agent's own leg was answered
+    # (the page auto-answers it) but nobody was on the other end.
+    await db.execute(
+        'INSERT INTO cdr (start, answer, "end", src, dst, channel, dstchannel, disposition,'
+        " billsec, uniqueid, linkedid, tenantid, direction)"
+        " VALUES (now(), now(), now(), '1001', '99999', $1, '', 'ANSWERED', 3, $2, $2, $3,"
+        " 'outbound')",
+        f"PJSIP/{tid}-1001-00000002",
+        f"17001{uid}.9",
+        tid,
+    )
     _, me = await agent.call("GET", "/api/v1/agent/me", expect=200)
     assert me["figures"]["answered"] == 1 and me["figures"]["talk_s"] == 12
+    assert me["figures"]["missed"] == 0, "a blocked click-to-call is no missed ring either"
 
 
 @pytest_asyncio.fixture

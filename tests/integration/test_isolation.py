@@ -62,6 +62,7 @@ BODIES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/tenants/{tenant_id}/queues"): {"name": "stolen", "extension": "699"},
     ("PUT", "/api/v1/tenants/{tenant_id}/queues/{name}"): {"strategy": "ringall"},
     ("PUT", "/api/v1/tenants/{tenant_id}/queues/{name}/members"): {"members": []},
+    ("PUT", "/api/v1/tenants/{tenant_id}/mailboxes/{mailbox}"): {"name": "Mallory"},
     ("PUT", "/api/v1/tenants/{tenant_id}/schedules/{name}"): {
         "timezone": "UTC",
         "weekly": [{"weekday": 0, "start": "00:00", "end": "01:00"}],
@@ -89,7 +90,25 @@ BODIES: dict[tuple[str, str], Any] = {
         "extension": "1001",
     },
     ("POST", "/api/v1/tenants/{tenant_id}/contacts"): {"phone": "13800138000", "name": "Eve"},
+    ("PUT", "/api/v1/tenants/{tenant_id}/contacts/{contact_id}"): {
+        "phone": "13800138000",
+        "name": "Eve",
+    },
+    ("POST", "/api/v1/tenants/{tenant_id}/contacts.csv"): "phone,name\n13800138000,Eve\n",
+    ("POST", "/api/v1/tenants/{tenant_id}/prompts/{name}/speech"): {"text": "hello"},
+    ("PUT", "/api/v1/tenants/{tenant_id}/prompts/{name}/display_name"): {"display_name": "偷"},
+    ("PUT", "/api/v1/tenants/{tenant_id}/agents/{username}"): {
+        "name": "Mallory",
+        "extension": "1001",
+    },
+    ("PUT", "/api/v1/tenants/{tenant_id}/language"): {"language": "en"},
+    ("POST", "/api/v1/tenants/{tenant_id}/close"): None,
+    ("PUT", "/api/v1/tenants/{tenant_id}/voicemail/{message_id}/heard"): {"heard": True},
     ("PUT", "/api/v1/tenants/{tenant_id}/integrations"): {"crm_timeout_ms": 800},
+    ("PUT", "/api/v1/tenants/{tenant_id}/selfservice/api"): {
+        "host": "api.stolen.example",
+        "secret": "stolen-secret-0123456789",
+    },
     ("PUT", "/api/v1/tenants/{tenant_id}/users/{username}/status"): {"status": "disabled"},
     ("POST", "/api/v1/tenants/{tenant_id}/users/{username}/password"): {
         "password": "stolen-password-1"
@@ -98,17 +117,79 @@ BODIES: dict[tuple[str, str], Any] = {
         "current_password": "not-the-password",
         "new_password": "stolen-password-1",
     },
+    ("POST", "/api/v1/platform/nodes"): {
+        "name": "stolen-node",
+        "sip_host": "127.0.0.9",
+        "sip_port": 5099,
+        "ami_host": "127.0.0.9",
+        "ami_port": 5099,
+        "capacity": 10,
+    },
+    ("PATCH", "/api/v1/platform/nodes/{node}"): {"state": "draining"},
+    ("POST", "/api/v1/platform/tenants/{tenant_id}/move"): {"node": "isolation-node"},
+    ("POST", "/api/v1/platform/trunks"): {"name": "stolen", "host": "127.0.0.9", "max_channels": 1},
+    ("PATCH", "/api/v1/platform/trunks/{name}"): {"enabled": False},
+    ("POST", "/api/v1/tenants/{tenant_id}/campaigns"): {
+        "name": "stolen",
+        "mode": "progressive",
+        "caller_number": "4008000000",
+        "queue": "support",
+        "schedule": "office",
+    },
+    ("PUT", "/api/v1/tenants/{tenant_id}/campaigns/{campaign_id}"): {
+        "name": "stolen",
+        "mode": "progressive",
+        "caller_number": "4008000000",
+        "queue": "support",
+        "schedule": "office",
+    },
+    ("POST", "/api/v1/tenants/{tenant_id}/campaigns/{campaign_id}/state"): {"action": "start"},
+    ("POST", "/api/v1/tenants/{tenant_id}/campaigns/{campaign_id}/contacts.csv"): (
+        "phone,name\n13800138000,Eve\n"
+    ),
+    (
+        "PUT",
+        "/api/v1/tenants/{tenant_id}/campaigns/{campaign_id}/contacts/{contact_id}/disposition",
+    ): {"disposition": "sold"},
+    ("POST", "/api/v1/tenants/{tenant_id}/dnc"): {"numbers": ["13800138000"]},
+    ("POST", "/api/v1/platform/dnc"): {"numbers": ["19999999901"]},
+    ("POST", "/api/v1/tenants/{tenant_id}/board/agents/{extension}/pause"): {"reason": "lunch"},
+    ("POST", "/api/v1/tenants/{tenant_id}/board/agents/{extension}/unpause"): None,
+    ("POST", "/api/v1/tenants/{tenant_id}/board/agents/{extension}/logout"): None,
+    ("PUT", "/api/v1/tenants/{tenant_id}/board/thresholds"): {"min_service_level": 0.5},
+    ("PUT", "/api/v1/tenants/{tenant_id}/board/thresholds/{queue}"): {"max_longest_wait_s": 5},
+    ("POST", "/api/v1/tenants/{tenant_id}/supervisors"): {
+        "username": "stolen-supervisor",
+        "password": "0123456789ab",
+    },
+    ("PUT", "/api/v1/tenants/{tenant_id}/supervisors/{username}/queues"): {"queues": []},
+    ("PUT", "/api/v1/tenants/{tenant_id}/quality/forms/{form}"): {
+        "items": [{"key": "a", "label": "A", "weight": 1}]
+    },
+    ("PUT", "/api/v1/tenants/{tenant_id}/quality/sampling"): {"weekly_share": 0.5},
+    ("POST", "/api/v1/tenants/{tenant_id}/quality/sampling/run"): {"form": "default"},
+    ("PUT", "/api/v1/tenants/{tenant_id}/quality/reviews/{review_id}/score"): {
+        "items": [{"key": "a", "score": 1}]
+    },
+    ("POST", "/api/v1/tenants/{tenant_id}/quality/reviews/{review_id}/appeal"): {"text": "unfair"},
+    ("PUT", "/api/v1/tenants/{tenant_id}/quality/reviews/{review_id}/decision"): {
+        "items": [{"key": "a", "score": 1}]
+    },
 }
 # Routes anyone may call, or that carry no tenant data.
 PUBLIC = {
     ("POST", "/api/v1/auth/token"),
     ("GET", "/healthz"),
     ("GET", "/api/v1/openapi.json"),
+    ("GET", "/api/v1/calendar/national"),  # the state's calendar: no tenant data
     ("GET", "/agent"),  # the agent console page; its data comes through the API
     ("GET", "/agent/static/{name}"),
     ("GET", "/api/v1/ws"),  # scoped by the token it opens with (agents' own tests)
     ("GET", "/wallboard"),  # the wallboard page; its data comes through the API
     ("GET", "/wallboard/static/wallboard.js"),
+    ("GET", "/board"),  # the supervisor board page; its data comes through the API
+    ("GET", "/board/static/{name}"),
+    ("GET", "/quality"),  # the quality inspection page; its data comes through the API
 }
 # Routes that act only on the caller's own agent or user (no tenant or object of anyone else
 # in the path): another tenant's admin gets a refusal, never a 5xx, and A's rows do not change.
@@ -118,6 +199,7 @@ OPERATOR_ONLY = {
     ("GET", "/api/v1/tenants"),
     ("PUT", "/api/v1/tenants/{tenant_id}/limits"),
     ("PUT", "/api/v1/tenants/{tenant_id}/status"),
+    ("POST", "/api/v1/tenants/{tenant_id}/close"),
     ("POST", "/api/v1/tenants/{tenant_id}/numbers"),
     ("PUT", "/api/v1/tenants/{tenant_id}/billing/plan"),
     ("POST", "/api/v1/billing/runs"),
@@ -125,9 +207,24 @@ OPERATOR_ONLY = {
     ("GET", "/api/v1/security/sip-blocks"),
     ("DELETE", "/api/v1/security/sip-blocks/{address}"),
     ("GET", "/metrics"),  # every tenant's figures (or a scraper on an allowed address)
+    ("POST", "/api/v1/platform/nodes"),
+    ("GET", "/api/v1/platform/nodes"),
+    ("PATCH", "/api/v1/platform/nodes/{node}"),
+    ("POST", "/api/v1/platform/tenants/{tenant_id}/move"),
+    ("POST", "/api/v1/platform/trunks"),
+    ("GET", "/api/v1/platform/trunks"),
+    ("GET", "/api/v1/platform/trunks/{name}"),
+    ("PATCH", "/api/v1/platform/trunks/{name}"),
+    ("DELETE", "/api/v1/platform/trunks/{name}"),
+    ("GET", "/api/v1/platform/dnc"),
+    ("POST", "/api/v1/platform/dnc"),
+    ("DELETE", "/api/v1/platform/dnc/{number}"),
 }
 # Routes outside /api/ that still carry tenants' data.
 NOT_PAGES = {("GET", "/metrics")}
+# Routes only Asterisk nodes call, with the lookup gateway's token (selfservice/): any user's
+# token, of any tenant, is refused.
+NODE_ONLY = {("GET", "/internal/v1/selfservice/lookup")}
 
 
 def routes() -> list[tuple[str, str]]:
@@ -208,16 +305,38 @@ async def provision(api: ApiClient, uid: str) -> tuple[str, ApiClient, dict[str,
     assert resp.status == 200, await resp.text()
     plan = BODIES[("PUT", "/api/v1/tenants/{tenant_id}/billing/plan")]
     await op.call("PUT", f"{base}/billing/plan", plan, expect=200)
+    campaign = {
+        **BODIES[("POST", "/api/v1/tenants/{tenant_id}/campaigns")],
+        "name": "spring",
+        "caller_number": number,
+        "dispositions": ["sold"],
+    }
+    _, created = await admin.call("POST", f"{base}/campaigns", campaign, expect=201)
+    resp = await admin.client.post(
+        f"{base}/campaigns/{created['id']}/contacts.csv",
+        data=b"phone,name,plan\n13800138000,Ann,gold\n",
+        headers={"Authorization": f"Bearer {admin.token}"},
+    )
+    assert resp.status == 200, await resp.text()
+    await admin.call("POST", f"{base}/dnc", {"numbers": ["13900139000"]}, expect=200)
     names = {
         "number": number,
         "extension": "1001",
         "name": "support",
         "period": PERIOD,
         "address": "127.0.0.5",
+        "node": "isolation-node",
         "id": "1",
         "linkedid": "1700000000.1",
         "queue": "support",
+        "mailbox": "100",
         "username": agent_user,
+        "contact_id": "1",
+        "message_id": "1",
+        "campaign_id": str(created["id"]),
+        "form": "default",
+        "review_id": "1",
+        "recording_id": "1",
     }
     return tid, admin, names
 
@@ -246,7 +365,7 @@ def object_name(template: str) -> str:
 
 async def attempt(client: ApiClient, method: str, path: str, body: Any) -> tuple[int, Any]:
     headers = {"Authorization": f"Bearer {client.token}"}
-    if "/prompts/" in path and method == "PUT":
+    if "/prompts/" in path and method == "PUT" and not path.endswith("/display_name"):
         resp = await client.client.put(path + query(path), data=wav_bytes(), headers=headers)
     else:
         resp = await client.client.request(method, path + query(path), json=body, headers=headers)
@@ -262,7 +381,8 @@ async def test_every_route_is_listed_here_so_new_routes_get_an_isolation_check()
             and template.startswith("/api/")
             and not template.startswith(SELF)
         ):
-            assert (method, template) in BODIES or "/prompts/" in template, (method, template)
+            uploads = "/prompts/" in template and not template.endswith("/display_name")
+            assert (method, template) in BODIES or uploads, (method, template)
 
 
 async def test_another_tenants_admin_is_refused_on_every_route_and_nothing_changes(
@@ -273,6 +393,11 @@ async def test_another_tenants_admin_is_refused_on_every_route_and_nothing_chang
     before = await snapshot(db, tid_a)
     tried = 0
     for method, template in routes():
+        if (method, template) in NODE_ONLY:
+            path = f"{template}?tenant={tid_a}&ivr=main&menu=main&digits=1"
+            status, reply = await attempt(admin_b, method, path, None)
+            assert status == 401 and reply["error"] == "unauthorized", (path, status, reply)
+            continue
         if (method, template) in PUBLIC or not (
             template.startswith("/api/") or (method, template) in NOT_PAGES
         ):
@@ -302,6 +427,6 @@ async def test_another_tenants_admin_is_refused_on_every_route_and_nothing_chang
     assert tried >= 30, tried
     assert await snapshot(db, tid_a) == before
     # B's reads of its own lists never show A's objects.
-    for what in ("seats", "queues", "numbers", "mailboxes", "prompts", "cdrs"):
+    for what in ("seats", "queues", "numbers", "mailboxes", "prompts", "cdrs", "campaigns", "dnc"):
         _, listed = await admin_b.call("GET", f"/api/v1/tenants/{tid_b}/{what}", expect=200)
         assert tid_a not in str(listed) and "support" not in str(listed), (what, listed)

@@ -274,7 +274,7 @@ async def test_concurrent_requests_cannot_overshoot_the_tenant_limit(
 # ------------------------------------------------------------------ item 10: page headers
 # Every GET route that serves a page, and the value its dynamic part is given here. A new
 # route that answers HTML fails the test below until it is listed (and so checked).
-PAGES = {"/console", "/agent", "/wallboard"}
+PAGES = {"/console", "/agent", "/wallboard", "/board", "/quality"}
 SAMPLE = {"name": "console.js", "tenant_id": "x", "number": "1", "id": "1"}
 
 

@@ -7,7 +7,15 @@ from aiohttp import web
 
 from callcenter import keys
 from callcenter.agents import service
-from callcenter.agents.schemas import AgentIn, DeviceIn, DialIn, NoteIn, PauseIn, TransferIn
+from callcenter.agents.schemas import (
+    AgentEdit,
+    AgentIn,
+    DeviceIn,
+    DialIn,
+    NoteIn,
+    PauseIn,
+    TransferIn,
+)
 from callcenter.web.io import parse_body, principal_of
 
 routes = web.RouteTableDef()
@@ -26,6 +34,21 @@ async def create_agent(request: web.Request) -> web.Response:
         body,
     )
     return web.json_response(agent, status=201)
+
+
+@routes.put("/api/v1/tenants/{tenant_id}/agents/{username}")
+async def update_agent(request: web.Request) -> web.Response:
+    """Change an agent user's name, seat and device (tenant admins)."""
+    body = await parse_body(request, AgentEdit)
+    return web.json_response(
+        await service.update_agent(
+            request.app[AGENTS],
+            principal_of(request),
+            request.match_info["tenant_id"],
+            request.match_info["username"],
+            body,
+        )
+    )
 
 
 @routes.get("/api/v1/tenants/{tenant_id}/agents")

@@ -39,3 +39,7 @@ class NotYourQueue(NotFound):
 
 class NoSuchTarget(NotFound):
     """A transfer names a seat, queue or number the tenant does not have."""
+
+
+class NoSuchAgent(NotFound):
+    """The tenant has no agent user of this username."""

@@ -39,6 +39,38 @@ async def get_agent(conn: Any, tenant_id: str, user_id: int) -> Any:
     )
 
 
+async def agent_by_username(conn: Any, tenant_id: str, username: str) -> Any:
+    """The tenant's agent signing in as ``username``, or None."""
+    return await conn.fetchrow(
+        f"SELECT {_AGENT_COLUMNS}{_AGENT_FROM} WHERE a.tenant_id = $1 AND u.username = $2",
+        tenant_id,
+        username,
+    )
+
+
+async def update_agent(
+    conn: Any,
+    tenant_id: str,
+    user_id: int,
+    *,
+    name: str,
+    extension: str,
+    device: str,
+    mobile_number: str | None,
+) -> None:
+    """Change an agent's name, seat and device (a seat already bound raises UniqueViolation)."""
+    await conn.execute(
+        "UPDATE agents SET display_name = $3, extension = $4, device = $5, mobile_number = $6,"
+        " changed_at = now() WHERE tenant_id = $1 AND user_id = $2",
+        tenant_id,
+        user_id,
+        name,
+        extension,
+        device,
+        mobile_number,
+    )
+
+
 async def agent_by_extension(conn: Any, tenant_id: str, extension: str) -> Any:
     """The agent bound to a seat, or None."""
     return await conn.fetchrow(

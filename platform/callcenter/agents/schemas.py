@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from callcenter.numbers.parsing import dialable
 from callcenter.seats.schemas import EXTENSION
 
 Device = Literal["browser", "sip", "mobile"]
@@ -26,12 +27,27 @@ class AgentIn(BaseModel):
     device: Device = "browser"
 
 
+class AgentEdit(BaseModel):
+    """An agent user's name, seat and device, changed by the tenant admin (its username and
+    password are changed on the users page)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(default="", max_length=64, pattern=r"^[^\"<>\\\x00-\x1f\x7f-\x9f;,]*$")
+    extension: str = Field(pattern=EXTENSION)
+    device: Device = "browser"
+    mobile_number: Annotated[str | None, BeforeValidator(dialable)] = Field(
+        default=None, pattern=r"^[0-9]{5,20}$"
+    )
+
+
 class DeviceIn(BaseModel):
     """How the agent takes calls."""
 
     model_config = ConfigDict(extra="forbid")
     device: Device
-    mobile_number: str | None = Field(default=None, pattern=r"^[0-9]{5,20}$")
+    mobile_number: Annotated[str | None, BeforeValidator(dialable)] = Field(
+        default=None, pattern=r"^[0-9]{5,20}$"
+    )
 
 
 class PauseIn(BaseModel):

@@ -17,6 +17,7 @@ from callcenter.agents import repo
 from callcenter.agents.errors import (
     NoAgentProfile,
     NoCall,
+    NoSuchAgent,
     NoSuchCall,
     NoSuchSeat,
     NoSuchTarget,
@@ -25,10 +26,20 @@ from callcenter.agents.errors import (
     SeatHasAgent,
     UsernameTaken,
 )
-from callcenter.agents.schemas import AgentIn, DeviceIn, DialIn, NoteIn, PauseIn, TransferIn
+from callcenter.agents.schemas import (
+    AgentEdit,
+    AgentIn,
+    DeviceIn,
+    DialIn,
+    NoteIn,
+    PauseIn,
+    TransferIn,
+)
 from callcenter.ami.client import AmiClient, AmiError
+from callcenter.ami.cluster import AmiCluster
 from callcenter.asterisk import cache, realtime
 from callcenter.asterisk.live import AsteriskSync
+from callcenter.asterisk.naming import endpoint_id
 from callcenter.auth import repo as users
 from callcenter.auth.passwords import Hasher
 from callcenter.auth.principal import Principal
@@ -68,9 +79,9 @@ class AgentDeps:
     workspace: LiveWorkspace
     settings: Settings
     sync: AsteriskSync | None = None
-    ami: AmiClient | None = None
+    ami: AmiCluster | None = None
 
-    def require_ami(self) -> AmiClient:
+    def require_ami(self) -> AmiCluster:
         """The AMI client, or Unavailable when Asterisk is not connected."""
         if self.ami is None or not self.ami.connected:
             raise Unavailable("Asterisk is not connected")
@@ -111,6 +122,63 @@ async def create_agent(
     return _agent_view(row, deps.workspace.state_of(ref.endpoint))
 
 
+async def update_agent(
+    deps: AgentDeps, who: Principal, tenant_id: str, username: str, data: AgentEdit
+) -> dict[str, Any]:
+    """Change an agent user's name, seat, or device (a mobile needs its number: the seat's
+    calls are forwarded there). Moving to another seat waits until the agent signs out of
+    the workspace, so no call or state is left on the old seat."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    if data.device == "mobile" and not data.mobile_number:
+        raise InvalidInput("a mobile number is needed", field="mobile_number")
+    forward_to = data.mobile_number if data.device == "mobile" else None
+    async with transaction(deps.pool) as conn:
+        row = await repo.agent_by_username(conn, tenant_id, username)
+        if row is None:
+            raise NoSuchAgent("no such agent", field="username")
+        old_extension = row["extension"]
+        moved = data.extension != old_extension
+        if moved:
+            if row["logged_in"]:
+                raise Conflict("the agent is signed in: sign out first", field="extension")
+            if not await repo.seat_exists(conn, tenant_id, data.extension):
+                raise NoSuchSeat("no such seat", field="extension")
+            if await repo.agent_by_extension(conn, tenant_id, data.extension) is not None:
+                raise SeatHasAgent("seat already has an agent", field="extension")
+        await repo.update_agent(
+            conn,
+            tenant_id,
+            row["user_id"],
+            name=data.name,
+            extension=data.extension,
+            device=data.device,
+            mobile_number=data.mobile_number if data.device == "mobile" else None,
+        )
+        if moved:
+            # The seat left behind is a plain seat again: a SIP phone, not forwarded.
+            await realtime.set_seat_webrtc(conn, tenant_id, old_extension, False)
+            await seats.write_seat(
+                conn, tenant_id, old_extension, name=None, forward_to=None, supervisor=None
+            )
+        await realtime.set_seat_webrtc(conn, tenant_id, data.extension, data.device == "browser")
+        await seats.write_seat(
+            conn,
+            tenant_id,
+            data.extension,
+            name=None,
+            forward_to=forward_to,
+            supervisor=None,
+            field="mobile_number",
+        )
+        row = await repo.get_agent(conn, tenant_id, row["user_id"])
+    ref = ref_of_row(row)
+    deps.workspace.feed(AgentSaved(ref))
+    await seats.publish_seat(deps.sync, ref.endpoint, cache.ENDPOINT)
+    if moved:
+        await seats.publish_seat(deps.sync, endpoint_id(tenant_id, old_extension), cache.ENDPOINT)
+    return _agent_view(row, deps.workspace.state_of(ref.endpoint))
+
+
 async def list_agents(deps: AgentDeps, who: Principal, tenant_id: str) -> list[dict[str, Any]]:
     """The tenant's agents with their live state."""
     who.require_tenant(tenant_id, "tenant_admin")
@@ -144,6 +212,12 @@ async def _me(deps: AgentDeps, who: Principal) -> tuple[AgentRef, Any]:
         ref = ref_of_row(row)
         deps.workspace.feed(AgentSaved(ref))
     return ref, row
+
+
+async def agent_ref(deps: AgentDeps, who: Principal) -> AgentRef:
+    """The signed-in agent's seat (NotAnAgent for anyone else)."""
+    ref, _ = await _me(deps, who)
+    return ref
 
 
 async def profile(deps: AgentDeps, who: Principal) -> dict[str, Any]:
@@ -217,6 +291,11 @@ async def _publish_presence(deps: AgentDeps, ref: AgentRef, *, logged_in: bool) 
 async def log_in(deps: AgentDeps, who: Principal, logged_in: bool) -> dict[str, Any]:
     """Log in to (or out of) the workspace: the seat is rung by its queues only while in."""
     ref, _ = await _me(deps, who)
+    return await set_login(deps, ref, logged_in)
+
+
+async def set_login(deps: AgentDeps, ref: AgentRef, logged_in: bool) -> dict[str, Any]:
+    """Log an agent in or out (the agent itself, or a supervisor forcing it)."""
     async with transaction(deps.pool) as conn:
         await repo.set_presence(
             conn, ref.tenant_id, ref.user_id, logged_in=logged_in, paused=False, reason=""
@@ -236,7 +315,14 @@ async def log_in(deps: AgentDeps, who: Principal, logged_in: bool) -> dict[str, 
 async def pause(deps: AgentDeps, who: Principal, data: PauseIn | None) -> dict[str, Any]:
     """Pause with a reason (``data``), or unpause (``None``), in every queue of the seat."""
     ref, row = await _me(deps, who)
-    if not row["logged_in"]:
+    return await set_pause(deps, ref, bool(row["logged_in"]), data)
+
+
+async def set_pause(
+    deps: AgentDeps, ref: AgentRef, logged_in: bool, data: PauseIn | None
+) -> dict[str, Any]:
+    """Pause or unpause an agent (the agent itself, or a supervisor forcing it)."""
+    if not logged_in:
         raise Conflict("log in first", field="logged_in")
     paused = data is not None
     reason = data.reason if data is not None else ""
@@ -265,7 +351,8 @@ async def _queue_pause(deps: AgentDeps, ref: AgentRef, *, paused: bool, reason: 
         if reason:
             fields["Reason"] = reason
         try:
-            await deps.ami.action("QueuePause", 10.0, **fields)
+            # The tenant's queues live on its home node.
+            await deps.ami.for_tenant(ref.tenant_id).action("QueuePause", 10.0, **fields)
         except AmiError as exc:
             log.info("QueuePause %s: %s", interface, exc.message)
 
@@ -314,7 +401,16 @@ async def save_note(deps: AgentDeps, who: Principal, linkedid: str, data: NoteIn
     live = pop is not None and pop.get("linkedid") == linkedid
     context: dict[str, Any] = {}
     if live and pop is not None:
-        keep = ("caller", "did", "queue", "ivr_keys", "waited_s", "contact", "direction")
+        keep = (
+            "caller",
+            "did",
+            "queue",
+            "ivr_keys",
+            "selfservice",
+            "waited_s",
+            "contact",
+            "direction",
+        )
         context = {k: pop[k] for k in keep if k in pop}
     async with transaction(deps.pool) as conn:
         if not live and not await cdr_repo.took_part_in_call(
@@ -388,7 +484,8 @@ async def dial(deps: AgentDeps, who: Principal, data: DialIn) -> dict[str, Any]:
     contact = contact_view(contact_row) if contact_row is not None else None
     deps.workspace.feed(OutboundStarted(ref.endpoint, data.number, contact))
     deps.workspace.spawn(
-        _originate(deps, ami, ref, data.number), f"dial-{ref.endpoint}-{data.number}"
+        _originate(deps, ami.for_tenant(ref.tenant_id), ref, data.number),
+        f"dial-{ref.endpoint}-{data.number}",
     )
     return {"number": data.number, "status": "ringing_agent"}
 
@@ -426,13 +523,17 @@ async def transfer(deps: AgentDeps, who: Principal, data: TransferIn) -> dict[st
     kind, target = await _transfer_target(deps, ref, data)
     if data.mode == "blind":
         exten = f"{ref.tenant_id}*{kind}*{target}"
-        await ami.action("BlindTransfer", Channel=channel, Context=XFER_CONTEXT, Exten=exten)
+        await ami.for_channel(channel).action(
+            "BlindTransfer", Channel=channel, Context=XFER_CONTEXT, Exten=exten
+        )
     else:
         # Atxfer dials its target as DTMF digits through the bridge's transfer feature: digits
         # only; the tenant comes from the agent channel's own TENANT (set by our dialplan or
         # by our Originate, never by a caller). Extensions never start with 0.
         exten = target if kind == "in" else f"0{target}"
-        await ami.action("Atxfer", Channel=channel, Context=ATXFER_CONTEXT, Exten=exten)
+        await ami.for_channel(channel).action(
+            "Atxfer", Channel=channel, Context=ATXFER_CONTEXT, Exten=exten
+        )
     return {"mode": data.mode, "target_type": data.target_type, "target": data.target}
 
 
@@ -443,7 +544,7 @@ async def cancel_transfer(deps: AgentDeps, who: Principal) -> dict[str, Any]:
     channel = deps.workspace.channel_of(ref.endpoint)
     if channel is None:
         raise NoCall("no call", field="call")
-    await ami.action("CancelAtxfer", Channel=channel)
+    await ami.for_channel(channel).action("CancelAtxfer", Channel=channel)
     return {"cancelled": True}
 
 
@@ -452,7 +553,11 @@ async def _transfer_target(deps: AgentDeps, ref: AgentRef, data: TransferIn) -> 
     # cc-agents-xfer, and the target is looked up there again under that tenant.
     found: str | None
     if data.target_type == "number":
-        found = data.target if data.target.isdigit() and len(data.target) >= 3 else None
+        found = (
+            data.target
+            if data.target.isascii() and data.target.isdigit() and len(data.target) >= 3
+            else None
+        )
     else:
         async with connection(deps.pool) as conn:
             found = await repo.transfer_extension(

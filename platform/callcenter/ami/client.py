@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 EventHandler = Callable[[DomainEvent], Awaitable[None]]
 RawHandler = Callable[[Mapping[str, str]], None]
+StateHandler = Callable[[bool], None]
 
 # Actions whose single reply panoramisk mistakes for the start of a list.
 _SINGLE_REPLY = frozenset(
@@ -89,6 +90,7 @@ class AmiClient:
         self._max_backoff = max_backoff
         self._handlers: list[EventHandler] = []
         self._raw_handlers: list[RawHandler] = []
+        self._state_handlers: list[StateHandler] = []
         self._manager: _SupervisedManager | None = None
         self._ready = asyncio.Event()
         self._lost = asyncio.Event()  # of the current connection
@@ -139,6 +141,17 @@ class AmiClient:
         """Receive every raw AMI event (synchronously; must be quick and must not raise)."""
         self._raw_handlers.append(handler)
 
+    def on_connection(self, handler: StateHandler) -> None:
+        """Be told (synchronously) when the connection is up (True) and when it is lost."""
+        self._state_handlers.append(handler)
+
+    def _tell(self, up: bool) -> None:
+        for handler in self._state_handlers:
+            try:
+                handler(up)
+            except Exception:
+                log.exception("AMI connection handler failed")
+
     # ------------------------------------------------------------------ connection
     async def _supervise(self) -> None:
         backoff = 0.2
@@ -156,11 +169,13 @@ class AmiClient:
             self._lost = lost
             self.connects += 1
             self._ready.set()
+            self._tell(True)
             watchdog = asyncio.ensure_future(self._watchdog(manager, lost))
             try:
                 await lost.wait()
             finally:
                 self._ready.clear()
+                self._tell(False)
                 await cancel_and_wait([watchdog])
                 manager.close()
             log.warning("AMI connection lost; reconnecting")

@@ -101,6 +101,11 @@ WANTED_EVENTS = frozenset(
         "Hangup",
         "UserEvent",
         "ChanSpyStart",
+        # talk detection of recorded calls (quality/talk.py)
+        "ChannelTalkingStart",
+        "ChannelTalkingStop",
+        "Hold",
+        "Unhold",
         # queues: screen pop, agent states, wallboard
         "QueueCallerJoin",
         "QueueCallerLeave",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from callcenter.ami.client import AmiClient
+from callcenter.ami.cluster import AmiCluster
 
 Cache = Literal["endpoints", "auths", "aors"]
 SEAT: tuple[Cache, ...] = ("endpoints", "auths", "aors")  # everything of a seat
@@ -20,20 +20,30 @@ ENDPOINT: tuple[Cache, ...] = ("endpoints",)  # caller ID, webrtc/transport
 AUTH: tuple[Cache, ...] = ("auths",)  # the SIP password
 
 
-async def expire(ami: AmiClient, endpoint: str | None, caches: Iterable[Cache] = SEAT) -> None:
-    """Drop one seat's objects from ``caches`` (``endpoint`` None: every object in them).
+async def expire(
+    ami: AmiCluster,
+    endpoint: str | None,
+    caches: Iterable[Cache] = SEAT,
+    *,
+    node: str | None = None,
+) -> None:
+    """Drop one seat's objects from ``caches`` (``endpoint`` None: every object in them), on
+    ``node`` or else on every connected node (after a failover any node may serve a seat).
 
-    Raises the AMI client's ``DomainError`` when Asterisk cannot be reached; the next AMI
-    (re)connect expires everything anyway.
+    Raises the AMI client's ``DomainError`` when no node can be reached; the next AMI
+    (re)connect of a node expires everything there anyway.
     """
     names = " ".join(dict.fromkeys(caches))
     if not names:
         return
-    await ami.originate(
-        Channel="Local/sorcery-expire@cc-control",
-        Application="Wait",
-        Data="0",
-        Variable=[f"CC_OBJECT={endpoint or ''}", f"CC_CACHES={names}", "CDR_PROP(disable)=1"],
-        Timeout=5000,
-        timeout=10,
-    )
+    fields: dict[str, object] = {
+        "Channel": "Local/sorcery-expire@cc-control",
+        "Application": "Wait",
+        "Data": "0",
+        "Variable": [f"CC_OBJECT={endpoint or ''}", f"CC_CACHES={names}", "CDR_PROP(disable)=1"],
+        "Timeout": 5000,
+    }
+    if node is not None:
+        await ami.client(node).originate(timeout=10, **fields)
+    else:
+        await ami.broadcast_originate(timeout=10, **fields)

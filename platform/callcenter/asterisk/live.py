@@ -22,7 +22,8 @@ from typing import Any
 
 import asyncpg
 
-from callcenter.ami.client import AmiClient
+from callcenter.ami.channels import LostCall
+from callcenter.ami.cluster import AmiCluster
 from callcenter.ami.events import (
     AsteriskBooted,
     ChannelCreated,
@@ -50,19 +51,23 @@ def device_state(registered: bool, channels: int) -> str:
 class AsteriskSync:
     """Subscribes to AMI events; owns no task of its own (runs in the AMI dispatch task)."""
 
-    def __init__(self, pool: Any, ami: AmiClient, dsn: str) -> None:
+    def __init__(self, pool: Any, ami: AmiCluster, dsn: str) -> None:
         self._pool = pool
         self._ami = ami
         self._dsn = dsn
         self._contact_changes: asyncio.Queue[str] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
-        self._channels: Counter[str] = Counter()
+        self._channels: dict[str, Counter[str]] = {}  # node -> endpoint -> channels there
         self._registered: set[str] = set()
         self._forwarded: set[str] = set()
         self._published: dict[str, str] = {}
         self._logged_out: set[str] = set()  # agents' seats, logged out of the workspace
         self.resyncs = 0
-        ami.on_event(self.handle)
+        # Dialplan globals every node gets on (re)connection: the lookup gateway's address
+        # and token (extensions.conf CC_LOOKUP_URL, CC_LOOKUP_TOKEN; selfservice/).
+        self.node_globals: dict[str, str] = {}
+        ami.on_node_event(self.handle)
+        ami.on_node_lost(self._node_lost)
 
     async def start(self) -> None:
         """Listen for contact changes Asterisk writes to PostgreSQL."""
@@ -108,8 +113,11 @@ class AsteriskSync:
             except DomainError as exc:
                 log.warning("contact change for %s not applied: %s", endpoint, exc.message)
 
-    async def _refresh(self, endpoints: list[str] | None, *, force: bool = False) -> None:
-        """Reload registration from ``ps_contacts`` (all seats if None) and publish states."""
+    async def _refresh(
+        self, endpoints: list[str] | None, *, force: bool = False, node: str | None = None
+    ) -> None:
+        """Reload registration from ``ps_contacts`` (all seats if None) and publish states
+        (to ``node`` only, or to every node)."""
         async with connection(self._pool) as conn:
             self._forwarded = {
                 r["endpoint_id"]
@@ -127,37 +135,55 @@ class AsteriskSync:
                 self._registered |= await realtime.registered_endpoints(conn, endpoints)
         if self._ami.connected:
             for ep in endpoints:
-                await self._publish(ep, force=force)
+                await self._publish(ep, force=force, node=node)
 
-    async def handle(self, event: DomainEvent) -> None:
-        """React to one AMI domain event."""
+    async def handle(self, node: str, event: DomainEvent) -> None:
+        """React to one AMI domain event of ``node``."""
         if isinstance(event, AsteriskBooted):
-            await self.resync()
+            await self.resync(node)
         elif isinstance(event, ContactChanged):
             await self._refresh([event.endpoint])
         elif isinstance(event, ChannelCreated) and event.endpoint:
-            self._channels[event.endpoint] += 1
+            self._channels.setdefault(node, Counter())[event.endpoint] += 1
             await self._publish(event.endpoint)
         elif isinstance(event, ChannelHungUp) and event.endpoint:
-            self._channels[event.endpoint] = max(0, self._channels[event.endpoint] - 1)
+            here = self._channels.setdefault(node, Counter())
+            here[event.endpoint] = max(0, here[event.endpoint] - 1)
             await self._publish(event.endpoint)
 
-    async def resync(self) -> None:
-        """Rebuild everything Asterisk holds in memory from PostgreSQL and live channels."""
+    async def _node_lost(self, node: str, _lost_at: float, _calls: list[LostCall]) -> None:
+        # Its channels are gone with it: the seats that had calls there are free again.
+        gone = self._channels.pop(node, Counter())
+        for endpoint in [ep for ep, n in gone.items() if n > 0]:
+            await self._publish(endpoint)
+
+    async def resync(self, node: str | None = None) -> None:
+        """Rebuild everything ``node`` (every connected node if None) holds in memory from
+        PostgreSQL and its live channels."""
+        if node is None:
+            for name in self._ami.nodes:
+                if self._ami.node_connected(name):
+                    await self.resync(name)
+            return
         self.resyncs += 1
+        for name, value in self.node_globals.items():
+            try:
+                await self._ami.client(node).action("Setvar", Variable=name, Value=value)
+            except DomainError as exc:
+                log.warning("could not set %s on %s: %s", name, node, exc.message)
         # Seats may have changed while we were away: nothing cached before now is trusted.
         try:
-            await cache.expire(self._ami, None)
+            await cache.expire(self._ami, None, node=node)
         except DomainError as exc:
-            log.warning("could not expire Asterisk's cached seats: %s", exc.message)
+            log.warning("could not expire %s's cached seats: %s", node, exc.message)
         channels: Counter[str] = Counter()
-        for item in await self._ami.action_list("CoreShowChannels"):
+        for item in await self._ami.client(node).action_list("CoreShowChannels"):
             ep = endpoint_of(item.get("Channel", ""))
             if ep:
                 channels[ep] += 1
-        self._channels = channels
-        await self._refresh(None, force=True)
-        log.info("re-synced seats with Asterisk")
+        self._channels[node] = channels
+        await self._refresh(None, force=True, node=node)
+        log.info("re-synced seats with Asterisk node %s", node)
 
     async def seat_changed(
         self, endpoint: str, changed: Iterable[cache.Cache] = cache.SEAT
@@ -166,21 +192,28 @@ class AsteriskSync:
         ``changed`` (its next REGISTER or call reads the committed rows) and publish its state
         now."""
         try:
-            await cache.expire(self._ami, endpoint, changed)
+            await cache.expire(self._ami, endpoint, changed)  # on every node
         finally:
             await self._refresh([endpoint], force=True)
 
-    async def _publish(self, endpoint: str, *, force: bool = False) -> None:
+    async def _publish(
+        self, endpoint: str, *, force: bool = False, node: str | None = None
+    ) -> None:
+        """Set the seat's device state on ``node``, or on every node (after a failover any
+        node may ring the seat, and a seat's calls may be on several)."""
         reachable = endpoint in self._registered or endpoint in self._forwarded
-        state = device_state(reachable, self._channels[endpoint])
+        channels = sum(c[endpoint] for c in self._channels.values())
+        state = device_state(reachable, channels)
         if state == "NOT_INUSE" and endpoint in self._logged_out:
             state = "UNAVAILABLE"
         if not force and self._published.get(endpoint) == state:
             return
+        variable = f"DEVICE_STATE({device(endpoint)})"
         try:
-            await self._ami.action(
-                "Setvar", Variable=f"DEVICE_STATE({device(endpoint)})", Value=state
-            )
+            if node is not None:
+                await self._ami.client(node).action("Setvar", Variable=variable, Value=state)
+            else:
+                await self._ami.broadcast("Setvar", Variable=variable, Value=state)
         except DomainError as exc:
             log.warning("could not publish %s=%s: %s", endpoint, state, exc.message)
             return

@@ -13,13 +13,16 @@ import asyncio
 import contextlib
 import logging
 import os
-from pathlib import Path
+import smtplib
+from pathlib import Path, PurePath
 from typing import Any
 
 import asyncpg
 
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
+from callcenter.mailboxes.inbox import notice, parse_message
+from callcenter.mailboxes.mailer import Mailer
 from callcenter.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
@@ -181,3 +184,95 @@ class RecordingCollector:
             await asyncio.to_thread(path.unlink, missing_ok=True)
             stored += 1
         return stored
+
+
+def _inbox_files(root: Path) -> list[tuple[Path, str]]:
+    """Every ``msgNNNN.txt`` under the voicemail spool with its text (read in a thread)."""
+    if not root.exists():
+        return []
+    return [
+        (p, p.read_text(errors="replace")) for p in sorted(root.glob("tenant-*/*/INBOX/msg*.txt"))
+    ]
+
+
+class VoicemailCollector:
+    """Moves voicemail from an Asterisk host's spool into PostgreSQL (the browser inbox), and
+    e-mails it to the mailbox's address when the operator configured an SMTP server.
+
+    Each message is inserted once (its key is unique) and its files are removed only after
+    the insert committed; the e-mail goes after that, and is marked sent.
+    """
+
+    def __init__(
+        self, pool: Any, directory: str, mailer: Mailer | None = None, interval: float = 1.0
+    ) -> None:
+        self._pool = pool
+        self._root = Path(directory)
+        self._mailer = mailer
+        self._interval = interval
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Collect in the background."""
+        self._task = asyncio.ensure_future(self._run())
+        self._task.set_name("voicemail-collector")
+
+    async def stop(self) -> None:
+        """Stop collecting."""
+        if self._task is not None:
+            await cancel_and_wait([self._task])
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.collect()
+            except (OSError, DomainError) as exc:
+                log.warning("voicemail collection failed: %s", exc)
+            await asyncio.sleep(self._interval)
+
+    async def collect(self) -> int:
+        """One pass; returns how many messages were stored."""
+        stored = 0
+        for txt, text in await asyncio.to_thread(_inbox_files, self._root):
+            msg = parse_message(PurePath(txt.relative_to(self._root)), text)
+            wav = txt.with_suffix(".wav")
+            if msg is None or not await asyncio.to_thread(wav.exists):
+                continue  # not ours, or app_voicemail still writing the audio
+            audio = await asyncio.to_thread(wav.read_bytes)
+            async with connection(self._pool) as conn:
+                row = await conn.fetchrow(
+                    "INSERT INTO voicemail_messages"
+                    " (tenant_id, mailbox, msg_key, caller, seconds, received_at, audio)"
+                    " SELECT $1, $2, $3, $4, $5, $6, $7"
+                    " WHERE EXISTS (SELECT 1 FROM tenants WHERE id = $1)"
+                    " ON CONFLICT (msg_key) DO NOTHING RETURNING id,"
+                    " (SELECT email FROM mailboxes WHERE tenant_id = $1 AND mailbox = $2) AS email,"
+                    " (SELECT name FROM mailboxes WHERE tenant_id = $1 AND mailbox = $2) AS name",
+                    msg.tenant_id,
+                    msg.mailbox,
+                    msg.key,
+                    msg.caller,
+                    msg.seconds,
+                    msg.received_at,
+                    audio,
+                )
+            for path in (txt, wav):
+                await asyncio.to_thread(path.unlink, missing_ok=True)
+            if row is None:
+                continue
+            stored += 1
+            if self._mailer is not None and row["email"]:
+                await self._mail(row["id"], msg, row["email"], row["name"] or "", audio)
+        return stored
+
+    async def _mail(self, msg_id: int, msg: Any, to: str, name: str, audio: bytes) -> None:
+        assert self._mailer is not None
+        try:
+            await self._mailer.send(notice(msg, to, self._mailer.sender, audio, name))
+        except (OSError, smtplib.SMTPException) as exc:
+            log.warning("voicemail e-mail to %s failed: %s", to, exc)
+            return
+        async with connection(self._pool) as conn:
+            await conn.execute(
+                "UPDATE voicemail_messages SET emailed_at = now() WHERE id = $1", msg_id
+            )

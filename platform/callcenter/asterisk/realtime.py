@@ -23,7 +23,7 @@ async def put_seat(
         " callerid, accountcode, device_state_busy_at, allow_subscribe, language, set_var,"
         " named_call_group, named_pickup_group)"
         " VALUES ($1, $2, $2, 'transport-udp', $1, $1, $3, 'all', 'ulaw,alaw,opus', 'no',"
-        " 'rfc4733', 'yes', 'yes', 'yes', $4, $2, 1, 'no', 'en', $5,"
+        " 'rfc4733', 'yes', 'no', 'yes', $4, $2, 1, 'no', 'en', $5,"
         " 'tenant-' || $2, 'tenant-' || $2)"
         " ON CONFLICT (id) DO UPDATE SET callerid = EXCLUDED.callerid",
         ep,
@@ -42,8 +42,8 @@ async def put_seat(
     )
     await conn.execute(
         "INSERT INTO ps_aors (id, tenant_id, max_contacts, remove_existing, qualify_frequency,"
-        " default_expiration, minimum_expiration, maximum_expiration)"
-        " VALUES ($1, $2, 1, 'yes', 0, 300, 30, 3600) ON CONFLICT (id) DO NOTHING",
+        " default_expiration, minimum_expiration, maximum_expiration, support_path)"
+        " VALUES ($1, $2, 1, 'yes', 0, 300, 30, 3600, 'yes') ON CONFLICT (id) DO NOTHING",
         ep,
         tenant_id,
     )
@@ -290,3 +290,11 @@ async def reset_seat_password(conn: Any, tenant_id: str, extension: str, passwor
     )
     await conn.execute("DELETE FROM ps_contacts WHERE endpoint = $1", ep)
     return ep
+
+
+async def delete_queue(conn: Any, tenant_id: str, name: str) -> None:
+    """Remove a queue's realtime rows (its members first); Asterisk forgets it at its next
+    lookup of the queue."""
+    qname = queue_name(tenant_id, name)
+    await conn.execute("DELETE FROM queue_members WHERE queue_name = $1", qname)
+    await conn.execute("DELETE FROM queues WHERE name = $1", qname)

@@ -67,6 +67,8 @@ def refusal(access: Access | None, who: Principal) -> DomainError | None:
         return Unauthorized(
             "this token was revoked (password changed); sign in again", slug="token-revoked"
         )
+    if access.tenant_id is not None and access.tenant_status == "closed":
+        return Forbidden("the tenant is closed", slug="tenant-closed")
     if who.role == "agent" and not access.seated:
         return Unauthorized("the agent's seat was removed", slug="seat-removed")
     if who.role == "agent" and access.tenant_status == "suspended":
@@ -176,10 +178,10 @@ class AccessGuard:
             await asyncio.sleep(0.2)
 
     # ------------------------------------------------------------------ lookups
-    async def access(self, user_id: int) -> Access | None:
-        """The user's access state (cached while the listener is up)."""
+    async def access(self, user_id: int, fresh: bool = False) -> Access | None:
+        """The user's access state (cached while the listener is up, unless ``fresh``)."""
         now = time.monotonic()
-        cached = self._users.get(user_id) if self._listening else None
+        cached = self._users.get(user_id) if self._listening and not fresh else None
         if cached is not None and now - cached[0] < MAX_AGE_S:
             return cached[1]
         generation = self._generation
@@ -205,10 +207,10 @@ class AccessGuard:
             self._users[user_id] = (now, found)
         return found
 
-    async def tenant_status(self, tenant_id: str) -> str | None:
-        """``active``, ``suspended``, or None for no such tenant."""
+    async def tenant_status(self, tenant_id: str, fresh: bool = False) -> str | None:
+        """``active``, ``suspended``, or None for no such tenant (cached unless ``fresh``)."""
         now = time.monotonic()
-        cached = self._tenants.get(tenant_id) if self._listening else None
+        cached = self._tenants.get(tenant_id) if self._listening and not fresh else None
         if cached is not None and now - cached[0] < MAX_AGE_S:
             return cached[1]
         generation = self._generation
@@ -223,8 +225,13 @@ class AccessGuard:
         return status
 
     async def check(self, who: Principal) -> None:
-        """Raise the refusal of ``who``'s token, if any (API requests)."""
+        """Raise the refusal of ``who``'s token, if any (API requests). A refusal is read
+        again from PostgreSQL before it is given: a change this request's client just made
+        (a new token after a password change, a reactivation) may not have reached the cache
+        through its NOTIFY yet, and refusals are rare enough to pay one lookup."""
         refused = refusal(await self.access(who.user_id), who)
+        if refused is not None:
+            refused = refusal(await self.access(who.user_id, fresh=True), who)
         if refused is not None:
             raise refused
 

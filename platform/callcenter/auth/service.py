@@ -28,7 +28,8 @@ async def sign_in(
     """A token for valid credentials; the same error for an unknown user and a wrong password.
 
     Attempts are limited per username and per source address (429 with the wait), before
-    any hashing; a disabled user, an agent without a seat or of a suspended tenant is refused
+    any hashing; a disabled user, any user of a closed tenant, an agent without a seat or of a
+    suspended tenant is refused
     even with the right password.
     """
     wait = throttle.attempt(username, address, time.monotonic())
@@ -44,6 +45,8 @@ async def sign_in(
         raise Unauthorized("this user is disabled", slug="user-disabled")
     if row["role"] == "agent" and not row["seated"]:
         raise Unauthorized("the agent's seat was removed", slug="seat-removed")
+    if row["tenant_status"] == "closed":
+        raise Forbidden("the tenant is closed", slug="tenant-closed")
     if row["role"] == "agent" and row["tenant_status"] == "suspended":
         raise Forbidden("the tenant is suspended", slug="tenant-suspended")
     principal = Principal(

@@ -16,7 +16,9 @@ from typing import Literal, get_args
 
 from callcenter.errors import InvalidInput
 
-Direction = Literal["inbound", "outbound", "forwarded"]
+# overflow: calls from the tenant's own PBX (hybrid hosting, issue 20), outsourced to us;
+# priced like inbound calls, on a line of their own.
+Direction = Literal["inbound", "outbound", "forwarded", "overflow"]
 Rounding = Literal["per_minute", "per_6s", "per_second"]
 
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
@@ -131,6 +133,11 @@ class SeatInterval:
             raise InvalidInput("seat interval ends before it starts", field="seats.end")
 
 
+# The disposition of a campaign call whose contact got one of its campaign's success
+# dispositions: the campaign, not the plan, says what success is.
+CAMPAIGN_SUCCESS = "campaign-success"
+
+
 @dataclass(frozen=True)
 class CallUsage:
     """One rated call record (a CDR reduced to what billing needs)."""
@@ -171,19 +178,56 @@ class DirectionUsage:
 
 
 @dataclass(frozen=True)
+class CampaignUsage:
+    """One outbound campaign's answered calls (per direction) and its successes
+    (``CAMPAIGN_SUCCESS`` calls); already counted in the period's ``Usage`` as well."""
+
+    name: str
+    calls: Mapping[str, int] = field(default_factory=dict)
+    successes: int = 0
+
+    def __post_init__(self) -> None:
+        for direction, n in self.calls.items():
+            if direction not in DIRECTIONS:
+                raise InvalidInput(f"unknown direction {direction!r}", field="usage.direction")
+            _count(n, "usage.campaign.calls")
+        _count(self.successes, "usage.campaign.successes")
+
+    def __add__(self, other: CampaignUsage) -> CampaignUsage:
+        calls = dict(self.calls)
+        for d, n in other.calls.items():
+            calls[d] = calls.get(d, 0) + n
+        return CampaignUsage(self.name or other.name, calls, self.successes + other.successes)
+
+
+@dataclass(frozen=True)
 class Usage:
     """A period's answered calls reduced to what the plans need (summable, SQL-computable).
 
-    ``dispositions`` counts answered calls per (agent) disposition.
+    ``dispositions`` counts answered calls per (agent) disposition; ``campaigns`` the share
+    of them made by each outbound campaign (by campaign id), priced on lines of their own.
     """
 
     by_direction: Mapping[str, DirectionUsage] = field(default_factory=dict)
     dispositions: Mapping[str, int] = field(default_factory=dict)
+    campaigns: Mapping[int, CampaignUsage] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for direction in self.by_direction:
             if direction not in DIRECTIONS:
                 raise InvalidInput(f"unknown direction {direction!r}", field="usage.direction")
+        for campaign in self.campaigns.values():
+            for direction, n in campaign.calls.items():
+                if n > self.by_direction.get(direction, DirectionUsage()).calls:
+                    raise InvalidInput(
+                        "a campaign has more calls than the period", field="usage.campaigns"
+                    )
+        if sum(c.successes for c in self.campaigns.values()) > self.dispositions.get(
+            CAMPAIGN_SUCCESS, 0
+        ):
+            raise InvalidInput(
+                "a campaign has more successes than the period", field="usage.campaigns"
+            )
 
     def of(self, direction: Direction) -> DirectionUsage:
         """Usage of one direction (zero when absent)."""
@@ -209,8 +253,11 @@ class Usage:
         return u.seconds
 
     def successes(self, dispositions: frozenset[str]) -> int:
-        """Answered calls whose disposition is one of ``dispositions``."""
-        return sum(n for d, n in self.dispositions.items() if d in dispositions)
+        """Answered calls whose disposition is one of ``dispositions``, and campaign calls
+        their campaign counts as a success (``CAMPAIGN_SUCCESS``)."""
+        return sum(
+            n for d, n in self.dispositions.items() if d in dispositions or d == CAMPAIGN_SUCCESS
+        )
 
     def __add__(self, other: Usage) -> Usage:
         directions = {**self.by_direction}
@@ -219,7 +266,10 @@ class Usage:
         dispositions = dict(self.dispositions)
         for d, n in other.dispositions.items():
             dispositions[d] = dispositions.get(d, 0) + n
-        return Usage(directions, dispositions)
+        campaigns = dict(self.campaigns)
+        for k, c in other.campaigns.items():
+            campaigns[k] = campaigns[k] + c if k in campaigns else c
+        return Usage(directions, dispositions, campaigns)
 
     @classmethod
     def from_calls(cls, calls: Iterable[CallUsage], period: Period | None = None) -> Usage:
@@ -454,24 +504,58 @@ def _rate_package(plan: Package, usage: Usage) -> list[LineItem]:
 
 
 def _rate_per_call(plan: PerCall, usage: Usage) -> list[LineItem]:
+    """Calls per direction; each campaign's outbound (and forwarded) calls on a line of its
+    own at the outbound price with its minimum, taken out of the direction's line."""
     outbound = max(plan.price_per_outbound_call, plan.minimum_outbound_charge)
-    prices = {"inbound": plan.price_per_inbound_call, "outbound": outbound, "forwarded": outbound}
+    inbound = plan.price_per_inbound_call
+    prices = {"inbound": inbound, "outbound": outbound, "forwarded": outbound, "overflow": inbound}
     lines = [_line("per-call-base", "Per-call plan base fee", plan.base_fee, 1)]
+    priced_apart = ("outbound", "forwarded")
     for direction in DIRECTIONS:
         count = usage.of(direction).calls
-        desc = f"Answered {direction} calls"
+        if direction in priced_apart:
+            count -= sum(c.calls.get(direction, 0) for c in usage.campaigns.values())
+        desc = (
+            "Answered outsourced-overflow calls (from the tenant's PBX)"
+            if direction == "overflow"
+            else f"Answered {direction} calls"
+        )
         lines.append(_line(f"calls-{direction}", desc, prices[direction], count))
+    for campaign_id in sorted(usage.campaigns):
+        c = usage.campaigns[campaign_id]
+        count = sum(c.calls.get(d, 0) for d in priced_apart)
+        desc = f"Campaign {c.name}: answered calls"
+        lines.append(_line(f"campaign-{campaign_id}-calls", desc, outbound, count))
+    return lines
+
+
+def _rate_commission(plan: Commission, usage: Usage) -> list[LineItem]:
+    """Successful calls; each campaign's successes on a line of its own."""
+    wins = usage.successes(plan.success_dispositions)
+    wins -= sum(c.successes for c in usage.campaigns.values())
+    lines = [_line("commission", "Successful calls", plan.fee_per_success, wins)]
+    for campaign_id in sorted(usage.campaigns):
+        c = usage.campaigns[campaign_id]
+        desc = f"Campaign {c.name}: successful calls"
+        lines.append(
+            _line(f"campaign-{campaign_id}-commission", desc, plan.fee_per_success, c.successes)
+        )
     return lines
 
 
 def _rate_per_minute(plan: PerMinute, usage: Usage) -> list[LineItem]:
     outbound = plan.outbound_price_per_minute
     outbound = plan.price_per_minute if outbound is None else outbound
-    prices = {"inbound": plan.price_per_minute, "outbound": outbound, "forwarded": outbound}
+    inbound = plan.price_per_minute
+    prices = {"inbound": inbound, "outbound": outbound, "forwarded": outbound, "overflow": inbound}
     lines = []
     for direction in DIRECTIONS:
         seconds = usage.billed(direction, plan.rounding)
-        desc = f"{direction.capitalize()} minutes, rounded {plan.rounding}"
+        desc = (
+            f"Outsourced-overflow minutes (from the tenant's PBX), rounded {plan.rounding}"
+            if direction == "overflow"
+            else f"{direction.capitalize()} minutes, rounded {plan.rounding}"
+        )
         lines.append(_line(f"minutes-{direction}", desc, prices[direction], seconds, 60))
     return lines
 
@@ -509,9 +593,7 @@ def _usage_lines(plan: Plan, period: Period, used_seat_days: int, usage: Usage) 
     if plan.per_minute is not None:
         lines += _rate_per_minute(plan.per_minute, usage)
     if plan.commission is not None:
-        wins = usage.successes(plan.commission.success_dispositions)
-        fee = plan.commission.fee_per_success
-        lines.append(_line("commission", "Successful calls", fee, wins))
+        lines += _rate_commission(plan.commission, usage)
     if plan.campaign_commission is not None:
         lines += _rate_campaign(plan.campaign_commission, usage)
     return [line for line in lines if line.amount]

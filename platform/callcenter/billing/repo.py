@@ -18,7 +18,8 @@ LONG = 3600.0
 # record, '<linkedid>/forward', rated as outbound. A callback (the platform calls the customer
 # back) is one outbound call. Internal (phone to phone) calls are free. The agent is the seat
 # of the leg: PJSIP/<tenant>-<ext>-<suffix>, or Local/<tenant>-<ext>@cc-forward for a seat
-# forwarded to a mobile.
+# forwarded to a mobile. A call from the tenant's own PBX (CDR direction 'overflow', hybrid
+# hosting) is billed as outsourced overflow.
 BILLABLE_CALLS = """
 SELECT tenant_id, call_id, uniqueid, sequence, started_at, ended_at, billsec, direction,
        nullif(userfield, '') AS disposition,
@@ -35,7 +36,7 @@ SELECT tenant_id, call_id, uniqueid, sequence, started_at, ended_at, billsec, di
            CASE WHEN starts_with(channel, 'Local/' || tenant_id || '-') THEN
                split_part(substr(channel, length(tenant_id) + 8), '@', 1)
            END) AS agent,
-       did, queue,
+       did, queue, campaign_contact,
        date_trunc('month', started_at AT TIME ZONE 'UTC')::date AS call_period
 FROM (
     SELECT DISTINCT ON (tenant_id, call_id) *
@@ -45,10 +46,10 @@ FROM (
                      ELSE c.linkedid END) COLLATE "C" AS call_id,
                c.uniqueid, c.sequence, c.start AS started_at, c."end" AS ended_at, c.billsec,
                CASE c.direction WHEN 'inbound' THEN 'inbound' WHEN 'outbound' THEN 'outbound'
-                    WHEN 'callback' THEN 'outbound'
+                    WHEN 'callback' THEN 'outbound' WHEN 'overflow' THEN 'overflow'
                     WHEN 'forward' THEN 'forwarded' WHEN 'forwarded' THEN 'forwarded'
                     ELSE 'internal' END AS direction,
-               c.userfield, c.channel, c.dstchannel, c.did, c.queue
+               c.userfield, c.channel, c.dstchannel, c.did, c.queue, c.campaign_contact
         FROM cdr c
         WHERE c.tenantid IS NOT NULL AND c.disposition = 'ANSWERED'
           AND c.start >= $1 AND c.start < $2 {tenant_filter}
@@ -67,15 +68,24 @@ USAGE_COLUMNS = """
 
 
 # The disposition an agent saved with the call (agent workspace, ``call_notes``) wins over a
-# CDR userfield; notes are few, so this is a hash join on a small table.
+# CDR userfield; notes are few, so this is a hash join on a small table. A campaign call
+# (its CDR leg names the campaign contact) takes its contact's disposition; when that is one
+# of the campaign's success dispositions the call is ``campaign-success`` (rating.py counts it
+# as a success in both commission components).
 WITH_DISPOSITIONS = """
 SELECT b.tenant_id, b.call_id, b.uniqueid, b.sequence, b.started_at, b.ended_at, b.billsec,
-       b.direction, coalesce(nullif(n.disposition, ''), b.disposition) AS disposition,
-       b.agent, b.did, b.queue, b.call_period
+       b.direction,
+       CASE WHEN k.success THEN 'campaign-success'
+            ELSE coalesce(nullif(n.disposition, ''), k.disposition, b.disposition)
+       END AS disposition,
+       b.agent, b.did, b.queue, b.call_period, k.campaign_id AS campaign
 FROM ({calls}) b
 LEFT JOIN call_notes n
        ON n.tenant_id = b.tenant_id COLLATE "default"
       AND n.linkedid = split_part(b.call_id, '/', 1) COLLATE "default"
+LEFT JOIN campaign_contacts k
+       ON k.tenant_id = b.tenant_id COLLATE "default"
+      AND k.id::text = b.campaign_contact COLLATE "default"
 """
 
 
@@ -282,9 +292,11 @@ async def close_period(conn: Any, period: date) -> None:
 
 CLAIM = """
 INSERT INTO billing_rated_calls (tenant_id, call_id, invoice_period, call_period,
-    uniqueid, sequence, started_at, direction, billsec, disposition, agent, did, queue)
+    uniqueid, sequence, started_at, direction, billsec, disposition, agent, did, queue,
+    campaign)
 SELECT m.tenant_id, m.call_id, $3::date, m.call_period, m.uniqueid, m.sequence,
-       m.started_at, m.direction, m.billsec, m.disposition, m.agent, m.did, m.queue
+       m.started_at, m.direction, m.billsec, m.disposition, m.agent, m.did, m.queue,
+       m.campaign
 FROM ({calls}) m
 WHERE m.call_period = $3::date
    OR (m.call_period < $3::date
@@ -298,9 +310,11 @@ WHERE m.call_period = $3::date
 # differences touch billing_rated_calls (an unchanged month writes nothing).
 STAGE = """
 INSERT INTO cc_billable (tenant_id, call_id, invoice_period, call_period,
-    uniqueid, sequence, started_at, direction, billsec, disposition, agent, did, queue)
+    uniqueid, sequence, started_at, direction, billsec, disposition, agent, did, queue,
+    campaign)
 SELECT m.tenant_id, m.call_id, $3::date, m.call_period, m.uniqueid, m.sequence,
-       m.started_at, m.direction, m.billsec, m.disposition, m.agent, m.did, m.queue
+       m.started_at, m.direction, m.billsec, m.disposition, m.agent, m.did, m.queue,
+       m.campaign
 FROM ({calls}) m
 WHERE m.call_period = $3::date
    OR (m.call_period < $3::date
@@ -309,7 +323,7 @@ WHERE m.call_period = $3::date
 
 _FIELDS = (
     "call_period, uniqueid, sequence, started_at, direction, billsec, disposition, agent,"
-    " did, queue"
+    " did, queue, campaign"
 ).split(", ")
 _R = ", ".join("r." + f for f in _FIELDS)
 _B = ", ".join("b." + f for f in _FIELDS)
@@ -376,6 +390,22 @@ async def dispositions_of_invoice(conn: Any, period: date) -> list[Any]:
     rows: list[Any] = await conn.fetch(
         "SELECT tenant_id, call_period, disposition, count(*) AS n FROM billing_rated_calls"
         " WHERE invoice_period = $1 AND disposition IS NOT NULL GROUP BY 1, 2, 3",
+        period,
+        timeout=LONG,
+    )
+    return rows
+
+
+async def campaigns_of_invoices(conn: Any, period: date) -> list[Any]:
+    """Per tenant, call period, campaign and direction: the campaign calls this period's
+    invoices rated and their successes, with the campaign's name (priced on own lines)."""
+    rows: list[Any] = await conn.fetch(
+        "SELECT r.tenant_id, r.call_period, r.campaign, r.direction,"
+        " coalesce(c.name, r.campaign::text) AS name, count(*) AS calls,"
+        " count(*) FILTER (WHERE r.disposition = 'campaign-success') AS successes"
+        " FROM billing_rated_calls r LEFT JOIN campaigns c"
+        '   ON c.id = r.campaign AND c.tenant_id = r.tenant_id COLLATE "default"'
+        " WHERE r.invoice_period = $1 AND r.campaign IS NOT NULL GROUP BY 1, 2, 3, 4, 5",
         period,
         timeout=LONG,
     )
@@ -505,6 +535,21 @@ async def get_invoice(conn: Any, tenant_id: str, period: date) -> tuple[Any, lis
         period,
     )
     return head, lines
+
+
+async def campaigns_of_invoice(conn: Any, tenant_id: str, period: date) -> list[Any]:
+    """Per campaign: the calls an invoice rated, their seconds and successes."""
+    rows: list[Any] = await conn.fetch(
+        "SELECT r.campaign, c.name, count(*) AS calls, sum(r.billsec)::bigint AS seconds,"
+        " count(*) FILTER (WHERE r.disposition = 'campaign-success') AS successes"
+        " FROM billing_rated_calls r LEFT JOIN campaigns c"
+        '   ON c.id = r.campaign AND c.tenant_id = r.tenant_id COLLATE "default"'
+        " WHERE r.tenant_id = $1 AND r.invoice_period = $2 AND r.campaign IS NOT NULL"
+        " GROUP BY 1, 2 ORDER BY 1",
+        tenant_id,
+        period,
+    )
+    return rows
 
 
 async def talk_of_period(conn: Any, tenant_id: str, period: date) -> Any:

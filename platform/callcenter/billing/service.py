@@ -74,16 +74,27 @@ async def get_plan(pool: Any, who: Principal, tenant_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- runs
 
 
-def _usage_by_tenant(usage_rows: list[Any], disposition_rows: list[Any]) -> Usages:
+def _usage_by_tenant(
+    usage_rows: list[Any], disposition_rows: list[Any], campaign_rows: list[Any]
+) -> Usages:
     directions: dict[tuple[str, date], dict[str, rating.DirectionUsage]] = defaultdict(dict)
     dispositions: dict[tuple[str, date], dict[str, int]] = defaultdict(dict)
+    campaigns: dict[tuple[str, date], dict[int, rating.CampaignUsage]] = defaultdict(dict)
     for r in usage_rows:
         directions[r["tenant_id"], r["call_period"]][r["direction"]] = _direction_usage(r)
     for r in disposition_rows:
         dispositions[r["tenant_id"], r["call_period"]][r["disposition"]] = int(r["n"])
+    for r in campaign_rows:
+        own = campaigns[r["tenant_id"], r["call_period"]]
+        one = rating.CampaignUsage(
+            r["name"], {r["direction"]: int(r["calls"])}, int(r["successes"])
+        )
+        own[r["campaign"]] = own[r["campaign"]] + one if r["campaign"] in own else one
     out: Usages = defaultdict(dict)
     for key in directions.keys() | dispositions.keys():
-        out[key[0]][key[1]] = rating.Usage(directions.get(key, {}), dispositions.get(key, {}))
+        out[key[0]][key[1]] = rating.Usage(
+            directions.get(key, {}), dispositions.get(key, {}), campaigns.get(key, {})
+        )
     return out
 
 
@@ -144,6 +155,7 @@ async def run_period(
         usages = _usage_by_tenant(
             await repo.usage_of_invoice(conn, first),
             await repo.dispositions_of_invoice(conn, first),
+            await repo.campaigns_of_invoices(conn, first),
         )
         seats: dict[str, list[rating.SeatInterval]] = defaultdict(list)
         for r in await repo.all_seat_intervals(conn, first, after):
@@ -242,6 +254,7 @@ async def get_invoice(pool: Any, who: Principal, tenant_id: str, period: str) ->
             tenant_id,
             p.first,
         )
+        campaigns = await repo.campaigns_of_invoice(conn, tenant_id, p.first)
     if head is None:
         raise NotFound("no invoice for this period", field="period")
     return {
@@ -265,6 +278,17 @@ async def get_invoice(pool: Any, who: Principal, tenant_id: str, period: str) ->
         "tax": _money(head["tax"]),
         "total": _money(head["total"]),
         "currency": head["currency"],
+        # The campaign calls among the rated calls, per campaign (docs/outbound.md).
+        "campaigns": [
+            {
+                "campaign": r["campaign"],
+                "name": r["name"],
+                "calls": int(r["calls"]),
+                "seconds": int(r["seconds"]),
+                "successes": int(r["successes"]),
+            }
+            for r in campaigns
+        ],
     }
 
 

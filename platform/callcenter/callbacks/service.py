@@ -19,7 +19,7 @@ import asyncio
 import logging
 from typing import Any
 
-from callcenter.ami.client import AmiClient
+from callcenter.ami.cluster import AmiCluster
 from callcenter.ami.events import AsteriskBooted, CallbackRequested, DomainEvent
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
@@ -56,7 +56,7 @@ def stand_in_channel(callback_id: int) -> str:
 class CallbackDesk:
     """Turns waiting callback requests into queue stand-ins; owns one task per stand-in."""
 
-    def __init__(self, pool: Any, ami: AmiClient) -> None:
+    def __init__(self, pool: Any, ami: AmiCluster) -> None:
         self._pool = pool
         self._ami = ami
         self._tasks: set[asyncio.Task[None]] = set()
@@ -95,7 +95,7 @@ class CallbackDesk:
             await self.place_waiting()
 
     async def _requeue_lost(self) -> None:
-        """Requests marked placed whose stand-in is no longer in Asterisk wait again."""
+        """Requests marked placed whose stand-in is no longer on any node wait again."""
         live = {
             item.get("Channel", "").split("@")[0].removeprefix("Local/cb")
             for item in await self._ami.action_list("CoreShowChannels")
@@ -120,7 +120,7 @@ class CallbackDesk:
                 await self._place(row)
 
     async def _place(self, row: Any) -> None:
-        entries = await self._entries(row["queue"])
+        entries = await self._entries(row["tenant_id"], row["queue"])
         stand_ins = {cid for cid in (_callback_id(e.get("Channel", "")) for e in entries) if cid}
         async with connection(self._pool) as conn:
             origins = {
@@ -146,21 +146,22 @@ class CallbackDesk:
         task.add_done_callback(self._tasks.discard)
         # Wait (briefly) until it holds its place, so the next one counts it.
         for _ in range(60):
-            entries = await self._entries(row["queue"])
+            entries = await self._entries(row["tenant_id"], row["queue"])
             if any(_callback_id(e.get("Channel", "")) == row["id"] for e in entries):
                 return
             if task.done():
                 return
             await asyncio.sleep(0.05)
 
-    async def _entries(self, queue: str) -> list[dict[str, str]]:
-        items = await self._ami.action_list("QueueStatus", Queue=queue)
+    async def _entries(self, tenant_id: str, queue: str) -> list[dict[str, str]]:
+        # The tenant's queues are on its home node, where the stand-in joins.
+        items = await self._ami.for_tenant(tenant_id).action_list("QueueStatus", Queue=queue)
         return [i for i in items if i.get("Event") == "QueueEntry"]
 
     async def _stand_in(self, callback_id: int, tenant_id: str) -> None:
         status = "called"
         try:
-            await self._ami.originate(
+            await self._ami.for_tenant(tenant_id).originate(
                 timeout=WAIT_LIMIT_MS / 1000 + 60,
                 Channel=stand_in_channel(callback_id),
                 Context="cc-callback-dial",

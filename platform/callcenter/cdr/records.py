@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from callcenter.ami.channels import LostCall
+
 # AMA flags as cdr_pgsql stores them (ast_channel_string2amaflag).
 _AMA = {"OMIT": 1, "BILLING": 2, "DOCUMENTATION": 3}
 
@@ -31,7 +33,14 @@ _TEXT = {
     "linkedid": "LinkedID",
     "userfield": "UserField",
 }
-_OPTIONAL = {"tenantid": "TenantID", "did": "DID", "direction": "Direction", "queue": "Queue"}
+_OPTIONAL = {
+    "tenantid": "TenantID",
+    "did": "DID",
+    "direction": "Direction",
+    "queue": "Queue",
+}
+
+_CAMPAIGN = {"campaign": "Campaign", "campaign_contact": "CampaignContact", "survey": "Survey"}
 
 COLUMNS: tuple[str, ...] = (
     "calldate",
@@ -45,6 +54,14 @@ COLUMNS: tuple[str, ...] = (
     *_TEXT,
     *_OPTIONAL,
     "written_by",
+    # Added last (migration 0021): a row spooled before it is one shorter (sink pads it).
+    "ivr_keys",
+    # Added last (migration 0024): a record spooled before it existed is one value short and
+    # is padded with None when replayed (cdr/sink.py).
+    "selfservice",
+    # Added last (migration 0022, merged after 0024): campaign calls' tags and the inbound
+    # survey score; records spooled before them are padded the same way.
+    *_CAMPAIGN,
 )
 
 
@@ -92,4 +109,56 @@ def cdr_row(event: Mapping[str, str]) -> tuple[Any, ...]:
     for column, header in _OPTIONAL.items():
         values[column] = event.get(header) or None  # cdr_pgsql leaves unset variables NULL
     values["written_by"] = "ami"
+    # The IVR keys pressed ("1-2"): only digits, * and # and the separator are kept.
+    keys = "".join(c for c in event.get("IvrKeys", "") if c in "0123456789*#-")[:64]
+    values["ivr_keys"] = keys or None
+    values["selfservice"] = event.get("Selfservice") or None  # the IVR lookup's outcome
+    for column, header in _CAMPAIGN.items():
+        values[column] = event.get(header) or None
+    return tuple(values[c] for c in COLUMNS)
+
+
+NODE_LOST = "node-lost"  # ``written_by`` of the legs the control plane writes for a lost node
+NODE_LOST_SEQUENCE = -1  # Asterisk's own sequences start at 0: never the key of a real leg
+
+
+def lost_call_row(call: LostCall) -> tuple[Any, ...]:
+    """The ``cdr`` row of a call that was up on a node lost for good, ended at the loss.
+
+    Keyed (linkedid, -1): one per call, whoever writes it and however often.
+    """
+    values: dict[str, Any] = {
+        "calldate": call.start,
+        "start": call.start,
+        "answer": call.answer,
+        "end": call.end,
+        "duration": call.duration,
+        "billsec": call.billsec,
+        "amaflags": 3,
+        "sequence": NODE_LOST_SEQUENCE,
+        "clid": call.src,
+        "src": call.src,
+        "dst": call.did,
+        "dcontext": "",
+        "channel": call.channel,
+        "dstchannel": call.dstchannel,
+        "lastapp": "",
+        "lastdata": "",
+        "disposition": "ANSWERED" if call.answer is not None else "NO ANSWER",
+        "accountcode": call.tenant,
+        "peeraccount": "",
+        "uniqueid": call.linkedid,
+        "linkedid": call.linkedid,
+        "userfield": "",
+        "tenantid": call.tenant or None,
+        "did": call.did or None,
+        "direction": call.direction,
+        "queue": None,
+        "selfservice": None,
+        "campaign": None,
+        "campaign_contact": None,
+        "survey": None,
+        "written_by": NODE_LOST,
+        "ivr_keys": None,
+    }
     return tuple(values[c] for c in COLUMNS)

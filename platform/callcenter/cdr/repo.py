@@ -53,3 +53,35 @@ async def insert_cdrs(conn: Any, rows: list[tuple[Any, ...]]) -> None:
         " ON CONFLICT (uniqueid, sequence) DO NOTHING",
         rows,
     )
+
+
+_TYPES = {
+    **dict.fromkeys(("calldate", "start", "answer", "end"), "timestamptz"),
+    **dict.fromkeys(("duration", "billsec", "amaflags", "sequence"), "integer"),
+}
+
+
+async def insert_lost_calls(conn: Any, rows: list[tuple[Any, ...]]) -> int:
+    """Insert legs synthesized for a lost node's calls (``records.lost_call_row``); a leg
+    already written (same key), or a call whose real leg already covers its end, is skipped.
+    Returns how many were inserted."""
+    columns = ", ".join(f'"{c}"' for c in COLUMNS)
+    params = ", ".join(f"${i}::{_TYPES.get(c, 'text')}" for i, c in enumerate(COLUMNS, 1))
+    linkedid = COLUMNS.index("linkedid") + 1
+    end = COLUMNS.index("end") + 1
+    disposition = COLUMNS.index("disposition") + 1
+    inserted = 0
+    for row in rows:
+        # The same rule as the trigger that lets a real leg replace a synthesized one
+        # (migration 0017): a real leg reaching the loss, not a lesser outcome, is the record.
+        status = await conn.execute(
+            f"INSERT INTO cdr ({columns}) SELECT {params}"  # noqa: S608 - constant columns
+            f" WHERE NOT EXISTS (SELECT 1 FROM cdr WHERE linkedid = ${linkedid}::text"
+            " AND written_by IS DISTINCT FROM 'node-lost'"
+            f" AND \"end\" >= ${end}::timestamptz - interval '2 seconds'"
+            f" AND (disposition = 'ANSWERED' OR ${disposition}::text <> 'ANSWERED'))"
+            " ON CONFLICT (uniqueid, sequence) DO NOTHING",
+            *row,
+        )
+        inserted += int(status.rsplit(" ", 1)[-1])
+    return inserted

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from callcenter.ami.client import AmiClient
+from callcenter.ami.cluster import AmiCluster
 from callcenter.cdr import repo
 from callcenter.cdr.records import COLUMNS, NotACdr, cdr_row
 from callcenter.cdr.spool import Row, Spool, decode, encode
@@ -47,7 +48,7 @@ class CdrSink:
     def __init__(
         self,
         pool: Any,
-        ami: AmiClient,
+        ami: AmiCluster | AmiClient,
         *,
         spool_dir: Path | None = None,
         batch: int = 500,
@@ -108,7 +109,10 @@ class CdrSink:
         if self._spool is not None:
             for segment, line in await self._spool.recover():
                 try:
-                    self._buffer.append((segment, decode(line, _TIMES)))
+                    row = decode(line, _TIMES)
+                    # Spooled before a column was added: the newer columns are unknown.
+                    row = row + (None,) * (len(COLUMNS) - len(row))
+                    self._buffer.append((segment, row))
                 except ValueError:
                     log.error("unreadable spooled CDR skipped: %.200s", line)
             self.recovered = len(self._buffer)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from callcenter.numbers.parsing import dialable
 
 _TEXT = r"^[^\x00]*$"
 
@@ -11,7 +15,7 @@ class ContactIn(BaseModel):
     """A contact of the tenant's hosted CRM."""
 
     model_config = ConfigDict(extra="forbid")
-    phone: str = Field(pattern=r"^[0-9]{3,20}$")
+    phone: Annotated[str, BeforeValidator(dialable)] = Field(pattern=r"^[0-9]{3,20}$")
     name: str = Field(min_length=1, max_length=200, pattern=_TEXT)
     company: str = Field(default="", max_length=200, pattern=_TEXT)
     email: str = Field(default="", max_length=200, pattern=_TEXT)

@@ -79,12 +79,25 @@ ASTERISK_GRANTS: tuple[tuple[str, str], ...] = (
             "cc_seats",
             "cc_voicemail",
             "cc_acl_conf",
+            "cc_tenant_pbx",  # migration 0024: a tenant's PBX extensions (transfer back)
+            "cc_campaign_calls",  # migration 0022: a campaign attempt in flight
+            # the SIP edge reads these (it logs in as Asterisk's role: routing, read-only)
+            "cc_edge_tenants",
+            "cc_edge_numbers",
+            "cc_edge_trunks",
+            "cc_edge_dispatcher",
+            "cc_edge_trunk_regs",  # migration 0018: trunks the edge registers (uac)
+            "version",  # Kamailio's check of a table's layout (dispatcher, uac)
+            "cc_edge_blocks",  # migration 0019: the brute-force guard's live blocks
+            "cc_edge_blocks_version",
+            "cc_edge_routes_version",  # migration 0025: when the edge's route cache is stale
         )
     ),
     ("SELECT, INSERT, UPDATE, DELETE", "ps_contacts"),
     ("INSERT", "cdr_intake"),
     ("INSERT", "queue_log"),
     ("INSERT", "callbacks"),
+    ("INSERT", "sip_auth_events"),  # the edge records the digest outcomes it relays
     ("UPDATE (paused, reason_paused)", "queue_members"),
     ("USAGE", "queue_log_id_seq"),
     ("USAGE", "callbacks_id_seq"),

@@ -7,6 +7,7 @@ from typing import Any
 
 from callcenter.destinations import repo
 from callcenter.errors import InvalidInput, NotFound
+from callcenter.numbers.parsing import dialable
 from callcenter.prompts import repo as prompts_repo
 from callcenter.routing.destinations import check_shape
 
@@ -24,6 +25,9 @@ async def check_tenant_destination(
 
     Outside numbers are checked against the tenant's outbound policy instead.
     """
+    if kind == "external":
+        normalised = dialable(target)  # +86, spaces and full-width digits, like every form
+        target = normalised if isinstance(normalised, str) else target
     check_shape(kind, target, field)
     if kind in repo.CHECKED_KINDS:
         if not await repo.target_exists(conn, tenant_id, kind, target):

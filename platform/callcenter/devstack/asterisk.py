@@ -10,7 +10,6 @@ import signal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 from callcenter.asterisk.render import render_dir
 from callcenter.devstack.sandbox import Sandbox
@@ -74,6 +73,8 @@ class AsteriskInstance:
             stdin=asyncio.subprocess.DEVNULL,
             stdout=log,
             stderr=log,
+            # unixODBC reads this instance's data source (res_odbc.conf names it).
+            env={**os.environ, "ODBCINI": f"{self.inner_dir}/etc/odbc.ini"},
         )
         log.close()
         socket = self.host_dir / "run" / "asterisk.ctl"
@@ -114,68 +115,3 @@ class AsteriskInstance:
         if self.process is not None and self.process.returncode is None:
             self.process.kill()
             await self.process.wait()
-
-
-@dataclass(frozen=True, slots=True)
-class PairLayout:
-    """Names and ports of a platform + carrier pair; the demo and the tests use different ones."""
-
-    prefix: str
-    sip_port: int
-    ami_port: int
-    http_port: int
-    rtp_base: int
-    carrier_host: str
-    carrier_sip_port: int
-    carrier_ami_port: int
-    carrier_rtp_base: int
-    rtp_ports: int = 1000  # per instance: two per call leg (RTP and RTCP)
-
-
-def platform_and_carrier(
-    sandbox: Sandbox, dsn: str, ami_user: str, ami_secret: str, layout: PairLayout
-) -> tuple[AsteriskInstance, AsteriskInstance]:
-    """The platform Asterisk (reading ``dsn``) and the carrier that calls it."""
-    db = urlparse(dsn)
-    common = {
-        "DB_HOST": db.hostname or "127.0.0.1",
-        "DB_PORT": str(db.port or 5432),
-        "DB_NAME": db.path.lstrip("/"),
-        "DB_USER": db.username or "postgres",
-        "DB_PASS": db.password or "",
-        "AMI_BIND": "127.0.0.1",
-        "AMI_USER": ami_user,
-        "AMI_SECRET": ami_secret,
-    }
-    platform = AsteriskInstance(
-        sandbox,
-        f"{layout.prefix}-platform",
-        "platform",
-        {
-            **common,
-            "SIP_BIND": "127.0.0.1",
-            "SIP_PORT": str(layout.sip_port),
-            "AMI_PORT": str(layout.ami_port),
-            "HTTP_PORT": str(layout.http_port),
-            "RTP_START": str(layout.rtp_base),
-            "RTP_END": str(layout.rtp_base + layout.rtp_ports - 1),
-            "CARRIER_HOST": layout.carrier_host,
-            "CARRIER_PORT": str(layout.carrier_sip_port),
-        },
-    )
-    carrier = AsteriskInstance(
-        sandbox,
-        f"{layout.prefix}-carrier",
-        "carrier",
-        {
-            **common,
-            "SIP_BIND": layout.carrier_host,
-            "SIP_PORT": str(layout.carrier_sip_port),
-            "AMI_PORT": str(layout.carrier_ami_port),
-            "RTP_START": str(layout.carrier_rtp_base),
-            "RTP_END": str(layout.carrier_rtp_base + layout.rtp_ports - 1),
-            "PLATFORM_HOST": "127.0.0.1",
-            "PLATFORM_PORT": str(layout.sip_port),
-        },
-    )
-    return platform, carrier

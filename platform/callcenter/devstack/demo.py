@@ -21,7 +21,7 @@ from aiohttp import web
 
 from callcenter.app import create_app
 from callcenter.db.migrate import migrate_with_roles
-from callcenter.devstack.asterisk import PairLayout, platform_and_carrier
+from callcenter.devstack.cluster import ClusterLayout, build_cluster
 from callcenter.devstack.phones import Account, SoftPhone
 from callcenter.devstack.sandbox import Sandbox
 from callcenter.settings import Settings
@@ -29,6 +29,7 @@ from callcenter.settings import Settings
 DEMO_TENANT = "demo"
 DEMO_ADMIN = ("demo-admin", "demo-admin-pass")
 DEMO_AGENT = ("demo-agent", "demo-agent-pass")
+DEMO_NUMBERS = ("400-800-1234", "0755-2345-6789")  # README's example must take another
 
 
 def _defaults() -> Settings:
@@ -85,7 +86,7 @@ async def provision(base: str, settings: Settings) -> dict[str, Any]:
                 "admin": {"username": DEMO_ADMIN[0], "password": DEMO_ADMIN[1]},
             },
         )
-        for number in ("400-800-1234", "0755-2345-6789"):
+        for number in DEMO_NUMBERS:
             await _api(
                 s, "POST", f"{base}/api/v1/tenants/{DEMO_TENANT}/numbers", op, {"number": number}
             )
@@ -183,14 +184,18 @@ async def run_demo(serve: bool = True) -> int:
         settings.admin_dsn or settings.dsn, settings.dsn, settings.asterisk_dsn
     )
     sandbox = await Sandbox.ensure()
-    platform, carrier = platform_and_carrier(
+    # One shape everywhere: the SIP edge in front, here with one node (the tests run two).
+    cluster = build_cluster(
         sandbox,
         settings.asterisk_dsn or settings.dsn,
         settings.ami_username,
         settings.ami_secret,
-        PairLayout(
+        ClusterLayout(
             prefix="demo",
             sip_port=settings.sip_port,
+            tls_port=settings.sip_port + 1,
+            ws_port=8088,
+            wss_port=8089,
             ami_port=settings.ami_port,
             http_port=8088,
             rtp_base=10000,
@@ -198,12 +203,16 @@ async def run_demo(serve: bool = True) -> int:
             carrier_sip_port=5060,
             carrier_ami_port=5039,
             carrier_rtp_base=11000,
+            nodes=1,
         ),
     )
-    await asyncio.gather(platform.start(), carrier.start())
+    await cluster.register(settings.admin_dsn or settings.dsn)
+    await cluster.start()
+    platform = cluster.platform
     # The control plane runs beside this Asterisk, so it mirrors uploaded prompts itself.
     settings = dataclasses.replace(
         settings,
+        ami_host=cluster.layout.node_ip(0),
         prompts_dir=str(platform.host_dir / "prompts"),
         recordings_dir=str(platform.host_dir / "recordings"),
     )
@@ -268,5 +277,5 @@ async def run_demo(serve: bool = True) -> int:
             with contextlib.suppress(Exception):
                 await phone.stop()
         await runner.cleanup()
-        await asyncio.gather(platform.stop(), carrier.stop())
+        await cluster.stop()
     return 0

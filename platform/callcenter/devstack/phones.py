@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from callcenter.devstack.netns import NatSite
 from callcenter.devstack.sandbox import Sandbox
 
 
@@ -25,6 +26,7 @@ class Account:
     password: str
     registrar: str  # host:port
     auto_answer: bool = True
+    transport: str = "udp"  # udp, tcp or tls
 
 
 @dataclass
@@ -38,6 +40,8 @@ class SoftPhone:
     accounts: list[Account]
     tone_hz: int = 440  # what the phone "says": a sine at this frequency
     record: bool = False  # keep what it hears in heard.wav (48 kHz, 16-bit mono)
+    site: NatSite | None = None  # run inside this NAT site's agent namespace
+    cafile: str | None = None  # verify a TLS registrar against this CA (path in the sandbox)
     events: list[dict[str, Any]] = field(default_factory=list)
     _process: asyncio.subprocess.Process | None = field(default=None, init=False)
     _reader: asyncio.StreamReader | None = field(default=None, init=False)
@@ -64,7 +68,7 @@ class SoftPhone:
         modules = ["g711.so", "ausine.so", "aufile.so", "account.so", "menu.so", "ctrl_tcp.so"]
         config = [
             "poll_method epoll",
-            f"sip_listen 127.0.0.1:{self.sip_port}",
+            f"sip_listen {'0.0.0.0' if self.site else '127.0.0.1'}:{self.sip_port}",
             "sip_trans_def udp",
             f"audio_player aufile,{self.inner_dir}/heard.wav"
             if self.record
@@ -78,12 +82,14 @@ class SoftPhone:
             *(f"module {m}" for m in modules),
             f"ctrl_tcp_listen 127.0.0.1:{self.ctrl_port}",
         ]
+        if self.cafile:
+            config += [f"sip_cafile {self.cafile}", "sip_verify_server yes"]
         (host_dir / "config").write_text("\n".join(config) + "\n")
         lines = []
         for acc in self.accounts:
             answer = ";answermode=auto" if acc.auto_answer else ""
             lines.append(
-                f"<sip:{acc.username}@{acc.registrar};transport=udp>"
+                f"<sip:{acc.username}@{acc.registrar};transport={acc.transport}>"
                 f";auth_user={acc.username};auth_pass={acc.password}"
                 f";audio_codecs=PCMU;regint=300;mediaenc=none{answer}"
             )
@@ -94,8 +100,9 @@ class SoftPhone:
         """Start baresip and connect to its control socket."""
         self._write_config()
         log = open(self.sandbox.host_path(self.inner_dir) / "baresip.log", "wb")  # noqa: ASYNC230
+        argv = self.sandbox.argv("baresip", "-f", self.inner_dir)
         self._process = await asyncio.create_subprocess_exec(
-            *self.sandbox.argv("baresip", "-f", self.inner_dir),
+            *(self.site.argv(*argv) if self.site else argv),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=log,
             stderr=log,
@@ -103,9 +110,14 @@ class SoftPhone:
         log.close()
         for _ in range(100):
             try:
-                self._reader, self._writer = await asyncio.open_connection(
-                    "127.0.0.1", self.ctrl_port
-                )
+                if self.site is not None:
+                    self._reader, self._writer = await self.site.open_connection(
+                        "127.0.0.1", self.ctrl_port
+                    )
+                else:
+                    self._reader, self._writer = await asyncio.open_connection(
+                        "127.0.0.1", self.ctrl_port
+                    )
                 break
             except OSError:
                 if self._process.returncode is not None:

@@ -95,29 +95,44 @@ class SipRegistrar:
         reply = await self._request(user, secrets.token_hex(10), None)
         return int(reply.split(" ", 2)[1])
 
-    async def register(self, user: str, password: str) -> int:
-        """The final status of a REGISTER answered with digest auth when challenged."""
+    async def challenge(self, user: str) -> tuple[str, dict[str, str]]:
+        """A REGISTER without credentials: its Call-ID and the challenge's parameters."""
         call_id = secrets.token_hex(10)
-        uri = f"sip:{self.host}:{self.port}"
         reply = await self._request(user, call_id, None)
-        status = int(reply.split(" ", 2)[1])
-        if status != 401:
-            return status
-        challenge = re.search(r"WWW-Authenticate: Digest (.*)", reply, re.IGNORECASE)
-        assert challenge, reply
-        params = dict(re.findall(r'(\w+)="?([^",\r\n]*)"?', challenge.group(1)))
-        realm, nonce = params["realm"], params["nonce"]
+        found = re.search(r"WWW-Authenticate: Digest (.*)", reply, re.IGNORECASE)
+        assert found, reply
+        return call_id, dict(re.findall(r'(\w+)="?([^",\r\n]*)"?', found.group(1)))
+
+    def credentials(self, user: str, password: str, challenge: dict[str, str]) -> str:
+        """The Authorization answering ``challenge`` with ``password``."""
+        uri = f"sip:{self.host}:{self.port}"
+        realm, nonce = challenge["realm"], challenge["nonce"]
         cnonce, nc = secrets.token_hex(8), "00000001"
         ha1 = _md5(f"{user}:{realm}:{password}")
         ha2 = _md5(f"REGISTER:{uri}")
         response = _md5(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}")
-        opaque = f', opaque="{params["opaque"]}"' if "opaque" in params else ""
-        auth = (
+        opaque = f', opaque="{challenge["opaque"]}"' if "opaque" in challenge else ""
+        return (
             f'Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}",'
             f' response="{response}", algorithm=MD5, qop=auth, nc={nc}, cnonce="{cnonce}"{opaque}'
         )
-        reply = await self._request(user, call_id, auth)
+
+    async def answer(self, user: str, call_id: str, credentials: str) -> int:
+        """Send a REGISTER carrying ``credentials`` (from this address); its final status."""
+        reply = await self._request(user, call_id, credentials)
         return int(reply.split(" ", 2)[1])
+
+    async def register(self, user: str, password: str) -> int:
+        """The final status of a REGISTER answered with digest auth when challenged."""
+        call_id = secrets.token_hex(10)
+        reply = await self._request(user, call_id, None)
+        status = int(reply.split(" ", 2)[1])
+        if status != 401:
+            return status
+        found = re.search(r"WWW-Authenticate: Digest (.*)", reply, re.IGNORECASE)
+        assert found, reply
+        challenge = dict(re.findall(r'(\w+)="?([^",\r\n]*)"?', found.group(1)))
+        return await self.answer(user, call_id, self.credentials(user, password, challenge))
 
 
 _SDP = (
@@ -127,7 +142,14 @@ _SDP = (
 
 
 def _invite(
-    method: str, ip: str, lport: int, host: str, port: int, proto: str, ids: dict[str, str]
+    method: str,
+    ip: str,
+    lport: int,
+    host: str,
+    port: int,
+    proto: str,
+    ids: dict[str, str],
+    extra: tuple[str, ...] = (),
 ) -> str:
     """One request of the probe's dialog (INVITE, ACK, CANCEL, BYE) as wire text."""
     body = _SDP.format(ip=ip) if method == "INVITE" else ""
@@ -144,6 +166,8 @@ def _invite(
         f"CSeq: {cseq}",
         f"Contact: <sip:{ids['from']}@{ip}:{lport};transport={proto.lower()}>",
     ]
+    if method == "INVITE":
+        lines += extra
     if body:
         lines.append("Content-Type: application/sdp")
     lines += [f"Content-Length: {len(body.encode())}", "", body]
@@ -228,12 +252,14 @@ async def probe_invite(
     from_user: str,
     to_user: str,
     timeout: float = 4.0,
+    headers: tuple[str, ...] = (),
 ) -> int:
     """Send an unauthenticated INVITE claiming to be ``from_user``; the final status.
 
-    An attacker's call attempt in security tests. A call that is answered is hung up again
-    (ACK, BYE); one still ringing at ``timeout`` is cancelled and reported by its last
-    provisional status.
+    An attacker's call attempt in security tests (``headers``: extra lines such as a forged
+    ``X-CC-Role: trunk``). A call that is answered is hung up again (ACK, BYE); one still
+    ringing at ``timeout`` is cancelled and reported by its last provisional status (0: no
+    answer at all).
     """
     wire = _Wire(transport.upper())
     await wire.open(local_ip, host, port)
@@ -249,7 +275,7 @@ async def probe_invite(
     ip, proto = local_ip, wire.proto
 
     def request(method: str) -> str:
-        return _invite(method, ip, wire.lport, host, port, proto, ids)
+        return _invite(method, ip, wire.lport, host, port, proto, ids, headers)
 
     status = 0
     try:

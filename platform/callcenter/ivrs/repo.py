@@ -41,10 +41,27 @@ async def put_ivr(conn: Any, tenant_id: str, name: str, ivr: Ivr, definition: An
                 menu.on_invalid.target,
                 menu.on_max_tries.kind,
                 menu.on_max_tries.target,
+                menu.type,
+                menu.min_digits,
+                menu.max_digits,
+                menu.terminator,
+                menu.lookup.timeout_ms if menu.lookup is not None else 0,
             )
         )
         for key, action in menu.options.items():
             keys.append((f"{base}:{key}", tenant_id, name, action.kind, action.target))
+        # Self-service branches under pseudo keys no caller can press (db migration 0024).
+        branches = [("next", menu.next)] if menu.next is not None else []
+        if menu.lookup is not None:
+            branches += [
+                ("found", menu.lookup.on_found),
+                ("not_found", menu.lookup.on_not_found),
+                ("error", menu.lookup.on_error),
+                ("timeout", menu.on_timeout),
+            ]
+        for key, branch in branches:
+            if branch is not None:
+                keys.append((f"{base}:{key}", tenant_id, name, branch.kind, branch.target))
     await conn.copy_records_to_table(
         "ivr_menus",
         records=menus,
@@ -62,6 +79,11 @@ async def put_ivr(conn: Any, tenant_id: str, name: str, ivr: Ivr, definition: An
             "invalid_target",
             "maxtries_kind",
             "maxtries_target",
+            "type",
+            "min_digits",
+            "max_digits",
+            "terminator",
+            "lookup_timeout_ms",
         ],
     )
     await conn.copy_records_to_table(

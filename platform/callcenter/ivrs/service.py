@@ -8,10 +8,11 @@ from callcenter import documents
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import transaction
 from callcenter.destinations.service import check_tenant_destination
-from callcenter.errors import NotFound
+from callcenter.errors import InvalidInput, NotFound
 from callcenter.ivrs import repo
 from callcenter.prompts import repo as prompts_repo
-from callcenter.routing.ivr import parse_ivr
+from callcenter.routing.ivr import lookup_hosts, parse_ivr
+from callcenter.selfservice import repo as selfservice_repo
 
 IVRS = documents.DocumentKind("ivrs", "IVR", "still in use", "used_by")
 
@@ -32,9 +33,21 @@ async def put_ivr(
                 raise NotFound("no such uploaded prompt", field=field)
         for menu in ivr.menus.values():
             for path, action in menu.actions():
-                if action.terminal and action.kind != "hangup":
+                if action.terminal and action.kind not in ("hangup", "dnc"):
                     await check_tenant_destination(
                         conn, tenant_id, action.kind, action.target, f"menus.{menu.name}.{path}"
+                    )
+        hosts = lookup_hosts(ivr)
+        if hosts:
+            api = await selfservice_repo.get_api(conn, tenant_id)
+            for menu in ivr.menus.values():
+                if menu.lookup is None:
+                    continue
+                host = menu.lookup.url.removeprefix("https://").partition("/")[0]
+                if api is None or api["host"] != host:
+                    raise InvalidInput(
+                        "a lookup may only call the tenant's configured API host",
+                        field=f"menus.{menu.name}.url",
                     )
         await repo.put_ivr(conn, tenant_id, name, ivr, body)
         row = await documents.fetch_row(conn, tenant_id, IVRS, name)

@@ -9,6 +9,7 @@ which ranges are valid.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -20,6 +21,7 @@ from callcenter.errors import InvalidInput
 NumberKind = Literal["400", "city", "mobile"]
 
 _SEPARATORS = re.compile(r"[\s\-().]")
+_DIGITS_ONLY = re.compile(r"^[0-9]{1,20}$")
 _ALLOWED = re.compile(r"^\+?[0-9]{3,20}$")
 
 
@@ -32,15 +34,38 @@ class ParsedNumber:
     kind: NumberKind
 
 
+def compact_number(raw: str) -> str:
+    """The number as typed, without separators: full-width digits and plus sign and the ideographic
+    space become ASCII (NFKC), ``0086`` becomes ``+86``."""
+    compact = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw).strip())
+    if compact.startswith("0086"):
+        compact = "+86" + compact[4:]
+    return compact
+
+
+def dialable(raw: object) -> object:
+    """A number field's value in the digits the dialplan needs, for every form that takes a
+    phone number (forwarding, mobiles, contacts, caller ids): ``+86 138 0013 8000`` and
+    full-width digits become ``13800138000``; a city number written with +86 gets its 0 back.
+    Anything else is returned as it is, for the field's own validation to refuse."""
+    if not isinstance(raw, str):
+        return raw
+    compact = compact_number(raw)
+    if compact.startswith("+"):
+        try:
+            return parse_number(raw).national
+        except InvalidInput:
+            return raw
+    return compact if _DIGITS_ONLY.match(compact) else raw
+
+
 def parse_number(raw: str, *, field: str = "number") -> ParsedNumber:
     """Parse a number as a user writes it; raise InvalidInput naming ``field``."""
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidInput("a phone number is required", field=field)
     if any(ord(c) < 32 or ord(c) == 127 for c in raw):
         raise InvalidInput("control characters are not allowed in a number", field=field)
-    compact = _SEPARATORS.sub("", raw.strip())
-    if compact.startswith("0086"):
-        compact = "+86" + compact[4:]
+    compact = compact_number(raw)
     if not _ALLOWED.match(compact):
         raise InvalidInput(
             "a phone number holds digits, spaces, dashes and a leading +",

@@ -6,7 +6,7 @@ from typing import Any
 
 _COLUMNS = (
     "number, kind, tenant_id, destination_type, destination, schedule, max_calls, priority,"
-    " assigned_at"
+    " assigned_at, language"
 )
 
 
@@ -42,11 +42,12 @@ async def set_route(
     schedule: str | None,
     max_calls: int,
     priority: int,
+    language: str | None = None,
 ) -> Any:
     """Point a tenant's number at a destination; None if the tenant has no such number."""
     return await conn.fetchrow(
         f"UPDATE numbers SET destination_type = $3, destination = $4, schedule = $5,"  # noqa: S608
-        f" max_calls = $6, priority = $7"
+        f" max_calls = $6, priority = $7, language = $8"
         f" WHERE tenant_id = $1 AND number = $2 RETURNING {_COLUMNS}",
         tenant_id,
         number,
@@ -55,6 +56,7 @@ async def set_route(
         schedule,
         max_calls,
         priority,
+        language,
     )
 
 

@@ -25,3 +25,5 @@ class RouteIn(BaseModel):
     schedule: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]{0,31}$")
     max_calls: int = Field(default=0, ge=0, le=100000)
     priority: int = Field(default=0, ge=0, le=100)
+    # What callers of this number hear (system prompts, numbers read out); None: the tenant's.
+    language: Literal["zh", "en"] | None = None

@@ -23,6 +23,7 @@ def _view(row: Any) -> dict[str, Any]:
             "schedule": row["schedule"],
             "max_calls": row["max_calls"],
             "priority": row["priority"],
+            "language": row["language"],
         }
     return {
         "number": row["number"],
@@ -65,7 +66,7 @@ async def route_number(
     national = parse_number(number, field="number").national
     kind = "agent" if data.type == "seat" else data.type
     async with transaction(pool) as conn:
-        await check_tenant_destination(conn, tenant_id, kind, data.target, "route")
+        _, target = await check_tenant_destination(conn, tenant_id, kind, data.target, "route")
         if data.schedule is not None and not await conn.fetchval(
             "SELECT 1 FROM schedules WHERE tenant_id = $1 AND name = $2", tenant_id, data.schedule
         ):
@@ -75,10 +76,11 @@ async def route_number(
             tenant_id,
             national,
             kind,
-            data.target,
+            target,
             schedule=data.schedule,
             max_calls=data.max_calls,
             priority=data.priority,
+            language=data.language,
         )
     if row is None:
         raise NotFound("no such number", field="number")

@@ -20,7 +20,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:  # the components never import this module: only their types are named
-    from callcenter.ami.client import AmiClient
+    from callcenter.ami.cluster import AmiCluster
     from callcenter.cdr.sink import CdrSink
     from callcenter.workspace.hub import Hub
 
@@ -68,7 +68,7 @@ class Sources:
     pool: Any = None  # asyncpg.Pool: typed Any because asyncpg ships no stubs
     hub: Hub | None = None
     cdr_sink: CdrSink | None = None
-    ami: AmiClient | None = None
+    ami: AmiCluster | None = None
 
 
 class PlatformMetrics:
@@ -208,14 +208,18 @@ class _Scraped(Collector):
             up = GaugeMetricFamily(
                 "callcenter_ami_connected", "Logged in to the node's AMI", labels=["node"]
             )
-            up.add_metric([self.node], 1.0 if s.ami.connected else 0.0)
-            yield up
             backlog = GaugeMetricFamily(
                 "callcenter_ami_dispatch_backlog",
                 "AMI events read and not yet dispatched to the typed handlers",
                 labels=["node"],
             )
-            backlog.add_metric([self.node], float(s.ami.backlog))
+            # One series per node of the cluster (the one of the settings when none is
+            # registered, named like the other series).
+            for name in s.ami.nodes or [self.node]:
+                connected = s.ami.node_connected(name)
+                up.add_metric([name], 1.0 if connected else 0.0)
+                backlog.add_metric([name], float(s.ami.client(name).backlog) if connected else 0)
+            yield up
             yield backlog
         if s.hub is not None:
             yield from _hub(s.hub)

@@ -29,10 +29,24 @@ async def calls_now(ami: Any | None, who: Principal) -> dict[str, Any]:
     who.require_operator()
     if ami is None or not ami.connected:
         raise Unavailable("Asterisk manager interface is not connected")
-    channels = await ami.action_list("CoreShowChannels")
+    channels = await ami.action_list("CoreShowChannels")  # every connected node, tagged
     per_tenant = calls_by_tenant(channels)
     return {
         "calls": len({c.get("Linkedid") or c.get("Uniqueid", "") for c in channels}),
         "channels": len(channels),
         "tenants": [{"tenant_id": t or None, **v} for t, v in per_tenant.items()],
+        "live": calls_by_node(channels),
     }
+
+
+def calls_by_node(channels: Iterable[Mapping[str, str]]) -> list[dict[str, Any]]:
+    """Each call up now (linked id) with the node it is on, its tenant and channel count."""
+    calls: dict[tuple[str, str], dict[str, Any]] = {}
+    for ch in channels:
+        key = (ch.get("CcNode", ""), ch.get("Linkedid") or ch.get("Uniqueid", ""))
+        call = calls.setdefault(
+            key, {"node": key[0] or None, "linkedid": key[1], "tenant_id": None, "channels": 0}
+        )
+        call["channels"] += 1
+        call["tenant_id"] = call["tenant_id"] or ch.get("AccountCode") or None
+    return [calls[k] for k in sorted(calls)]

@@ -12,14 +12,15 @@ from callcenter import keys
 from callcenter.errors import InvalidInput
 from callcenter.prompts import service
 from callcenter.prompts.audio import MAX_BYTES
-from callcenter.web.io import principal_of
+from callcenter.prompts.schemas import PromptNameIn, SpeechIn, check_display_name
+from callcenter.web.io import parse_body, principal_of
 
 routes = web.RouteTableDef()
 
 
 @routes.put("/api/v1/tenants/{tenant_id}/prompts/{name}")
 async def upload(request: web.Request) -> web.Response:
-    """Upload a prompt as the raw body (16-bit mono 8 kHz WAV)."""
+    """Upload a prompt as the raw body (16-bit mono 8 kHz WAV); ``?display_name=`` names it."""
     who = principal_of(request)
     if request.content_length is not None and request.content_length > MAX_BYTES:
         raise InvalidInput("audio too large", field="audio")
@@ -31,6 +32,36 @@ async def upload(request: web.Request) -> web.Response:
             request.match_info["tenant_id"],
             request.match_info["name"],
             data,
+            check_display_name(request.query.get("display_name")),
+        )
+    )
+
+
+@routes.put("/api/v1/tenants/{tenant_id}/prompts/{name}/display_name")
+async def name_prompt(request: web.Request) -> web.Response:
+    """Change a prompt's display name ({"display_name": "欢迎语"}, null: the id alone)."""
+    body = await parse_body(request, PromptNameIn)
+    return web.json_response(
+        await service.name_prompt(
+            request.app[keys.POOL],
+            principal_of(request),
+            request.match_info["tenant_id"],
+            request.match_info["name"],
+            body,
+        )
+    )
+
+
+@routes.post("/api/v1/tenants/{tenant_id}/prompts/{name}/speech")
+async def speak(request: web.Request) -> web.Response:
+    """Make a prompt from text ({"text": "...", "language": "zh"}): the host speaks it."""
+    return web.json_response(
+        await service.speak_prompt(
+            request.app[keys.POOL],
+            principal_of(request),
+            request.match_info["tenant_id"],
+            request.match_info["name"],
+            await parse_body(request, SpeechIn),
         )
     )
 

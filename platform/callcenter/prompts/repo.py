@@ -7,19 +7,35 @@ from typing import Any
 from callcenter.prompts.audio import Audio
 
 
-async def put_prompt(conn: Any, tenant_id: str, name: str, audio: Audio) -> None:
-    """Store or replace a prompt's audio."""
-    await conn.execute(
-        "INSERT INTO prompts (tenant_id, name, audio, sha256, seconds)"
-        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (tenant_id, name) DO UPDATE SET"
+async def put_prompt(
+    conn: Any, tenant_id: str, name: str, audio: Audio, display_name: str | None = None
+) -> Any:
+    """Store or replace a prompt's audio (a replaced prompt keeps its display name unless
+    a new one is given); the row's name and display name."""
+    return await conn.fetchrow(
+        "INSERT INTO prompts (tenant_id, name, audio, sha256, seconds, display_name)"
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, name) DO UPDATE SET"
         " audio = EXCLUDED.audio, sha256 = EXCLUDED.sha256, seconds = EXCLUDED.seconds,"
-        " updated_at = now()",
+        " display_name = coalesce(EXCLUDED.display_name, prompts.display_name),"
+        " updated_at = now() RETURNING display_name",
         tenant_id,
         name,
         audio.data,
         audio.sha256,
         audio.seconds,
+        display_name,
     )
+
+
+async def set_display_name(conn: Any, tenant_id: str, name: str, display_name: str | None) -> bool:
+    """Name a prompt in any script; False if the tenant has no such prompt."""
+    status: str = await conn.execute(
+        "UPDATE prompts SET display_name = $3 WHERE tenant_id = $1 AND name = $2",
+        tenant_id,
+        name,
+        display_name,
+    )
+    return status.endswith(" 1")
 
 
 async def exists(conn: Any, tenant_id: str, name: str) -> bool:
@@ -34,7 +50,8 @@ async def exists(conn: Any, tenant_id: str, name: str) -> bool:
 async def list_prompts(conn: Any, tenant_id: str) -> list[Any]:
     """A tenant's prompts, without audio, by name."""
     rows: list[Any] = await conn.fetch(
-        "SELECT name, seconds, sha256, updated_at FROM prompts WHERE tenant_id = $1 ORDER BY name",
+        "SELECT name, display_name, seconds, sha256, updated_at FROM prompts"
+        " WHERE tenant_id = $1 ORDER BY name",
         tenant_id,
     )
     return rows

@@ -62,3 +62,15 @@ async def update_queue(request: web.Request) -> web.Response:
             body,
         )
     )
+
+
+@routes.delete("/api/v1/tenants/{tenant_id}/queues/{name}")
+async def delete_queue(request: web.Request) -> web.Response:
+    """Remove a queue nothing routes calls to (409 ``conflict`` naming what still does)."""
+    await service.delete_queue(
+        request.app[keys.POOL],
+        principal_of(request),
+        request.match_info["tenant_id"],
+        request.match_info["name"],
+    )
+    return web.Response(status=204)

@@ -24,6 +24,8 @@ _OPTION_COLUMNS = (
     "overflow_empty_target",
     "overflow_full_kind",
     "overflow_full_target",
+    "display_name",
+    "survey",
 )
 QUEUE_COLUMNS = "name, extension, " + ", ".join(_OPTION_COLUMNS)
 
@@ -116,3 +118,14 @@ async def queue_exists(conn: Any, tenant_id: str, name: str) -> bool:
             "SELECT 1 FROM acd_queues WHERE tenant_id = $1 AND name = $2", tenant_id, name
         )
     )
+
+
+async def delete_queue(conn: Any, tenant_id: str, name: str) -> bool:
+    """Remove a queue and its members; False when there was none."""
+    await conn.execute(
+        "DELETE FROM acd_queue_members WHERE tenant_id = $1 AND queue_name = $2", tenant_id, name
+    )
+    status: str = await conn.execute(
+        "DELETE FROM acd_queues WHERE tenant_id = $1 AND name = $2", tenant_id, name
+    )
+    return status != "DELETE 0"

@@ -54,7 +54,13 @@ class QueueOptions(BaseModel):
     announce_frequency: int = Field(default=0, ge=0, le=600)
     service_level: int = Field(default=20, ge=1, le=600)
     callback_key: str | None = Field(default=None, pattern=r"^[0-9]$")
+    # After the agent hangs up, the caller is asked for a score (1-5), stored on the call.
+    survey: bool = False
     overflow: OverflowIn = Field(default_factory=OverflowIn)
+    # Any script (销售), next to the Latin name the dialplan needs; None: the name alone.
+    display_name: str | None = Field(
+        default=None, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f-\x9f]+$"
+    )
 
 
 class QueueIn(QueueOptions):

@@ -8,8 +8,9 @@ from typing import Any
 from callcenter.asterisk import realtime
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, on_conflict, transaction
+from callcenter.destinations import repo as destinations_repo
 from callcenter.destinations.service import check_tenant_destination
-from callcenter.errors import InvalidInput, NotFound
+from callcenter.errors import Conflict, InvalidInput, NotFound
 from callcenter.queues import repo
 from callcenter.queues.errors import QueueExists
 from callcenter.queues.schemas import MemberIn, MembersIn, QueueIn, QueueOptions
@@ -139,3 +140,21 @@ async def list_queues(pool: Any, who: Principal, tenant_id: str) -> list[dict[st
     who.require_tenant(tenant_id, "tenant_admin")
     async with connection(pool) as conn:
         return [_view(r) for r in await repo.list_queues(conn, tenant_id)]
+
+
+async def delete_queue(pool: Any, who: Principal, tenant_id: str, name: str) -> None:
+    """Remove a queue nothing sends calls to (numbers, schedules, IVRs, other queues'
+    overflow); otherwise a Conflict naming them in ``used_by``."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    async with transaction(pool) as conn:
+        if not await repo.queue_exists(conn, tenant_id, name):
+            raise NotFound("no such queue", field="name")
+        used = [
+            u
+            for u in await destinations_repo.users_of(conn, tenant_id, "queue", name)
+            if u != f"queue {name}"
+        ]
+        if used:
+            raise Conflict("the queue is still in use", field="name", used_by=used)
+        await realtime.delete_queue(conn, tenant_id, name)
+        await repo.delete_queue(conn, tenant_id, name)

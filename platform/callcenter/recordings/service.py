@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from callcenter.ami.cluster import NODE_HEADER, AmiCluster
 from callcenter.asterisk.naming import endpoint_id
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
@@ -56,7 +57,7 @@ async def purge_expired(pool: Any) -> int:
 
 
 async def start(
-    pool: Any, ami: Any | None, who: Principal, tenant_id: str, data: StartIn
+    pool: Any, ami: AmiCluster | None, who: Principal, tenant_id: str, data: StartIn
 ) -> dict[str, Any]:
     """Record the call a seat is on, from now to its end (policy ``on_demand`` or ``all``).
 
@@ -90,7 +91,8 @@ async def start(
     # `system` class, which MixMonitor over AMI needs). The file lands in done/ on the
     # Asterisk host when the call ends, where the media agent collects it like any other.
     name = f"{tenant_id}.{channel['Uniqueid']}.{channel.get('Linkedid', channel['Uniqueid'])}.wav"
-    await ami.originate(
+    # The recording job runs on the node holding the channel (action_list tags each item).
+    await ami.client(channel[NODE_HEADER]).originate(
         Channel="Local/record@cc-control/n",
         Application="Wait",
         Data="86400",  # the spy ends with the call, and this leg with it

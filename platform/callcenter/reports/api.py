@@ -16,6 +16,7 @@ from callcenter.auth.principal import Principal
 from callcenter.errors import InvalidInput
 from callcenter.reports import service
 from callcenter.reports.schemas import ReportQuery
+from callcenter.selfservice import service as selfservice_service
 from callcenter.web.io import field_path, principal_of
 
 routes = web.RouteTableDef()
@@ -72,3 +73,33 @@ async def agents(request: web.Request) -> web.Response:
 async def numbers(request: web.Request) -> web.Response:
     """Calls and minutes per number dialled, per interval."""
     return await _report(request, service.number_report, "numbers")
+
+
+@routes.get("/api/v1/tenants/{tenant_id}/reports/ivr-keys")
+async def ivr_keys(request: web.Request) -> web.Response:
+    """Calls per path of IVR keys pressed in the period."""
+    return await _report(request, service.ivr_key_report, "ivr-keys")
+
+
+@routes.get("/api/v1/tenants/{tenant_id}/reports/survey-queues")
+async def survey_queues(request: web.Request) -> web.Response:
+    """After-call survey answers and average score per queue and interval."""
+    return await _report(request, service.survey_queue_report, "survey-queues")
+
+
+@routes.get("/api/v1/tenants/{tenant_id}/reports/survey-agents")
+async def survey_agents(request: web.Request) -> web.Response:
+    """After-call survey answers and average score per agent and interval."""
+    return await _report(request, service.survey_agent_report, "survey-agents")
+
+
+@routes.get("/api/v1/tenants/{tenant_id}/reports/agent-states")
+async def agent_states(request: web.Request) -> web.Response:
+    """Each agent's state timeline (available, paused, talk, wrap-up) in the period."""
+    return await _report(request, service.agent_state_report, "agent-states")
+
+
+@routes.get("/api/v1/tenants/{tenant_id}/reports/selfservice")
+async def selfservice(request: web.Request) -> web.Response:
+    """Per IVR lookup node: containment, lookups by outcome, failure rate and latency."""
+    return await _report(request, selfservice_service.selfservice_report, "selfservice")

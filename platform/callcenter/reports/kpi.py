@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -278,3 +279,94 @@ def agent_report(
     for agent in list(paused):
         close_pause(agent, until)
     return dict(stats)
+
+
+@dataclass(frozen=True, slots=True)
+class StateSpan:
+    """One stretch of an agent's day in one state: ``available``, ``paused`` (with its
+    reason), ``talk`` or ``wrapup``; signed-out time has no span."""
+
+    agent: str
+    state: str
+    start: datetime
+    end: datetime
+    reason: str = ""
+
+
+def agent_timeline(
+    events: Iterable[QueueEvent], settings: Settings, start: datetime, until: datetime
+) -> list[StateSpan]:
+    """Each agent's states from ``start`` to ``until``, from the same queue-log rows as the
+    agent report: signed in (AGENTLOGIN..AGENTLOGOFF) is available unless paused
+    (PAUSE..UNPAUSE), talking (a COMPLETE*/TRANSFER's talk time, ending at the event) or in
+    wrap-up (the queue's wrap-up time after the call). Talk wins over wrap-up, wrap-up over
+    a pause, a pause over available. Sessions and pauses still open end at ``until``."""
+    sessions: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    pauses: dict[str, list[tuple[datetime, datetime, str]]] = defaultdict(list)
+    talks: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    wrapups: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    logged_in: dict[str, datetime] = {}
+    paused: dict[str, tuple[datetime, str]] = {}
+    for ev in sorted(events, key=lambda e: e.time):
+        agent = ev.agent
+        if not agent or agent == "NONE":
+            continue
+        if ev.event == "AGENTLOGIN":
+            logged_in.setdefault(agent, ev.time)
+        elif ev.event == "AGENTLOGOFF":
+            if agent in paused:
+                since, reason = paused.pop(agent)
+                pauses[agent].append((since, ev.time, reason))
+            if agent in logged_in:
+                sessions[agent].append((logged_in.pop(agent), ev.time))
+        elif ev.event == "PAUSE":
+            paused.setdefault(agent, (ev.time, ev.field(0) or "unspecified"))
+        elif ev.event == "UNPAUSE":
+            if agent in paused:
+                since, reason = paused.pop(agent)
+                pauses[agent].append((since, ev.time, reason))
+        elif ev.event in _COMPLETE or ev.event in _TRANSFER:
+            talk = ev.number(1) if ev.event in _COMPLETE else ev.number(3)
+            talks[agent].append((ev.time - timedelta(seconds=talk), ev.time))
+            wrap = settings.wrapup_s.get(ev.queue, 0)
+            if wrap:
+                wrapups[agent].append((ev.time, ev.time + timedelta(seconds=wrap)))
+    for agent, since in logged_in.items():
+        sessions[agent].append((since, until))
+    for agent, (since, reason) in paused.items():
+        pauses[agent].append((since, until, reason))
+
+    def inside(spans: list[tuple[datetime, datetime]], at: datetime) -> bool:
+        return any(a <= at < b for a, b in spans)
+
+    out: list[StateSpan] = []
+    agents = sorted(set(sessions) | set(pauses) | set(talks) | set(wrapups))
+    for agent in agents:
+        cuts = {start, until}
+        for spans in (sessions[agent], talks[agent], wrapups[agent]):
+            for a, b in spans:
+                cuts.update((a, b))
+        for a, b, _ in pauses[agent]:
+            cuts.update((a, b))
+        points = sorted(c for c in cuts if start <= c <= until)
+        mine: list[StateSpan] = []
+        for a, b in pairwise(points):
+            mid = a + (b - a) / 2
+            reason = ""
+            if inside(talks[agent], mid):
+                state = "talk"
+            elif inside(wrapups[agent], mid):
+                state = "wrapup"
+            elif (p := next((p for p in pauses[agent] if p[0] <= mid < p[1]), None)) is not None:
+                state, reason = "paused", p[2]
+            elif inside(sessions[agent], mid):
+                state = "available"
+            else:
+                continue
+            last = mine[-1] if mine else None
+            if last is not None and last.end == a and (last.state, last.reason) == (state, reason):
+                mine[-1] = StateSpan(agent, state, last.start, b, reason)
+            else:
+                mine.append(StateSpan(agent, state, a, b, reason))
+        out.extend(mine)
+    return out

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from callcenter.ami.client import AmiClient
+from callcenter.ami.cluster import AmiCluster
 from callcenter.ami.events import AsteriskBooted, DomainEvent
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
@@ -45,7 +45,7 @@ def todays_counts(
 class LiveWallboard:
     """Feeds the pure :class:`Wallboard` and tells ``publish`` which tenant changed."""
 
-    def __init__(self, pool: Any, ami: AmiClient, tz: str = "Asia/Shanghai") -> None:
+    def __init__(self, pool: Any, ami: AmiCluster, tz: str = "Asia/Shanghai") -> None:
         self._pool = pool
         self._ami = ami
         self.board = Wallboard(tz=ZoneInfo(tz))

@@ -131,3 +131,75 @@ async def number_report(
             }
         )
     return out
+
+
+async def _survey_report(
+    pool: Any, who: Principal, tenant_id: str, q: ReportQuery, by: str
+) -> list[dict[str, Any]]:
+    who.require_tenant(tenant_id, "tenant_admin")
+    async with connection(pool) as conn:
+        rows = await repo.survey_calls(conn, tenant_id, q.start, q.end, by, q.interval, q.tz)
+    tz = ZoneInfo(q.tz)
+    return [
+        {
+            by: r["key"].removeprefix(tenant_id + "-") if by == "queue" else r["key"],
+            "interval_start": r["bucket"].replace(tzinfo=tz).isoformat(),
+            "survey_answers": r["answers"],
+            "survey_average": round(r["average"], 2),
+        }
+        for r in rows
+    ]
+
+
+async def survey_queue_report(
+    pool: Any, who: Principal, tenant_id: str, q: ReportQuery
+) -> list[dict[str, Any]]:
+    """Per queue and interval: after-call survey answers (1-5) and their average score."""
+    return await _survey_report(pool, who, tenant_id, q, "queue")
+
+
+async def survey_agent_report(
+    pool: Any, who: Principal, tenant_id: str, q: ReportQuery
+) -> list[dict[str, Any]]:
+    """Per agent (the seat that took the call, forwarded seats included) and interval:
+    after-call survey answers (1-5) and their average score."""
+    return await _survey_report(pool, who, tenant_id, q, "agent")
+
+
+async def ivr_key_report(
+    pool: Any, who: Principal, tenant_id: str, q: ReportQuery
+) -> list[dict[str, Any]]:
+    """The IVR key-press breakdown of the period: calls per path of keys pressed ("1-2":
+    1 in the first menu, then 2), from the keys the dialplan keeps with each call's record."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    async with connection(pool) as conn:
+        rows = await repo.ivr_key_calls(conn, tenant_id, q.start, q.end)
+    return [{"ivr_keys": r["keys"], "calls": r["calls"]} for r in rows]
+
+
+async def agent_state_report(
+    pool: Any, who: Principal, tenant_id: str, q: ReportQuery
+) -> list[dict[str, Any]]:
+    """Each agent's state timeline in the period (available, paused with its reason, talk,
+    wrap-up), one row per stretch, from the queue log the agent report reads."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    events, settings = await _load(pool, tenant_id, q)
+    conf = kpi.Settings(wrapup_s={s["qname"]: s["wrapup_time"] for s in settings})
+    until = min(q.end, datetime.now(UTC))
+    if until <= q.start:
+        return []
+    tz = ZoneInfo(q.tz)
+    spans = kpi.agent_timeline(
+        [e for e in events if e.agent.startswith(tenant_id + "-")], conf, q.start, until
+    )
+    return [
+        {
+            "agent": s.agent.removeprefix(tenant_id + "-"),
+            "state": s.state,
+            "reason": s.reason,
+            "start": s.start.astimezone(tz).isoformat(),
+            "end": s.end.astimezone(tz).isoformat(),
+            "seconds": round((s.end - s.start).total_seconds(), 1),
+        }
+        for s in spans
+    ]

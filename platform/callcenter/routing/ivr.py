@@ -19,6 +19,15 @@ Together these mean a caller who never makes a valid choice reaches a terminal a
 within a bounded number of prompts, and hence that *every* menu reaches a terminal action.
 Cycles through ``options`` (e.g. "9: back to main menu") are allowed: each step there
 is a deliberate caller choice, and the failure path still leads out.
+
+Self-service nodes (issue 20) are menus of another ``type``:
+
+- ``digits`` collects several digits (``min_digits``..``max_digits``, ended early by
+  ``terminator``); a valid entry runs ``next`` (a caller choice, like an option), a timeout or
+  a wrong length counts a try like a menu's, and ``on_max_tries`` leads out.
+- ``lookup`` asks the tenant's HTTPS API (``url`` with ``{digits}`` and ``{caller}``), reads
+  fields of the answer back (``say``) and runs ``on_found``, ``on_not_found``, ``on_error`` or
+  ``on_timeout``. None of these is a caller choice: they belong to the failure graph.
 """
 
 from __future__ import annotations
@@ -29,14 +38,31 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from callcenter.errors import InvalidInput
-from callcenter.routing.schedule import _obj
+from callcenter.routing.schedule import _obj, check_display_name
 from callcenter.routing.sounds import check_sound
 
-ActionKind = Literal["submenu", "queue", "agent", "voicemail", "external", "repeat", "hangup"]
+# dnc: "do not call me again": the caller's number goes on the tenant's do-not-call list
+# (the control plane adds it), the caller hears a thank-you and the call ends.
+ActionKind = Literal[
+    "submenu", "queue", "agent", "voicemail", "external", "repeat", "hangup", "dnc"
+]
 ACTION_KINDS: frozenset[str] = frozenset(get_args(ActionKind))
-TERMINAL_KINDS: frozenset[str] = frozenset({"queue", "agent", "voicemail", "external", "hangup"})
+TERMINAL_KINDS: frozenset[str] = frozenset(
+    {"queue", "agent", "voicemail", "external", "hangup", "dnc"}
+)
 FAILURE_FIELDS = ("on_timeout", "on_invalid", "on_max_tries")
+LOOKUP_FIELDS = ("on_found", "on_not_found", "on_error", "on_timeout")
+MenuType = Literal["menu", "digits", "lookup"]
+SayAs = Literal["text", "number", "digits", "date"]
+SAY_AS: frozenset[str] = frozenset(get_args(SayAs))
 MAX_MENUS = 100
+MAX_SAY = 5
+# A JSON field of the lookup's answer: letters, digits, _ and dots for nested objects.
+FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,39}(\.[A-Za-z_][A-Za-z0-9_]{0,39}){0,3}$")
+# The only placeholders a URL template may hold; each is replaced by digits, URL-encoded.
+PLACEHOLDER_RE = re.compile(r"\{([a-z]*)\}")
+PLACEHOLDERS = frozenset({"digits", "caller"})
+HOST_RE = re.compile(r"^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(:[0-9]{1,5})?$")
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 KEY_RE = re.compile(r"^[0-9*#]$")
@@ -48,6 +74,7 @@ _TARGET_RE: dict[str, re.Pattern[str]] = {
     "external": re.compile(r"^\+?[0-9]{2,20}$"),
     "repeat": re.compile(r"^$"),
     "hangup": re.compile(r"^$"),
+    "dnc": re.compile(r"^$"),
 }
 
 
@@ -65,8 +92,28 @@ class Action:
 
 
 @dataclass(frozen=True)
+class Say:
+    """One field of a lookup's answer read back to the caller, and how."""
+
+    field: str
+    say_as: SayAs
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A lookup node's request: the URL template, its timeout and what is read back."""
+
+    url: str
+    timeout_ms: int
+    say: tuple[Say, ...]
+    on_found: Action
+    on_not_found: Action
+    on_error: Action
+
+
+@dataclass(frozen=True)
 class Menu:
-    """One menu: a prompt (sound file name), key options and the three fallback actions."""
+    """One node: a key menu (prompt, options, fallbacks), a digit collection or a lookup."""
 
     name: str
     prompt: str
@@ -76,6 +123,12 @@ class Menu:
     on_timeout: Action
     on_invalid: Action
     on_max_tries: Action
+    type: MenuType = "menu"
+    min_digits: int = 1
+    max_digits: int = 1
+    terminator: str = ""
+    next: Action | None = None
+    lookup: Lookup | None = None
 
     def __hash__(self) -> int:
         options = tuple(sorted(self.options.items()))
@@ -89,6 +142,12 @@ class Menu:
                 self.on_timeout,
                 self.on_invalid,
                 self.on_max_tries,
+                self.type,
+                self.min_digits,
+                self.max_digits,
+                self.terminator,
+                self.next,
+                self.lookup,
             )
         )
 
@@ -96,8 +155,22 @@ class Menu:
         """Each action with its field path inside the menu, e.g. ``("options.1", action)``."""
         for key, action in self.options.items():
             yield f"options.{key}", action
+        if self.next is not None:
+            yield "next", self.next
+        if self.lookup is not None:
+            yield "on_found", self.lookup.on_found
+            yield "on_not_found", self.lookup.on_not_found
+            yield "on_error", self.lookup.on_error
+            yield "on_timeout", self.on_timeout
+            return
         for attr in FAILURE_FIELDS:
             yield attr, getattr(self, attr)
+
+    def failure_actions(self) -> Iterator[tuple[str, Action]]:
+        """The actions no caller choice leads to (edges of the failure graph)."""
+        for path, action in self.actions():
+            if not path.startswith("options.") and path != "next":
+                yield path, action
 
 
 @dataclass(frozen=True)
@@ -130,7 +203,8 @@ def _check_menu(ivr: Ivr, key: str, menu: Menu) -> None:
     base = f"menus.{key}"
     if not NAME_RE.match(key) or menu.name != key:
         raise InvalidInput(f"menu name {key!r} must match {NAME_RE.pattern}", field=base)
-    check_sound(menu.prompt, f"{base}.prompt")
+    if menu.prompt or menu.type != "lookup":
+        check_sound(menu.prompt, f"{base}.prompt")
     if not 1 <= menu.timeout_s <= 60:
         raise InvalidInput("timeout_s must be 1..60", field=f"{base}.timeout_s")
     if not 1 <= menu.max_tries <= 10:
@@ -146,6 +220,54 @@ def _check_menu(ivr: Ivr, key: str, menu: Menu) -> None:
             raise InvalidInput(f"no menu named {action.target!r}", field=name)
     if menu.on_max_tries.kind == "repeat":
         raise InvalidInput("on_max_tries cannot repeat", field=f"{base}.on_max_tries")
+    if menu.type == "digits":
+        _check_digits(base, menu)
+    if menu.lookup is not None:
+        _check_lookup(base, menu.lookup)
+        for path, action in menu.actions():
+            if action.kind == "repeat":
+                raise InvalidInput("a lookup cannot repeat", field=f"{base}.{path}")
+
+
+def _check_digits(base: str, menu: Menu) -> None:
+    if not 1 <= menu.min_digits <= 20:
+        raise InvalidInput("min_digits must be 1..20", field=f"{base}.min_digits")
+    if not menu.min_digits <= menu.max_digits <= 20:
+        raise InvalidInput("max_digits must be min_digits..20", field=f"{base}.max_digits")
+    if menu.terminator not in ("", "#", "*"):
+        raise InvalidInput("terminator is #, * or empty", field=f"{base}.terminator")
+    if menu.next is None or menu.next.kind == "repeat":
+        raise InvalidInput("next must lead on (not repeat)", field=f"{base}.next")
+
+
+def check_lookup_url(url: str, field: str) -> str:
+    """The template's host (``host[:port]``): https only, ``{digits}``/``{caller}`` only."""
+    if not isinstance(url, str) or len(url) > 500 or not url.startswith("https://"):
+        raise InvalidInput("url must be an https:// URL template", field=field)
+    rest = url.removeprefix("https://")
+    host, _, tail = rest.partition("/")
+    if not HOST_RE.match(host):
+        raise InvalidInput("url needs a host name (no user, no placeholder)", field=field)
+    for m in PLACEHOLDER_RE.finditer(tail):
+        if m.group(1) not in PLACEHOLDERS:
+            raise InvalidInput("url placeholders are {digits} and {caller}", field=field)
+    bare = PLACEHOLDER_RE.sub("", tail)
+    if re.search(r"[{}\s#\\]", bare) or any(ord(c) < 0x21 or ord(c) > 0x7E for c in bare):
+        raise InvalidInput("url has characters a URL may not hold", field=field)
+    return host
+
+
+def _check_lookup(base: str, lookup: Lookup) -> None:
+    check_lookup_url(lookup.url, f"{base}.url")
+    if not 100 <= lookup.timeout_ms <= 5000:
+        raise InvalidInput("timeout_ms must be 100..5000", field=f"{base}.timeout_ms")
+    if len(lookup.say) > MAX_SAY:
+        raise InvalidInput(f"at most {MAX_SAY} fields are read back", field=f"{base}.say")
+    for i, say in enumerate(lookup.say):
+        if not FIELD_RE.match(say.field):
+            raise InvalidInput("field is a JSON key (a.b for nested)", field=f"{base}.say.{i}")
+        if say.say_as not in SAY_AS:
+            raise InvalidInput(f"as is one of {sorted(SAY_AS)}", field=f"{base}.say.{i}.as")
 
 
 def _check_no_silent_loop(ivr: Ivr) -> None:
@@ -156,8 +278,7 @@ def _check_no_silent_loop(ivr: Ivr) -> None:
     def visit(name: str) -> None:
         path.append(name)
         menu = ivr.menus[name]
-        for attr in FAILURE_FIELDS:
-            action: Action = getattr(menu, attr)
+        for attr, action in menu.failure_actions():
             if action.kind != "submenu" or action.target in done:
                 continue
             if action.target in path:
@@ -214,8 +335,12 @@ def parse_ivr(data: dict[str, Any]) -> Ivr:
     ``options`` to none, ``on_timeout``/``on_invalid`` to repeat, ``on_max_tries`` to hangup.
     Errors name the field, e.g. ``menus.main.options.1`` for a dangling submenu.
     """
-    data = _obj(data, "", {"entry", "menus", "greeting"})
+    data = _obj(data, "", {"entry", "menus", "greeting", "display_name", "language"})
+    check_display_name(data.get("display_name"))
     entry, raw_menus = data.get("entry"), data.get("menus")
+    # The language callers of this IVR hear (system prompts, numbers); the number's otherwise.
+    if data.get("language", "zh") not in ("zh", "en"):
+        raise InvalidInput("language must be zh or en", field="language")
     greeting = data.get("greeting", "")
     if not isinstance(greeting, str):
         raise InvalidInput("greeting must be a sound file name", field="greeting")
@@ -227,7 +352,16 @@ def parse_ivr(data: dict[str, Any]) -> Ivr:
     menus: dict[str, Menu] = {}
     for key, raw in raw_menus.items():
         base = f"menus.{key}"
-        m = _obj(raw, base, allowed)
+        kind = raw.get("type", "menu") if isinstance(raw, dict) else "menu"
+        if kind == "digits":
+            menus[key] = _parse_digits(key, raw)
+            continue
+        if kind == "lookup":
+            menus[key] = _parse_lookup(key, raw)
+            continue
+        if kind != "menu":
+            raise InvalidInput("type is menu, digits or lookup", field=f"{base}.type")
+        m = _obj(raw, base, allowed | {"type"})
         prompt, options = m.get("prompt"), m.get("options", {})
         if not isinstance(prompt, str):
             raise InvalidInput("prompt must be a sound file name", field=f"{base}.prompt")
@@ -250,3 +384,95 @@ def parse_ivr(data: dict[str, Any]) -> Ivr:
     ivr = Ivr(entry, menus, greeting)
     validate_ivr(ivr)
     return ivr
+
+
+def _prompt(m: dict[str, Any], base: str, default: str | None = None) -> str:
+    prompt = m.get("prompt", default)
+    if not isinstance(prompt, str):
+        raise InvalidInput("prompt must be a sound file name", field=f"{base}.prompt")
+    return prompt
+
+
+def _parse_digits(key: str, raw: Any) -> Menu:
+    """``{"type": "digits", "prompt": ..., "min_digits": 6, "max_digits": 10,
+    "terminator": "#", "timeout_s": 8, "max_tries": 3, "next": {...}, "on_max_tries": {...}}``."""
+    base = f"menus.{key}"
+    fields = {"type", "prompt", "min_digits", "max_digits", "terminator", "timeout_s"}
+    m = _obj(raw, base, fields | {"max_tries", "next", "on_max_tries"})
+    terminator = m.get("terminator", "#")
+    if not isinstance(terminator, str):
+        raise InvalidInput("terminator is #, * or empty", field=f"{base}.terminator")
+    if "next" not in m:
+        raise InvalidInput("next is required", field=f"{base}.next")
+    min_digits = _int(m, "min_digits", 1, base)
+    repeat = Action("repeat")
+    return Menu(
+        name=key,
+        prompt=_prompt(m, base),
+        timeout_s=_int(m, "timeout_s", 8, base),
+        max_tries=_int(m, "max_tries", 3, base),
+        options={},
+        on_timeout=repeat,
+        on_invalid=repeat,
+        on_max_tries=_action(m.get("on_max_tries", {"kind": "hangup"}), f"{base}.on_max_tries"),
+        type="digits",
+        min_digits=min_digits,
+        max_digits=_int(m, "max_digits", max(min_digits, 20), base),
+        terminator=terminator,
+        next=_action(m["next"], f"{base}.next"),
+    )
+
+
+def _parse_lookup(key: str, raw: Any) -> Menu:
+    """``{"type": "lookup", "url": "https://api.example.com/orders/{digits}?from={caller}",
+    "timeout_ms": 1500, "say": [{"field": "status", "as": "text"}], "on_found": {...},
+    "on_not_found": {...}, "on_error": {...}, "on_timeout": {...}}``; ``prompt`` (optional)
+    plays before the answer is read back."""
+    base = f"menus.{key}"
+    fields = {"type", "prompt", "url", "timeout_ms", "say", *LOOKUP_FIELDS}
+    m = _obj(raw, base, fields)
+    for name in LOOKUP_FIELDS:
+        if name not in m:
+            raise InvalidInput(f"{name} is required", field=f"{base}.{name}")
+    raw_say = m.get("say", [])
+    if not isinstance(raw_say, list):
+        raise InvalidInput("say is a list of {field, as}", field=f"{base}.say")
+    say = []
+    for i, item in enumerate(raw_say):
+        entry = _obj(item, f"{base}.say.{i}", {"field", "as"})
+        field, say_as = entry.get("field"), entry.get("as", "text")
+        if not isinstance(field, str) or say_as not in SAY_AS:
+            raise InvalidInput("say entries are {field, as}", field=f"{base}.say.{i}")
+        say.append(Say(field, say_as))
+    url = m.get("url")
+    if not isinstance(url, str):
+        raise InvalidInput("url must be an https:// URL template", field=f"{base}.url")
+    timeout = _action(m["on_timeout"], f"{base}.on_timeout")
+    return Menu(
+        name=key,
+        prompt=_prompt(m, base, ""),
+        timeout_s=1,
+        max_tries=1,
+        options={},
+        on_timeout=timeout,
+        on_invalid=Action("hangup"),
+        on_max_tries=Action("hangup"),
+        type="lookup",
+        lookup=Lookup(
+            url=url,
+            timeout_ms=_int(m, "timeout_ms", 1500, base),
+            say=tuple(say),
+            on_found=_action(m["on_found"], f"{base}.on_found"),
+            on_not_found=_action(m["on_not_found"], f"{base}.on_not_found"),
+            on_error=_action(m["on_error"], f"{base}.on_error"),
+        ),
+    )
+
+
+def lookup_hosts(ivr: Ivr) -> frozenset[str]:
+    """The hosts every lookup node of ``ivr`` calls (each must be the tenant's API host)."""
+    return frozenset(
+        check_lookup_url(m.lookup.url, f"menus.{m.name}.url")
+        for m in ivr.menus.values()
+        if m.lookup is not None
+    )

@@ -109,6 +109,21 @@ def _national_status(day: date) -> Literal["holiday", "makeup", None]:
     return None
 
 
+def national_days(year: int) -> list[tuple[date, Literal["holiday", "makeup"], str | None]]:
+    """The statutory holidays and make-up workdays (调休) of ``year``, with the holiday's
+    English name as a stable key (``"National Day"``); empty for years without data."""
+    days: list[tuple[date, Literal["holiday", "makeup"], str | None]] = []
+    day = date(year, 1, 1)
+    while day.year == year:
+        status = _national_status(day)
+        if status == "holiday":
+            days.append((day, status, chinese_calendar.get_holiday_detail(day)[1]))
+        elif status == "makeup":
+            days.append((day, status, None))
+        day += timedelta(days=1)
+    return days
+
+
 def _hours_on(schedule: Schedule, day: date) -> list[tuple[time, time]]:
     """The (start, end) spans that start on local date ``day``."""
     if day in schedule.holidays:
@@ -206,6 +221,18 @@ def parse_destination(value: Any, name: str) -> Destination:
     return Destination(kind, target)
 
 
+def check_display_name(value: Any) -> None:
+    """A display name people read next to the Latin id: any script, one line, 1-64 chars."""
+    if value is None:
+        return
+    if (
+        not isinstance(value, str)
+        or not 1 <= len(value.strip()) <= 64
+        or any(ord(c) < 32 or ord(c) == 127 for c in value)
+    ):
+        raise InvalidInput("a display name is one line of 1 to 64 characters", field="display_name")
+
+
 def parse_schedule(data: dict[str, Any]) -> Schedule:
     """Build a :class:`Schedule` from JSON-like input, raising ``InvalidInput(field=...)``.
 
@@ -215,7 +242,8 @@ def parse_schedule(data: dict[str, Any]) -> Schedule:
     "target": "main"}, "follow_national_calendar": false}``. "24:00" is allowed as an end.
     """
     allowed = {"timezone", "weekly", "holidays", "special_open", "closed_destination"}
-    data = _obj(data, "", allowed | {"follow_national_calendar"})
+    data = _obj(data, "", allowed | {"follow_national_calendar", "display_name"})
+    check_display_name(data.get("display_name"))
     tz = data.get("timezone")
     try:
         if not isinstance(tz, str):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from callcenter.numbers.parsing import dialable
 
 EXTENSION = r"^[1-9][0-9]{2,5}$"
 
@@ -22,5 +26,7 @@ class SeatUpdate(BaseModel):
     name: str | None = Field(
         default=None, max_length=64, pattern=r"^[^\"<>\\\r\n\x00;,|&$`{}\[\]]*$"
     )
-    forward_to: str | None = Field(default=None, pattern=r"^[0-9]{5,20}$")
+    forward_to: Annotated[str | None, BeforeValidator(dialable)] = Field(
+        default=None, pattern=r"^[0-9]{5,20}$"
+    )
     supervisor: bool | None = Field(default=None, description="may supervise calls")

@@ -86,7 +86,7 @@ class Guard:
         if address in self.allow or self.is_trusted(address, now):
             return None
         if self.is_blocked(address, now):
-            return None  # already blocked: Asterisk refuses it before authentication
+            return None  # already blocked: the edge refuses it before authentication
         times = self._failures.pop(address, None)
         if times is None:
             times = deque(maxlen=self.policy.threshold)
@@ -107,6 +107,11 @@ class Guard:
         until = now + self.policy.block_s
         self._blocked_until[address] = until
         return Block(address=address, until=until, failures=count)
+
+    def restore_block(self, address: str, until: float) -> None:
+        """A block made before (read back at start): failures meanwhile change nothing."""
+        if len(self._blocked_until) < self.policy.max_blocks:
+            self._blocked_until[address] = until
 
     def unblock(self, address: str) -> None:
         """Forget a block (lifted, or never applied)."""

@@ -1,23 +1,29 @@
-"""The brute-force guard at work: AMI security events in, rows of ``sip_blocks`` out.
+"""The brute-force guard at work: the edge's record of digest outcomes in, ``sip_blocks`` out.
 
-Asterisk reads the live rows as PJSIP ACLs (migration 0009), so a block needs nothing but
-PostgreSQL to reach an Asterisk on any host, and it ends by itself when its time is up.
+Behind the SIP edge every request reaches a node from the edge's address, so only the edge
+knows who failed. It inserts one ``sip_auth_events`` row per failed digest response it
+relays back from a node (and, now and then, per success) with the real source address;
+this service LISTENs (``cc_sip_auth``), feeds the pure guard and writes a ``sip_blocks``
+row when an address crosses the threshold. The edge re-reads the live blocks twice a second
+and refuses every request from them (asterisk_conf/edge/guard.cfg; migration 0019).
 
-Before blocking, the address is checked against the seats registered from it (ps_contacts):
-an office whose phones are registered behind the NAT is never blocked, even when the
-control plane restarted and has not yet seen them authenticate.
+Before blocking, the address is checked against the seats registered from it (their
+contacts' Path carries the address the REGISTER came from): an office whose phones are
+registered behind the NAT is never blocked, even when the control plane restarted and has
+not yet seen them authenticate.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import logging
 import time
 from typing import Any
 
-from callcenter.ami.client import AmiClient
-from callcenter.ami.events import AsteriskBooted, DomainEvent, SipAuthFailed, SipAuthSucceeded
+import asyncpg
+
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, transaction
 from callcenter.errors import DomainError, InvalidInput, NotFound
@@ -26,87 +32,145 @@ from callcenter.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
+CHANNEL = "cc_sip_auth"
+PING_S = 2.0  # a silently dropped LISTEN connection is noticed within this
+BATCH = 1000
+
 
 class SipGuard:
     """Counts failed SIP authentications per source address and blocks repeat offenders."""
 
     def __init__(
-        self, pool: Any, ami: AmiClient, policy: Policy, allow: frozenset[str] = frozenset()
+        self, pool: Any, dsn: str, policy: Policy, allow: frozenset[str] = frozenset()
     ) -> None:
         self._pool = pool
-        self._ami = ami
+        self._dsn = dsn
         self.guard = Guard(policy=policy, allow=allow)
         self.failures = 0  # failed digest responses seen
         self.blocks = 0
         self.spared = 0  # blocks not taken: the address had registered seats
-        self.reloads = 0
-        self._expiries: list[float] = []
+        self.listening = False
+        self._last_id: int | None = None
+        self._replay_upto = 0  # events up to this id were recorded before this start
+        self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
-        ami.on_event(self.handle)
 
     async def start(self) -> None:
-        """Start the task that reloads the ACL when blocks run out."""
-        task = asyncio.ensure_future(self._expire())
-        task.set_name("sip-guard-expiry")
-        self._tasks.append(task)
+        """Start the listener and the task that forgets what ran out."""
+        for coro, name in (
+            (self._listen(), "sip-guard-listener"),
+            (self._expire(), "sip-guard-expiry"),
+        ):
+            task = asyncio.ensure_future(coro)
+            task.set_name(name)
+            self._tasks.append(task)
 
     async def stop(self) -> None:
-        """Stop the expiry task."""
+        """Stop both tasks."""
         await cancel_and_wait(self._tasks)
 
-    async def _expire(self) -> None:
-        last_sweep = 0.0
+    async def _listen(self) -> None:
         while True:
-            await asyncio.sleep(0.5)
-            now = time.time()
-            if any(u <= now for u in self._expiries):
-                self._expiries = [u for u in self._expiries if u > now]
-                await self.reload_acl()
-            if now - last_sweep >= 10.0:
-                last_sweep = now
-                self.guard.forget(now)
-                try:
-                    await delete_expired_blocks(self._pool)
-                except (DomainError, OSError) as exc:
-                    log.warning("could not delete expired SIP blocks: %s", exc)
+            try:
+                conn = await asyncpg.connect(self._dsn)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("SIP guard listener cannot connect: %s", exc)
+                await asyncio.sleep(0.5)
+                continue
+            closed = asyncio.Event()
+            conn.add_termination_listener(lambda _c, ev=closed: ev.set())
+            try:
+                await conn.add_listener(CHANNEL, lambda *_: self._wake.set())
+                if self._last_id is None:
+                    await self._restore(conn)
+                await self._drain(conn)  # what arrived while nobody listened
+                self.listening = True
+                while not closed.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), PING_S)
+                    self._wake.clear()
+                    await self._drain(conn)  # also a ping: a lost connection shows here
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                log.warning("SIP guard listener lost: %s", exc)
+            finally:
+                self.listening = False
+                with contextlib.suppress(Exception):
+                    await conn.close()
+            await asyncio.sleep(0.2)
 
-    async def reload_acl(self) -> None:
-        """Make Asterisk re-read the named ACL from PostgreSQL (res_pjsip_acl follows)."""
-        try:
-            # A fixed dialplan job (extensions.conf, cc-control): the AMI user holds neither
-            # `command` (CLI) nor `system`/`config` (the Reload action).
-            await self._ami.originate(
-                Channel="Local/acl-reload@cc-control",
-                Application="Wait",
-                Data="0",
-                Variable="CDR_PROP(disable)=1",
-                Timeout=5000,
-                timeout=10,
+    async def _restore(self, conn: Any) -> None:
+        """After a start: the live blocks, and the events still inside the window or trust.
+
+        Replayed events rebuild windows and trusts but never make a block: one that ran out
+        or that an operator lifted while nobody listened must not come back.
+        """
+        policy = self.guard.policy
+        for row in await conn.fetch(
+            "SELECT host(address) AS a, extract(epoch FROM blocked_until)::float8 AS u"
+            " FROM sip_blocks WHERE blocked_until > now()"
+        ):
+            self.guard.restore_block(row["a"], row["u"])
+        since = max(policy.window_s, policy.trust_s)
+        first = await conn.fetchval(
+            "SELECT min(id) FROM sip_auth_events WHERE at > now() - make_interval(secs => $1)",
+            since,
+        )
+        self._replay_upto = int(
+            await conn.fetchval("SELECT coalesce(max(id), 0) FROM sip_auth_events")
+        )
+        self._last_id = (self._replay_upto + 1 if first is None else int(first)) - 1
+
+    async def _drain(self, conn: Any) -> None:
+        while True:
+            rows = await conn.fetch(
+                "SELECT id, host(address) AS address, ok, account,"
+                " extract(epoch FROM at)::float8 AS at"
+                " FROM sip_auth_events WHERE id > $1 ORDER BY id LIMIT $2",
+                self._last_id or 0,
+                BATCH,
             )
-            self.reloads += 1
-        except DomainError as exc:
-            # Asterisk re-reads it when it starts anyway; the next change retries.
-            log.warning("could not reload the SIP ACL: %s", exc.message)
+            for row in rows:
+                self._last_id = row["id"]
+                await self.record(
+                    row["address"],
+                    row["ok"],
+                    row["account"],
+                    row["at"],
+                    replayed=row["id"] <= self._replay_upto,
+                )
+            if len(rows) < BATCH:
+                return
 
-    async def handle(self, event: DomainEvent) -> None:
-        """Feed one AMI event; never raises (it runs in the AMI dispatch task)."""
-        if isinstance(event, AsteriskBooted):
-            await self.reload_acl()  # it may have booted before its database driver
+    async def _expire(self) -> None:
+        while True:
+            await asyncio.sleep(10.0)
+            self.guard.forget(time.time())
+            policy = self.guard.policy
+            try:
+                await delete_expired(self._pool, max(policy.window_s, policy.trust_s))
+            except (DomainError, OSError) as exc:
+                log.warning("could not delete expired SIP blocks: %s", exc)
+
+    async def record(
+        self, address: str, ok: bool, account: str, at: float, *, replayed: bool = False
+    ) -> None:
+        """One digest outcome the edge relayed; never raises (it runs in the listener)."""
+        if ok:
+            self.guard.succeeded(address, at)
             return
-        if isinstance(event, SipAuthSucceeded):
-            self.guard.succeeded(event.address, time.time())
-            return
-        if not isinstance(event, SipAuthFailed):
-            return
-        self.failures += 1
-        block = self.guard.failed(event.address, time.time())
+        if not replayed:
+            self.failures += 1
+        block = self.guard.failed(address, at)
         if block is None:
+            return
+        if replayed:
+            self.guard.unblock(block.address)  # seen before this start: never a new block
             return
         try:
             if await has_registered_seats(self._pool, block.address):
                 # Phones of an office behind this address are registered: spare it.
                 self.guard.unblock(block.address)
-                self.guard.succeeded(block.address, time.time())
+                self.guard.succeeded(block.address, at)
                 self.spared += 1
                 log.warning(
                     "SIP address %s failed %d authentications but has registered seats:"
@@ -115,10 +179,8 @@ class SipGuard:
                     block.failures,
                 )
                 return
-            await store_block(self._pool, block, f"{event.kind} {event.account}"[:200])
-            self._expiries.append(block.until)
-            await self.reload_acl()
-            self.blocks += 1  # applied: Asterisk refuses the address from now on
+            await store_block(self._pool, block, f"failed digest {account}"[:200])
+            self.blocks += 1  # applied: the edge refuses the address within a second
             log.warning(
                 "SIP address %s blocked for %.0f s after %d failed authentications",
                 block.address,
@@ -130,7 +192,7 @@ class SipGuard:
 
 
 async def store_block(pool: Any, block: Block, reason: str) -> None:
-    """Write (or extend) a block; Asterisk refuses the address from its next request."""
+    """Write (or extend) a block; the edge refuses the address from its next read (0.5 s)."""
     async with transaction(pool) as conn:
         await conn.execute(
             "INSERT INTO sip_blocks (address, blocked_until, failures, reason)"
@@ -146,23 +208,29 @@ async def store_block(pool: Any, block: Block, reason: str) -> None:
 
 async def has_registered_seats(pool: Any, address: str) -> bool:
     """Whether a live contact (a registered seat) has ``address`` as its source."""
-    # rewrite_contact=yes: the contact URI carries the address the REGISTER came from.
+    # Behind the edge, the contact's Path ends in `received=sip:<source>:<port>` (the edge's
+    # add_path_received); the URI is what the phone wrote (a private address behind NAT).
     host = f"[{address}]" if ":" in address else address
     async with connection(pool) as conn:
         found: bool = await conn.fetchval(
             "SELECT EXISTS (SELECT 1 FROM ps_contacts"
-            " WHERE (position($1 in uri) > 0 OR via_addr = $2)"
+            " WHERE (position($1 in path) > 0 OR position($2 in uri) > 0)"
             " AND coalesce(expiration_time, 0) > extract(epoch FROM now()))",
+            f"received=sip:{host}:",
             f"@{host}:",
-            address,
         )
     return found
 
 
-async def delete_expired_blocks(pool: Any) -> None:
-    """Forget blocks that ran out (the ACL view ignores them already): the table stays small."""
+async def delete_expired(pool: Any, keep_events_s: float) -> None:
+    """Forget blocks that ran out (the edge ignores them already) and digest outcomes older
+    than the guard looks back: both tables stay small."""
     async with transaction(pool) as conn:
         await conn.execute("DELETE FROM sip_blocks WHERE blocked_until < now()")
+        await conn.execute(
+            "DELETE FROM sip_auth_events WHERE at < now() - make_interval(secs => $1)",
+            keep_events_s,
+        )
 
 
 async def list_blocks(pool: Any, who: Principal) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from callcenter import keys
 from callcenter.tenants import service
-from callcenter.tenants.schemas import LimitsIn, StatusIn, TenantIn
+from callcenter.tenants.schemas import LanguageIn, LimitsIn, StatusIn, TenantIn
 from callcenter.web.io import parse_body, principal_of
 
 routes = web.RouteTableDef()
@@ -56,4 +56,27 @@ async def set_status(request: web.Request) -> web.Response:
     body = await parse_body(request, StatusIn)
     return web.json_response(
         await service.set_status(request.app[keys.POOL], who, request.match_info["tenant_id"], body)
+    )
+
+
+@routes.put("/api/v1/tenants/{tenant_id}/language")
+async def set_language(request: web.Request) -> web.Response:
+    """What the tenant's callers hear, ``zh`` or ``en`` (tenant admins)."""
+    who = principal_of(request)
+    body = await parse_body(request, LanguageIn)
+    return web.json_response(
+        await service.set_language(
+            request.app[keys.POOL], who, request.match_info["tenant_id"], body
+        )
+    )
+
+
+@routes.post("/api/v1/tenants/{tenant_id}/close")
+async def close_tenant(request: web.Request) -> web.Response:
+    """Close a tenant for good: numbers released, sign-ins and calls refused, billing kept
+    (operators)."""
+    return web.json_response(
+        await service.close_tenant(
+            request.app[keys.POOL], principal_of(request), request.match_info["tenant_id"]
+        )
     )

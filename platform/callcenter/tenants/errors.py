@@ -15,3 +15,9 @@ class UsernameTaken(Conflict):
     """A user (of any tenant) has this username already."""
 
     slug = "username-taken"
+
+
+class TenantClosed(Conflict):
+    """The tenant is closed: it cannot be reopened, suspended or closed again."""
+
+    slug = "tenant-closed"

@@ -7,7 +7,7 @@ from typing import Any
 
 _COLUMNS = (
     "id, name, status, created_at, max_calls, max_outbound, outbound_patterns, caller_number,"
-    " recording_policy, recording_retention_days, max_open_callbacks"
+    " recording_policy, recording_retention_days, max_open_callbacks, language, closed_at"
 )
 
 
@@ -69,3 +69,37 @@ async def set_status(conn: Any, tenant_id: str, status: str) -> Any:
         tenant_id,
         status,
     )
+
+
+async def set_language(conn: Any, tenant_id: str, language: str) -> Any:
+    """What the tenant's callers hear (numbers and IVRs without their own language)."""
+    return await conn.fetchrow(
+        f"UPDATE tenants SET language = $2 WHERE id = $1 RETURNING {_COLUMNS}",  # noqa: S608
+        tenant_id,
+        language,
+    )
+
+
+async def close(conn: Any, tenant_id: str) -> Any:
+    """Mark a tenant closed (None: no such tenant, or closed already); its numbers go back to
+    the inventory and its seats stop being billed. Nothing is deleted: invoices, usage, CDRs
+    and the seats' billing history stay."""
+    row = await conn.fetchrow(
+        "UPDATE tenants SET status = 'closed', closed_at = now(), caller_number = NULL"  # noqa: S608
+        f" WHERE id = $1 AND status <> 'closed' RETURNING {_COLUMNS}",
+        tenant_id,
+    )
+    if row is not None:
+        await conn.execute(
+            "UPDATE numbers SET tenant_id = NULL, destination_type = NULL, destination = NULL,"
+            " schedule = NULL, max_calls = 0, priority = 0, language = NULL, assigned_at = NULL"
+            " WHERE tenant_id = $1",
+            tenant_id,
+        )
+        # Its seats are no longer billed from now on (the history up to now is kept).
+        await conn.execute(
+            "UPDATE billing_seat_history SET removed_at = now()"
+            " WHERE tenant_id = $1 AND removed_at IS NULL",
+            tenant_id,
+        )
+    return row

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from callcenter.numbers.parsing import dialable
 
 TENANT_ID = r"^[a-z][a-z0-9]{1,15}$"
 USERNAME = r"^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$"
@@ -37,7 +39,9 @@ class LimitsIn(BaseModel):
         default_factory=lambda: ["1[3-9]XXXXXXXXX", "0ZXXXXXXXX", "0ZXXXXXXXXX", "0ZXXXXXXXXXX"],
         max_length=20,
     )
-    caller_number: str | None = Field(default=None, pattern=r"^[0-9]{5,20}$")
+    caller_number: Annotated[str | None, BeforeValidator(dialable)] = Field(
+        default=None, pattern=r"^[0-9]{5,20}$"
+    )
     # Open callback requests (waiting for an agent) the tenant accepts at once; each caller
     # number has at most one. Enforced by the database where the dialplan stores them.
     max_open_callbacks: int = Field(default=20, ge=0, le=10000)
@@ -49,3 +53,11 @@ class StatusIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     status: Literal["active", "suspended"]
+
+
+class LanguageIn(BaseModel):
+    """What the tenant's callers hear: Mandarin (``zh``) or English system prompts and
+    numbers read out, unless a number or an IVR says otherwise."""
+
+    model_config = ConfigDict(extra="forbid")
+    language: Literal["zh", "en"]

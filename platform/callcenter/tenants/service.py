@@ -9,10 +9,11 @@ from callcenter.auth.passwords import Hasher
 from callcenter.auth.principal import Principal
 from callcenter.db.pool import connection, on_conflict, transaction
 from callcenter.errors import NotFound
+from callcenter.nodes.service import place_tenant
 from callcenter.routing.outbound import compile_patterns
 from callcenter.tenants import repo
-from callcenter.tenants.errors import TenantExists, UsernameTaken
-from callcenter.tenants.schemas import LimitsIn, StatusIn, TenantIn
+from callcenter.tenants.errors import TenantClosed, TenantExists, UsernameTaken
+from callcenter.tenants.schemas import LanguageIn, LimitsIn, StatusIn, TenantIn
 
 
 def _view(row: Any) -> dict[str, Any]:
@@ -31,18 +32,21 @@ def _view(row: Any) -> dict[str, Any]:
             "policy": row["recording_policy"],
             "retention_days": row["recording_retention_days"],
         },
+        "language": row["language"],
         "created_at": row["created_at"].isoformat(),
+        "closed_at": row["closed_at"].isoformat() if row["closed_at"] else None,
     }
 
 
 async def open_tenant(pool: Any, hasher: Hasher, who: Principal, data: TenantIn) -> dict[str, Any]:
-    """Create a tenant and its first admin in one transaction (Asterisk needs nothing more:
-    its seats carry the tenant in their endpoint rows)."""
+    """Create a tenant and its first admin in one transaction, homed on the least-loaded
+    node (Asterisk needs nothing more: its seats carry the tenant in their endpoint rows)."""
     who.require_operator()
     password_hash = await hasher.hash(data.admin.password)  # scrypt off the event loop
     async with transaction(pool) as conn:
         async with on_conflict(TenantExists("already taken", field="id")):
             row = await repo.insert_tenant(conn, data.id, data.name)
+        await place_tenant(conn, data.id)  # the least-loaded active node, if any
         async with on_conflict(UsernameTaken("already taken", field="admin.username")):
             await users.insert_user(
                 conn,
@@ -102,7 +106,38 @@ async def set_status(pool: Any, who: Principal, tenant_id: str, data: StatusIn) 
     out) or reactivate it; calls already up are not cut."""
     who.require_operator()
     async with transaction(pool) as conn:
+        current = await repo.get_tenant(conn, tenant_id)
+        if current is None:
+            raise NotFound("no such tenant", tenant=tenant_id)
+        if current["status"] == "closed":
+            raise TenantClosed("the tenant is closed", field="status", tenant=tenant_id)
         row = await repo.set_status(conn, tenant_id, data.status)
+    return _view(row)
+
+
+async def set_language(
+    pool: Any, who: Principal, tenant_id: str, data: LanguageIn
+) -> dict[str, Any]:
+    """The tenant admin chooses what its callers hear (system prompts, numbers read out):
+    the next call follows it, on every number and IVR without a language of its own."""
+    who.require_tenant(tenant_id, "tenant_admin")
+    async with transaction(pool) as conn:
+        row = await repo.set_language(conn, tenant_id, data.language)
     if row is None:
         raise NotFound("no such tenant", tenant=tenant_id)
+    return _view(row)
+
+
+async def close_tenant(pool: Any, who: Principal, tenant_id: str) -> dict[str, Any]:
+    """Operator: close a tenant for good. Its numbers go back to the inventory, its users can
+    no longer sign in (their tokens stop working), calls to and from it are refused; its
+    invoices, usage and call records stay, and the operator still reads them. Unlike a
+    suspension, a closure is not lifted."""
+    who.require_operator()
+    async with transaction(pool) as conn:
+        row = await repo.close(conn, tenant_id)
+        if row is None:
+            if await repo.get_tenant(conn, tenant_id) is None:
+                raise NotFound("no such tenant", tenant=tenant_id)
+            raise TenantClosed("the tenant is closed already", field="status", tenant=tenant_id)
     return _view(row)

@@ -29,6 +29,7 @@ STATUS_BY_SLUG: dict[str, int] = {
     "user-disabled": 401,
     "seat-removed": 401,
     "tenant-suspended": 403,
+    "tenant-closed": 403,
     "too-many-attempts": 429,
     "forbidden": 403,
     "not-found": 404,
@@ -105,8 +106,11 @@ async def _answer(request: web.Request, handler: Handler, request_id: str) -> we
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Writes still allowed on a suspended tenant: the operator lifting the suspension.
-_SUSPENDED_ALLOWED = frozenset({("PUT", "/api/v1/tenants/{tenant_id}/status")})
+# Writes still allowed on a suspended tenant: the operator lifting the suspension or closing
+# the tenant (the service refuses both on a closed one).
+_SUSPENDED_ALLOWED = frozenset(
+    {("PUT", "/api/v1/tenants/{tenant_id}/status"), ("POST", "/api/v1/tenants/{tenant_id}/close")}
+)
 
 
 @web.middleware
@@ -132,13 +136,23 @@ async def _refuse_writes_if_suspended(
     request: web.Request, access: AccessGuard, who: Principal
 ) -> None:
     """A suspended tenant changes nothing: not by its users, nor on its routes by operators
-    (except lifting the suspension). Its invoices, usage and CDRs stay readable."""
+    (except lifting the suspension). Its invoices, usage and CDRs stay readable. A closed
+    tenant changes nothing at all."""
     info = request.match_info.route.resource.get_info() if request.match_info.route.resource else {}
     if (request.method, info.get("formatter") or info.get("path")) in _SUSPENDED_ALLOWED:
         return
     tenants = {who.tenant_id, request.match_info.get("tenant_id")} - {None}
     for tenant_id in sorted(t for t in tenants if t is not None):
-        if await access.tenant_status(tenant_id) == "suspended":
+        status = await access.tenant_status(tenant_id)
+        if status == "closed":  # never lifted: a cached answer is a true one
+            raise Forbidden(
+                "the tenant is closed: its records can be read but nothing changed",
+                slug="tenant-closed",
+                tenant=tenant_id,
+            )
+        if status == "suspended" and await access.tenant_status(tenant_id, fresh=True) == (
+            "suspended"
+        ):
             raise Forbidden(
                 "the tenant is suspended: its data can be read but not changed",
                 slug="tenant-suspended",

@@ -14,12 +14,14 @@ from aiohttp import WSMsgType, web
 
 from callcenter import keys
 from callcenter.auth.principal import Principal
-from callcenter.db.pool import transaction
+from callcenter.db.pool import connection, transaction
 from callcenter.errors import DomainError, Forbidden, NotFound
+from callcenter.quality.board import EVERYTHING
+from callcenter.quality.service import scope
 from callcenter.web.io import parse_body, principal_of
 from callcenter.workspace import repo
 from callcenter.workspace.core import AgentRef
-from callcenter.workspace.hub import Hub, Subscriber
+from callcenter.workspace.hub import Hub, Subscriber, batch_frame, drain_ready
 from callcenter.workspace.lifecycle import WORKSPACE
 from callcenter.workspace.runtime import LiveWorkspace
 from callcenter.workspace.schemas import IntegrationsIn
@@ -57,7 +59,8 @@ async def live(request: web.Request) -> web.StreamResponse:
 
     The first message must be ``{"type": "auth", "token": "<JWT>"}`` (browsers cannot set
     headers on a websocket; a token in the URL would end up in logs). The scope comes from
-    the token only; asking for anything else is refused.
+    the token only; asking for anything else is refused. ``"batch": true`` in it: messages
+    queued together arrive as one ``{"type": "batch", "messages": [...]}`` frame.
     """
     origin = request.headers.get("Origin")
     if origin is not None and not same_origin(origin, request.host):
@@ -68,7 +71,7 @@ async def live(request: web.Request) -> web.StreamResponse:
     guard = request.app[keys.ACCESS]
     extension: str | None = None
     try:
-        who, expires_at = await _authenticate(request, ws)
+        who, expires_at, batch = await _authenticate(request, ws)
         await guard.check_live(who)
         if who.role == "agent":
             extension = (await _agent_of(workspace, who)).extension
@@ -81,10 +84,22 @@ async def live(request: web.Request) -> web.StreamResponse:
     tenant_id = who.tenant_id
     assert tenant_id is not None
     hub = workspace.hub
-    sub = hub.subscribe(tenant_id, extension)
+    seen = EVERYTHING
+    if who.role == "supervisor":
+        try:
+            seen = await scope(request.app[keys.POOL], who, tenant_id)
+        except DomainError as exc:
+            guard.unwatch(session)
+            await _refuse(ws, exc)
+            return ws
+    sub = hub.subscribe(tenant_id, extension, agents=seen.agents, queues=seen.queues, batch=batch)
     for message in [
         {"type": "hello", "tenant": tenant_id, "agent": extension, "role": who.role},
-        *workspace.snapshot(tenant_id, extension),
+        *(
+            m
+            for m in workspace.snapshot(tenant_id, extension)
+            if seen.sees_agent(str(m.get("agent", "")))
+        ),
     ]:
         hub.offer(sub, message)
     writer = asyncio.ensure_future(_write(ws, sub, hub))
@@ -120,7 +135,10 @@ async def _agent_of(workspace: LiveWorkspace, who: Principal) -> AgentRef:
     return await workspace.agent_of_user(who.tenant_id, who.user_id)
 
 
-async def _authenticate(request: web.Request, ws: web.WebSocketResponse) -> tuple[Principal, float]:
+async def _authenticate(
+    request: web.Request, ws: web.WebSocketResponse
+) -> tuple[Principal, float, bool]:
+    """Who, until when, and whether the client takes batch frames."""
     try:
         first = await ws.receive(timeout=AUTH_TIMEOUT_S)
     except TimeoutError as exc:
@@ -140,7 +158,7 @@ async def _authenticate(request: web.Request, ws: web.WebSocketResponse) -> tupl
     who, expires_at = request.app[keys.TOKENS].verify_until(data["token"])
     if who.role not in ("agent", "tenant_admin", "supervisor") or who.tenant_id is None:
         raise Forbidden("agents, supervisors and tenant admins only", role=who.role)
-    return who, expires_at
+    return who, expires_at, data.get("batch") is True
 
 
 def _client_message(raw: str, tenant_id: str, extension: str | None) -> dict[str, Any] | None:
@@ -164,13 +182,17 @@ def _client_message(raw: str, tenant_id: str, extension: str | None) -> dict[str
 
 
 async def _write(ws: web.WebSocketResponse, sub: Subscriber, hub: Hub) -> None:
-    # One wake-up per message: the hub's put_nowait resumes this task directly. A subscriber
-    # that overflows has this task cancelled by the hub, and its socket closed.
+    # The hub's put_nowait resumes this task directly. A batch client gets whatever queued
+    # up meanwhile (a burst published in one loop turn) in the same frame; others one frame
+    # per message. A subscriber that overflows has this task cancelled by the hub, and its
+    # socket closed.
     try:
         while True:
-            data, ami_at = await sub.queue.get()
-            await ws.send_str(data)
-            hub.written(ami_at)
+            first = await sub.queue.get()
+            items = drain_ready(sub.queue, first) if sub.batch else [first]
+            await ws.send_str(batch_frame([data for data, _ in items]))
+            for _, ami_at in items:
+                hub.written(ami_at)
     except (ConnectionError, RuntimeError):
         return
     except asyncio.CancelledError:
@@ -210,19 +232,44 @@ async def put_integrations(request: web.Request) -> web.Response:
     who.require_tenant(tenant_id, "tenant_admin")
     body = await parse_body(request, IntegrationsIn)
     async with transaction(request.app[keys.POOL]) as conn:
+        secret = body.webhook_secret
+        if secret is None and body.keep_webhook_secret and body.webhook_url:
+            old = await repo.get_integrations(conn, tenant_id)
+            secret = old["webhook_secret"] if old is not None else None
         row = await repo.put_integrations(
             conn,
             tenant_id,
             body.crm_lookup_url,
             body.crm_timeout_ms,
             body.webhook_url,
-            body.webhook_secret,
+            secret,
         )
-    return web.json_response(
-        {
-            "crm_lookup_url": row["crm_lookup_url"],
-            "crm_timeout_ms": row["crm_timeout_ms"],
-            "webhook_url": row["webhook_url"],
-            "webhook_secret_set": row["webhook_secret"] is not None,
+    return web.json_response(_integrations_view(row))
+
+
+def _integrations_view(row: Any) -> dict[str, Any]:
+    """The settings as clients see them: never the secret, only whether one is set."""
+    if row is None:
+        return {
+            "crm_lookup_url": None,
+            "crm_timeout_ms": 800,
+            "webhook_url": None,
+            "webhook_secret_set": False,
         }
-    )
+    return {
+        "crm_lookup_url": row["crm_lookup_url"],
+        "crm_timeout_ms": row["crm_timeout_ms"],
+        "webhook_url": row["webhook_url"],
+        "webhook_secret_set": row["webhook_secret"] is not None,
+    }
+
+
+@routes.get("/api/v1/tenants/{tenant_id}/integrations")
+async def get_integrations(request: web.Request) -> web.Response:
+    """The tenant's CRM lookup URL and webhook (the secret is never returned)."""
+    who = principal_of(request)
+    tenant_id = request.match_info["tenant_id"]
+    who.require_tenant(tenant_id, "tenant_admin")
+    async with connection(request.app[keys.POOL]) as conn:
+        row = await repo.get_integrations(conn, tenant_id)
+    return web.json_response(_integrations_view(row))

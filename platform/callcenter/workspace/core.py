@@ -47,6 +47,7 @@ from callcenter.workspace.state import (
     RingStopped,
     Unpaused,
     apply,
+    presence,
     view,
 )
 
@@ -117,7 +118,7 @@ class WrapupTimerFired:
 # ------------------------------------------------------------------ console commands
 @dataclass(frozen=True, slots=True)
 class AgentSaved:
-    """An agent was created or changed (device): add or update it in the directory."""
+    """An agent was created or changed (device, seat): add or update it in the directory."""
 
     ref: AgentRef
     state: AgentState | None = None  # stored presence, when loading the directory
@@ -288,7 +289,11 @@ class WorkspaceCore:
                 continue
             out.append(self.state_message(ep, now))
             pop = self.pops.get(ep)
-            if pop is not None:
+            # An ended call's pop is kept for the note form during wrap-up only: a console
+            # signing in later must not see an old caller pop up again.
+            if pop is not None and (
+                not pop.get("ended") or presence(self.state_of(ep), now) == "wrapup"
+            ):
                 out.append({**pop, "resumed": True})
         return out
 
@@ -341,6 +346,12 @@ class WorkspaceCore:
                 if (ref := self.agents.get(endpoint)) is not None:
                     self._publish(ref, self.state_message(endpoint, now))
             case AgentSaved(ref, state):
+                # An agent user is on one seat: moved to another, it leaves the old one.
+                for endpoint, other in list(self.agents.items()):
+                    if other.user_id == ref.user_id and endpoint != ref.endpoint:
+                        del self.agents[endpoint]
+                        self.states.pop(endpoint, None)
+                        self.pops.pop(endpoint, None)
                 self.agents[ref.endpoint] = ref
                 if state is not None:
                     self.states[ref.endpoint] = state

@@ -1,5 +1,6 @@
 """CRM lookup at ring time: the tenant's own CRM (short timeout) with the hosted contacts as
-fallback. Never raises: a failing CRM leaves the pop with a new-contact form."""
+fallback; a campaign call pops its campaign contact (columns, script) instead. Never raises:
+a failing CRM leaves the pop with a new-contact form."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 
 import aiohttp
 
+from callcenter.campaigns import repo as campaigns_repo
+from callcenter.campaigns.service import pop_contact
 from callcenter.contacts import repo as contacts_repo
 from callcenter.contacts.service import contact_view
 from callcenter.db.pool import connection
@@ -40,6 +43,9 @@ class CrmLookup:
             return None, "not_found"
         try:
             async with connection(self._pool) as conn:
+                campaign_row = await campaigns_repo.call_in_flight(conn, tenant_id, number)
+                if campaign_row is not None:
+                    return pop_contact(campaign_row), "found"
                 integ = await repo.get_integrations(conn, tenant_id)
                 hosted_row = await contacts_repo.find_by_phone(conn, tenant_id, number)
         except DomainError as exc:

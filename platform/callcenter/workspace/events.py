@@ -36,6 +36,8 @@ class CallContext:
     did: str = ""
     ivr_keys: str = ""
     entered_at: float | None = None  # epoch seconds the call entered the platform
+    selfservice_digits: str = ""  # what the caller typed at an IVR digit node (CC_SS_DIGITS)
+    selfservice_lookup: str = ""  # the lookup's outcome: found, not_found, error, timeout
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +172,13 @@ def _context(msg: Mapping[str, str], queue: str) -> CallContext:
         did=cv.get("CC_DID", ""),
         ivr_keys=cv.get("CC_IVR_KEYS", ""),
         entered_at=_float(cv.get("CC_ENTERED", "")),
+        selfservice_digits="".join(c for c in cv.get("CC_SS_DIGITS", "") if c.isdigit())[:20],
+        selfservice_lookup=_lookup_status(cv.get("CC_SS_LOOKUP", "")),
     )
+
+
+def _lookup_status(value: str) -> str:
+    return value if value in ("found", "not_found", "error", "timeout") else ""
 
 
 def to_workspace_event(msg: Mapping[str, str]) -> WorkspaceEvent | None:
@@ -242,6 +250,8 @@ def _direct_context(msg: Mapping[str, str]) -> CallContext:
         did=cv.get("CC_DID", ""),
         ivr_keys=cv.get("CC_IVR_KEYS", ""),
         entered_at=_float(cv.get("CC_ENTERED", "")),
+        selfservice_digits="".join(c for c in cv.get("CC_SS_DIGITS", "") if c.isdigit())[:20],
+        selfservice_lookup=_lookup_status(cv.get("CC_SS_LOOKUP", "")),
     )
 
 

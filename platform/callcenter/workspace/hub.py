@@ -5,8 +5,16 @@ matching subscriber's bounded queue. A subscriber whose queue is full (a slow or
 browser) is cut off and told to reconnect; it never slows the others or the AMI reader. A
 reconnecting console gets a fresh snapshot (state and any ringing call) from the tracker.
 
+Batching: a client that asks for it when it authenticates (the supervisor board) gets every
+message already queued when its writer wakes up in one frame, ``{"type": "batch",
+"messages": [...]}`` (``drain_ready``, ``batch_frame``). A burst published in one loop turn
+(200 agents pausing at once) then crosses the socket as one frame and is applied by the page
+in one task, instead of 200 frames the browser takes one task (and maybe one redraw) each.
+Nothing waits to fill a batch: a lone message leaves as itself, at once.
+
 Scoping: a subscriber belongs to one tenant (from its token, never from what it asks for) and
-sees either one agent's events (agents) or all agents of its tenant (tenant admins).
+sees either one agent's events (agents), all agents of its tenant (tenant admins,
+supervisors), or a restricted supervisor's agents only (``agents``: no tenant-wide messages).
 """
 
 from __future__ import annotations
@@ -15,9 +23,36 @@ import asyncio
 import json
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+# A batch frame takes no more messages once this many characters long (the rest leave next).
+BATCH_MAX_CHARS = 256 * 1024
+
+QueueItem = tuple[str, float | None]  # (JSON text, AMI read time of a pop)
+
+
+def batch_frame(texts: Sequence[str]) -> str:
+    """One frame for messages taken together: a lone message as itself, else
+    ``{"type":"batch","messages":[...]}`` (the texts are JSON already: joined, not re-encoded)."""
+    if len(texts) == 1:
+        return texts[0]
+    return '{"type":"batch","messages":[' + ",".join(texts) + "]}"
+
+
+def drain_ready(
+    queue: asyncio.Queue[QueueItem], first: QueueItem, max_chars: int = BATCH_MAX_CHARS
+) -> list[QueueItem]:
+    """``first`` and the items already waiting behind it, in order, until ``max_chars`` of
+    text is reached (the last one taken may cross it). Never waits."""
+    items = [first]
+    size = len(first[0])
+    while size < max_chars and not queue.empty():
+        item = queue.get_nowait()
+        items.append(item)
+        size += len(item[0])
+    return items
 
 
 @dataclass(eq=False)
@@ -26,12 +61,19 @@ class Subscriber:
 
     tenant_id: str
     extension: str | None  # None: every agent of the tenant (supervisor view)
-    queue: asyncio.Queue[tuple[str, float | None]]  # (JSON text, AMI read time of a pop)
+    queue: asyncio.Queue[QueueItem]
     overflowed: asyncio.Event = field(default_factory=asyncio.Event)
     on_overflow: Callable[[], object] | None = None  # e.g. cancel the socket's writer
+    # A supervisor restricted to some queues: only these agents' messages, and no
+    # tenant-wide ones (the board sends it its own queues' figures, see quality.live).
+    agents: frozenset[str] | None = None
+    queues: frozenset[str] | None = None
+    batch: bool = False  # messages queued together leave in one frame (see batch_frame)
 
     def wants(self, extension: str | None) -> bool:
         """Whether a message about ``extension`` (None: tenant-wide) is for this subscriber."""
+        if self.agents is not None:
+            return extension is not None and extension in self.agents
         return self.extension is None or extension is None or extension == self.extension
 
 
@@ -49,9 +91,27 @@ class Hub:
         # AMI event read -> pop written to the client's socket, seconds (bench figures).
         self.pop_write_delays: deque[float] = deque(maxlen=100_000)
 
-    def subscribe(self, tenant_id: str, extension: str | None) -> Subscriber:
-        """Register a subscriber; the caller must ``unsubscribe`` it when the socket closes."""
-        sub = Subscriber(tenant_id, extension, asyncio.Queue(self._queue_size))
+    def subscribe(
+        self,
+        tenant_id: str,
+        extension: str | None,
+        *,
+        agents: frozenset[str] | None = None,
+        queues: frozenset[str] | None = None,
+        batch: bool = False,
+    ) -> Subscriber:
+        """Register a subscriber; the caller must ``unsubscribe`` it when the socket closes.
+
+        ``agents``/``queues``: a restricted supervisor's scope (None: the whole tenant);
+        ``batch``: the client takes batch frames."""
+        sub = Subscriber(
+            tenant_id,
+            extension,
+            asyncio.Queue(self._queue_size),
+            agents=agents,
+            queues=queues,
+            batch=batch,
+        )
         self._by_tenant.setdefault(tenant_id, set()).add(sub)
         return sub
 
@@ -62,6 +122,14 @@ class Hub:
             subs.discard(sub)
             if not subs:
                 del self._by_tenant[sub.tenant_id]
+
+    def tenant_wide(self, tenant_id: str) -> list[Subscriber]:
+        """The tenant's subscribers that watch all (or a supervisor's share of) its agents."""
+        return [s for s in self._by_tenant.get(tenant_id, ()) if s.extension is None]
+
+    def tenants(self) -> list[str]:
+        """Tenants with at least one subscriber."""
+        return list(self._by_tenant)
 
     def counts(self) -> dict[str, int]:
         """Subscribers per tenant."""
@@ -90,7 +158,7 @@ class Hub:
         if not subs:
             return 0
         if tenant_wide_only:
-            subs = {s for s in subs if s.extension is None}
+            subs = {s for s in subs if s.extension is None and s.agents is None}
             if not subs:
                 return 0
         data = json.dumps({**message, "sent_at": time.time()}, separators=(",", ":"))

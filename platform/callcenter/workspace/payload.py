@@ -50,6 +50,10 @@ def ringing_pop(
         "did": ctx.did,
         "queue": short_queue(tenant_id, ctx.queue),
         "ivr_keys": [k for k in ctx.ivr_keys.split("-") if k],
+        # What the caller typed in self-service and what the lookup made of it (issue 20).
+        "selfservice": {"digits": ctx.selfservice_digits, "lookup": ctx.selfservice_lookup}
+        if ctx.selfservice_digits or ctx.selfservice_lookup
+        else None,
         "waited_s": waited_s,
         "agent_channel": agent_channel,
         "contact": None,
@@ -107,5 +111,15 @@ def contact_pop(linkedid: str, contact: dict[str, Any] | None, status: str) -> d
 
 def webhook_event(kind: str, pop: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
     """A webhook body: the pop's context under a stable event name (``call.ringing``...)."""
-    keep = ("tenant", "agent", "linkedid", "caller", "did", "queue", "ivr_keys", "waited_s")
+    keep = (
+        "tenant",
+        "agent",
+        "linkedid",
+        "caller",
+        "did",
+        "queue",
+        "ivr_keys",
+        "selfservice",
+        "waited_s",
+    )
     return {"event": kind, **{k: pop[k] for k in keep if k in pop}, **extra}

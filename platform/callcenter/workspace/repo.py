@@ -68,11 +68,16 @@ async def queue_wrapup(conn: Any, tenant_id: str, queue: str) -> int:
 
 
 async def today_figures(conn: Any, tenant_id: str, endpoint: str) -> Any:
-    """Answered calls, talk time and missed rings of a seat since midnight (server time)."""
+    """Answered calls, talk time and missed rings of a seat since midnight (server time).
+
+    A leg counts as answered only when it reached someone (a ``dstchannel``): a click-to-call
+    whose number the tenant's policy refused leaves the agent's own answered leg with nobody
+    on the other end, and that is neither a call answered nor a ring missed."""
     return await conn.fetchrow(
-        "SELECT count(*) FILTER (WHERE disposition = 'ANSWERED') AS answered,"
-        " coalesce(sum(billsec) FILTER (WHERE disposition = 'ANSWERED'), 0) AS talk_s,"
-        " count(*) FILTER (WHERE disposition <> 'ANSWERED') AS missed"
+        "SELECT count(*) FILTER (WHERE disposition = 'ANSWERED' AND dstchannel <> '') AS answered,"
+        " coalesce(sum(billsec) FILTER (WHERE disposition = 'ANSWERED' AND dstchannel <> ''), 0)"
+        " AS talk_s,"
+        " count(*) FILTER (WHERE disposition <> 'ANSWERED' AND dstchannel LIKE $2) AS missed"
         " FROM cdr WHERE tenantid = $1 AND start >= date_trunc('day', now())"
         " AND (dstchannel LIKE $2 OR channel LIKE $2)",
         tenant_id,

@@ -19,6 +19,7 @@ from collections.abc import Coroutine, Mapping
 from typing import Any
 
 from callcenter.ami.client import AmiClient
+from callcenter.ami.cluster import AmiCluster
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError, NotFound
 from callcenter.workspace import repo
@@ -61,7 +62,7 @@ class LiveWorkspace:
         hub: Hub,
         crm: CrmLookup | None = None,
         webhooks: WebhookSender | None = None,
-        ami: AmiClient | None = None,
+        ami: AmiCluster | None = None,
     ) -> None:
         self._pool = pool
         self._ami = ami
@@ -200,7 +201,10 @@ class LiveWorkspace:
                 self.spawn(self._complete_later(tenant_id, queue, ready), name)
             case AllowTransfer(channel):
                 if self._ami is not None:
-                    self.spawn(self._allow_transfer(self._ami, channel), f"xfer-{channel}")
+                    self.spawn(
+                        self._allow_transfer(self._ami.for_channel(channel), channel),
+                        f"xfer-{channel}",
+                    )
             case StartWrapupTimer(endpoint, delay):
                 self._start_timer(endpoint, delay)
             case PushFigures(endpoint):

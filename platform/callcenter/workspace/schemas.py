@@ -15,3 +15,6 @@ class IntegrationsIn(BaseModel):
     crm_timeout_ms: int = Field(default=800, ge=50, le=5000)
     webhook_url: str | None = Field(default=None, max_length=1000, pattern=_URL)
     webhook_secret: str | None = Field(default=None, min_length=16, max_length=128)
+    # True: an absent secret keeps the stored one (a form that cannot show the secret saves
+    # the other settings without wiping it).
+    keep_webhook_secret: bool = False

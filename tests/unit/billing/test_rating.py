@@ -10,10 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from callcenter.billing.rating import (
+    CAMPAIGN_SUCCESS,
     CallUsage,
     CampaignCommission,
+    CampaignUsage,
     Commission,
     Direction,
+    DirectionUsage,
     Invoice,
     Package,
     PerCall,
@@ -23,10 +26,12 @@ from callcenter.billing.rating import (
     Plan,
     Rounding,
     SeatInterval,
+    Usage,
     billed_seconds,
     cost_metrics,
     parse_money,
     rate_period,
+    rate_usage,
     seat_days,
 )
 from callcenter.errors import InvalidInput
@@ -211,6 +216,22 @@ def test_per_minute_directions_and_half_up() -> None:
         ("minutes-outbound", D("0.7"), D("0.11")),
         ("minutes-forwarded", D("1"), D("0.15")),
     ]
+
+
+def test_calls_from_the_tenants_own_pbx_are_outsourced_overflow_on_a_line_of_their_own() -> None:
+    # Hybrid hosting (issue 20): priced like inbound calls, shown apart on the invoice.
+    plan = Plan(per_minute=PerMinute(D("0.12"), "per_minute", outbound_price_per_minute=D("1")))
+    inv = rate_period(plan, JUNE, [], [call("inbound", 60), call("overflow", 61)])
+    assert [(line.code, line.quantity, line.amount) for line in inv.lines] == [
+        ("minutes-inbound", D("1"), D("0.12")),
+        ("minutes-overflow", D("2"), D("0.24")),
+    ]
+    overflow = next(line for line in inv.lines if line.code == "minutes-overflow")
+    assert "overflow" in overflow.description.lower()
+    per_call = Plan(per_call=PerCall(price_per_inbound_call=D("0.50")))
+    assert lines(rate_period(per_call, JUNE, [], [call("overflow", 5)])) == {
+        "calls-overflow": D("0.50")
+    }
 
 
 def test_calls_outside_period_are_ignored() -> None:
@@ -405,3 +426,39 @@ def test_finer_rounding_never_costs_more(price: Decimal, calls: list[CallUsage])
         return rate_period(Plan(per_minute=PerMinute(price, rounding)), JUNE, [], calls).total
 
     assert total("per_second") <= total("per_6s") <= total("per_minute")
+
+
+def test_campaign_calls_and_successes_are_priced_on_lines_of_their_own() -> None:
+    plan = Plan(
+        per_call=PerCall(price_per_outbound_call=D("0.10"), minimum_outbound_charge=D("0.50")),
+        commission=Commission(D("10"), frozenset({"sale"})),
+    )
+    usage = Usage(
+        {"outbound": DirectionUsage(6, 300), "inbound": DirectionUsage(2, 100)},
+        {"sale": 1, CAMPAIGN_SUCCESS: 3},
+        {
+            7: CampaignUsage("续费", {"outbound": 3}, 2),
+            9: CampaignUsage("回访", {"outbound": 2}, 1),
+        },
+    )
+    inv = rate_usage(plan, JUNE, 0, usage)
+    # 1 outbound call of no campaign, then 3 and 2 campaign calls, each at max(0.10, 0.50);
+    # the inbound calls are free here; 1 success of no campaign, 2 and 1 campaign successes.
+    assert [(line.code, line.description, line.quantity, line.amount) for line in inv.lines] == [
+        ("calls-outbound", "Answered outbound calls", D("1"), D("0.50")),
+        ("campaign-7-calls", "Campaign 续费: answered calls", D("3"), D("1.50")),
+        ("campaign-9-calls", "Campaign 回访: answered calls", D("2"), D("1.00")),
+        ("commission", "Successful calls", D("1"), D("10.00")),
+        ("campaign-7-commission", "Campaign 续费: successful calls", D("2"), D("20.00")),
+        ("campaign-9-commission", "Campaign 回访: successful calls", D("1"), D("10.00")),
+    ]
+    # Splitting changes no total: the same usage without the campaigns costs the same.
+    flat = rate_usage(plan, JUNE, 0, Usage(usage.by_direction, usage.dispositions))
+    assert flat.total == inv.total == D("43.00")
+    # Usage of two halves of the month adds up per campaign.
+    half = Usage(
+        {"outbound": DirectionUsage(3, 150)}, {CAMPAIGN_SUCCESS: 2}, {7: usage.campaigns[7]}
+    )
+    with pytest.raises(InvalidInput):
+        Usage({"outbound": DirectionUsage(1, 10)}, {}, {7: CampaignUsage("x", {"outbound": 2})})
+    assert (half + half).campaigns[7] == CampaignUsage("续费", {"outbound": 6}, 4)

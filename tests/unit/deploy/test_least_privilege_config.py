@@ -29,8 +29,9 @@ def test_only_the_migration_logs_in_as_the_superuser() -> None:
             if name == "migrate" and key == "CALLCENTER_ADMIN_DSN":
                 continue
             assert not re.search(r"//postgres[:@]", str(value)), (name, key)
-        if name == "asterisk":
+        if "AST_DB_USER" in env:
             assert env["AST_DB_USER"] != "postgres"
+        assert "//postgres:" not in str(env.get("EDGE_DB_URL", ""))
 
 
 def test_the_ami_user_holds_no_cli_configuration_or_system_class() -> None:

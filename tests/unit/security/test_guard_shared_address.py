@@ -68,3 +68,16 @@ def test_live_blocks_are_capped_and_the_cap_frees_as_blocks_run_out() -> None:
     # When the first blocks have run out, new ones are taken again.
     assert guard.failed("10.9.9.9", 101) is not None
     assert guard.sizes()[2] <= 50
+
+
+def test_a_block_read_back_at_start_makes_later_failures_count_for_nothing() -> None:
+    """A restarted control plane replays the recent failures after reading the live blocks:
+    a blocked address is not blocked again (its block would be extended)."""
+    guard = Guard(policy=Policy(threshold=2, window_s=60, block_s=100, max_blocks=5))
+    guard.restore_block("198.51.100.7", until=1100.0)
+    assert guard.is_blocked("198.51.100.7", 1000.0)
+    assert guard.failed("198.51.100.7", 1000.0) is None
+    assert guard.failed("198.51.100.7", 1001.0) is None
+    # Once it has run out, failures count again.
+    assert guard.failed("198.51.100.7", 1200.0) is None
+    assert guard.failed("198.51.100.7", 1201.0) is not None

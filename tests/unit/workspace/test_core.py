@@ -166,6 +166,8 @@ def test_answer_stops_the_others_ringing_and_complete_starts_the_queue_wrapup() 
 
     [tick] = sent(core.step(WrapupTimerFired("acme-1001"), 149.1), "1001")
     assert tick["presence"] == "available"
+    # After wrap-up, a console signing in gets the agent's state, not the old caller's pop.
+    assert kinds(core.snapshot("acme", "1001", 150.0)) == ["agent.state"]
 
 
 def test_a_completion_before_the_wrapup_time_is_known_waits_for_it() -> None:
@@ -225,3 +227,11 @@ def test_presence_commands_publish_only_changes() -> None:
     core = core_with(ACME_1)
     assert core.step(PresenceChanged("acme-1001", LoggedIn()), 5.0) == []
     assert core.logged_out_endpoints() == set()
+
+
+def test_an_agent_moved_to_another_seat_leaves_the_old_one() -> None:
+    core = core_with(ACME_1, ACME_2)
+    moved = AgentRef(1, "acme", "1003", "acme-1003", "A", "sip")
+    core.step(AgentSaved(moved), 50.0)
+    assert core.agents == {"acme-1002": ACME_2, "acme-1003": moved}
+    assert "acme-1001" not in core.states

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from callcenter.workspace.hub import Hub
+from callcenter.workspace.hub import Hub, batch_frame, drain_ready
 from callcenter.workspace.signing import retry_delays, should_retry, sign, verify
 
 
@@ -56,6 +56,29 @@ async def test_a_slow_subscriber_is_cut_off_without_slowing_the_others() -> None
     assert not fast.overflowed.is_set()
     assert hub.dropped == 1
     await asyncio.sleep(0)
+
+
+def test_a_lone_message_leaves_as_itself_and_several_as_one_batch_in_order() -> None:
+    one = json.dumps({"type": "agent.state", "agent": "1001"})
+    assert batch_frame([one]) == one
+    texts = [json.dumps({"type": "agent.state", "agent": str(1000 + i)}) for i in range(3)]
+    frame = json.loads(batch_frame(texts))
+    assert frame["type"] == "batch"
+    assert [m["agent"] for m in frame["messages"]] == ["1000", "1001", "1002"]
+
+
+async def test_a_batch_takes_what_is_already_queued_up_to_its_size_and_never_waits() -> None:
+    queue: asyncio.Queue[tuple[str, float | None]] = asyncio.Queue()
+    for i in range(5):
+        queue.put_nowait((json.dumps({"n": i}), None))  # 8 characters each
+    # Once 20 characters are taken no more join: three leave now, two in the next frame.
+    taken = drain_ready(queue, queue.get_nowait(), max_chars=20)
+    assert [json.loads(text)["n"] for text, _ in taken] == [0, 1, 2]
+    assert queue.qsize() == 2
+    rest = drain_ready(queue, queue.get_nowait())
+    assert [json.loads(text)["n"] for text, _ in rest] == [3, 4] and queue.empty()
+    lone = (json.dumps({"n": 9}), None)
+    assert drain_ready(queue, lone) == [lone], "an empty queue: the message alone"
 
 
 def test_only_public_addresses_count_as_public() -> None:

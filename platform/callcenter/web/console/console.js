@@ -5,6 +5,8 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const cs = window.ccSession; // one session module for the three pages
+  const I = window.ccI18n;
+  const t = I.t;
   const cc = {
     token: (cs.load() || {}).token || null,
     me: null,
@@ -23,20 +25,22 @@
   };
   window.cc = cc;
 
+
   function log(text) {
     const li = document.createElement("li");
-    li.textContent = new Date().toISOString().slice(11, 23) + " " + text;
+    li.textContent = I.time(new Date()) + " " + text;
     const list = $("events");
     list.prepend(li);
     while (list.children.length > 200) list.lastChild.remove();
   }
 
-  const api = (method, path, body) => cs.api(method, path, body);
+  const api = (method, path, body, opts) => cs.api(method, path, body, opts);
 
   // ------------------------------------------------------------ sign-in
   $("signin-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     $("signin-error").textContent = "";
+    prepareAlerts(); // a user gesture: the ring tone may start later, notifications may ask now
     try {
       cc.token = (await cs.signIn($("username").value, $("password").value)).token;
       await start();
@@ -47,17 +51,154 @@
 
   async function start() {
     cc.me = await api("GET", "/api/v1/agent/me");
+    clearDesk();
+    cc.signedIn = true;
     $("signin").hidden = true;
     $("desk").hidden = false;
-    $("who").textContent = `${cc.me.name || cc.me.username} · ${cc.me.tenant} · ext ${cc.me.extension}`;
+    $("signout").hidden = false;
+    $("who").textContent = t("agent.who", { name: cc.me.name || cc.me.username, tenant: cc.me.tenant, ext: cc.me.extension });
     $("device").value = cc.me.device;
     $("mobile-number").value = cc.me.mobile_number || "";
     renderQueues(cc.me.queues);
     renderFigures(cc.me.figures);
+    loadPreviewCampaigns();
     renderState(cc.me.state);
     showCreds();
     connect();
     if (cc.me.device === "browser") startPhone();
+  }
+
+  // ------------------------------------------------------------ signing out
+  /** Forget everything of the previous session on the page: pop, notes, events, timers. */
+  function clearDesk() {
+    cc.pop = null;
+    cc.previewing = null;
+    $("preview-contact").hidden = true;
+    $("pop-campaign").hidden = true;
+    cc.lastLinkedid = null;
+    cc.messages = [];
+    $("pop").hidden = true;
+    $("pop").classList.remove("ended");
+    for (const id of ["pop-number", "pop-name", "pop-did", "pop-queue", "pop-ivr", "pop-waited",
+      "contact-name", "contact-company", "contact-email", "contact-notes", "pop-crm-status"]) {
+      $(id).textContent = "";
+    }
+    $("note").value = "";
+    $("disposition").value = "";
+    $("note-status").textContent = "";
+    $("device-error").textContent = "";
+    $("events").replaceChildren();
+    $("contact-list").replaceChildren();
+    $("contact-edit").hidden = true;
+    $("contact-q").value = "";
+    $("contacts-status").textContent = "";
+    clearInterval(wrapupTimer);
+    stopRing();
+  }
+
+  /** Leave the page signed out: no desk, no phone, no live events, no token. */
+  function signedOut(message) {
+    cc.signedIn = false;
+    cs.clear();
+    cc.token = null;
+    if (cc.ws) {
+      const ws = cc.ws;
+      cc.ws = null;
+      ws.onclose = null;
+      ws.close();
+    }
+    stopPhone();
+    clearDesk();
+    cc.me = null;
+    $("desk").hidden = true;
+    $("signout").hidden = true;
+    $("signin").hidden = false;
+    $("password").value = "";
+    $("presence").textContent = t("agent.signed-out");
+    $("presence").className = "presence logged_out";
+    $("presence").dataset.presence = "logged_out";
+    $("who").textContent = "";
+    $("signin-error").textContent = message || "";
+  }
+
+  $("signout").onclick = async () => {
+    // Out of the queues first, so no call rings a seat nobody watches.
+    if (cc.state && cc.state.presence !== "logged_out") await act("POST", "/api/v1/agent/logout");
+    signedOut(t("agent.signed-out"));
+  };
+  cs.whenSignedOut(() => {
+    if (cc.signedIn) signedOut(t("agent.session-over"));
+  });
+
+  // ------------------------------------------------------------ ring tone and notification
+  // The tone is synthesised (450 Hz, 1 s on, 4 s off: the Chinese ring-back cadence), so no
+  // sound file is shipped; the audio context is opened on the sign-in click (browsers only
+  // let a page make sound after a gesture).
+  cc.ringing = false;
+  cc.notifications = [];
+  let audioCtx = null;
+  let ringTimer = null;
+  let ringOsc = null;
+
+  function prepareAlerts() {
+    try {
+      if (!audioCtx && window.AudioContext) audioCtx = new AudioContext();
+      if (audioCtx && audioCtx.state === "suspended") audioCtx.resume();
+    } catch (_e) {
+      audioCtx = null;
+    }
+    if ("Notification" in window && Notification.permission === "default") {
+      Notification.requestPermission().catch(() => {});
+    }
+  }
+
+  function beep() {
+    if (!audioCtx) return;
+    const osc = audioCtx.createOscillator();
+    const gain = audioCtx.createGain();
+    osc.frequency.value = 450;
+    gain.gain.value = 0.2;
+    osc.connect(gain).connect(audioCtx.destination);
+    osc.start();
+    osc.stop(audioCtx.currentTime + 1);
+    ringOsc = osc;
+  }
+
+  function startRing() {
+    if (cc.ringing) return;
+    cc.ringing = true;
+    beep();
+    ringTimer = setInterval(beep, 5000);
+  }
+
+  function stopRing() {
+    cc.ringing = false;
+    clearInterval(ringTimer);
+    ringTimer = null;
+    if (ringOsc) {
+      try { ringOsc.stop(); } catch (_e) { /* already stopped */ }
+      ringOsc = null;
+    }
+  }
+
+  function notify(pop) {
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    const title = t("agent.incoming", { number: pop.caller.number || t("agent.withheld") });
+    const body = t("agent.incoming-body", { queue: pop.queue || "-", did: pop.did || "-" });
+    try {
+      const n = new Notification(title, { body, tag: pop.linkedid || "call", requireInteraction: true });
+      n.onclick = () => { window.focus(); n.close(); };
+      cc.notifications.push(n);
+    } catch (_e) {
+      /* some platforms allow notifications from service workers only */
+    }
+  }
+
+  function closeNotifications() {
+    for (const n of cc.notifications) {
+      try { n.close(); } catch (_e) { /* gone */ }
+    }
+    cc.notifications = [];
   }
 
   function showCreds() {
@@ -80,12 +221,14 @@
       handle(msg);
     };
     ws.onclose = (ev) => {
+      if (cc.ws !== ws) return; // signed out, or replaced
       if (ev.code === 4401 || ev.code === 4403) {
-        log("live events refused: " + ev.reason);
+        log(t("agent.log.refused", { reason: I.tOr(`error.${ev.reason}`, ev.reason) }));
+        if (ev.code === 4401) signedOut(t("agent.session-over"));
         return;
       }
       const delay = Math.min(200 * 2 ** cc.wsRetry++, 5000);
-      log(`live events lost (${ev.code}); reconnecting in ${delay} ms`);
+      log(t("agent.log.lost", { code: ev.code, wait: I.duration(delay / 1000) }));
       setTimeout(connect, delay);
     };
   }
@@ -94,7 +237,7 @@
     switch (msg.type) {
       case "hello":
         cc.wsRetry = 0;
-        log("live events connected");
+        log(t("agent.log.connected"));
         break;
       case "agent.state":
         renderState(msg);
@@ -108,9 +251,11 @@
         break;
       case "call.ringing":
       case "call.outbound":
+        if (msg.resumed && msg.ended && !(cc.state && cc.state.presence === "wrapup")) break;
         if (msg.ami_at && !msg.resumed) cc.popDelays.push(msg.received_at - msg.ami_at);
+        if (msg.type === "call.ringing" && !msg.resumed) notify(msg);
         showPop(msg);
-        log(`${msg.type} ${msg.caller.number} (${msg.queue || "direct"})${msg.resumed ? " resumed" : ""}`);
+        log(t(msg.resumed ? "agent.log.pop-resumed" : "agent.log.pop", { number: msg.caller.number, queue: msg.queue || t("agent.log.direct") }));
         break;
       case "call.contact":
         if (cc.pop && cc.pop.linkedid === msg.linkedid) {
@@ -121,28 +266,36 @@
         }
         break;
       case "call.answered":
-        log("answered " + msg.linkedid);
+        log(t("agent.log.answered", { id: msg.linkedid }));
         break;
       case "call.stopped":
-        log("stopped ringing " + msg.linkedid);
+        log(t("agent.log.stopped-ringing", { id: msg.linkedid }));
         if (cc.pop && cc.pop.linkedid === msg.linkedid) $("pop").classList.add("ended");
         break;
       case "call.ended":
-        log(`call ended ${msg.linkedid} talk ${msg.talk_s ?? "?"} s, wrap-up ${msg.wrapup_s ?? 0} s`);
+        log(t("agent.log.ended", { id: msg.linkedid, talk: I.duration(msg.talk_s ?? 0), wrapup: I.duration(msg.wrapup_s ?? 0) }));
         break;
       case "call.failed":
-        log("call failed: " + msg.reason);
+        log(t("agent.log.failed", { reason: I.tOr(`error.${msg.reason}`, msg.reason) }));
         break;
       case "error":
-        log("error: " + msg.message);
+        log(t("agent.log.error", { reason: I.tOr(`error.${msg.error || msg.reason}`, msg.message) }));
         break;
     }
   }
 
   function renderState(s) {
     cc.state = s;
+    if (s.presence === "ringing") startRing();
+    else {
+      stopRing();
+      closeNotifications();
+    }
     const el = $("presence");
-    el.textContent = s.presence === "paused" ? `paused (${s.pause_reason})` : s.presence.replace("_", " ");
+    el.textContent = s.presence === "paused"
+      ? t("agent.paused-for", { reason: I.tOr(`reason.${s.pause_reason}`, s.pause_reason) })
+      : I.tOr(`presence.${s.presence}`, s.presence.replace("_", " "));
+    el.removeAttribute("data-i18n");
     el.className = "presence " + s.presence;
     el.dataset.presence = s.presence;
     $("wrapup-left").textContent = s.wrapup_left;
@@ -198,16 +351,125 @@
     $("pop-queue").textContent = pop.queue || "-";
     $("pop-ivr").textContent = (pop.ivr_keys || []).join(" › ") || "-";
     $("pop-waited").textContent = pop.waited_s;
+    const ss = pop.selfservice;
+    $("pop-ss").hidden = !ss;
+    $("pop-ss-digits").textContent = ss ? ss.digits || "-" : "";
+    $("pop-ss-lookup").textContent = ss && ss.lookup ? t("agent.ss-lookup", { status: I.tOr(`ss.${ss.lookup}`, ss.lookup) }) : "";
     $("note").value = "";
     $("disposition").value = "";
     $("note-status").textContent = "";
     showContact();
   }
 
+  // A campaign contact: its own columns, the campaign's script and dispositions.
+  function fillCampaign(prefix, c) {
+    $(`${prefix}-campaign-contact`).textContent = c.name || "";
+    const dl = $(`${prefix}-campaign-fields`);
+    dl.replaceChildren();
+    for (const [k, v] of Object.entries(c.fields || {})) {
+      const dt = document.createElement("dt");
+      dt.textContent = k;
+      const dd = document.createElement("dd");
+      dd.textContent = v;
+      dl.append(dt, dd);
+    }
+    $(`${prefix}-campaign-script`).textContent = c.campaign.script || "";
+  }
+
+  function showCampaign(c) {
+    $("pop-campaign").hidden = false;
+    $("pop-campaign-name").textContent = c.campaign.name;
+    fillCampaign("pop", c);
+    const select = $("campaign-result");
+    select.replaceChildren();
+    const none = document.createElement("option");
+    none.value = "";
+    none.textContent = t("campaign.result-none");
+    select.append(none);
+    for (const d of c.campaign.dispositions) {
+      const o = document.createElement("option");
+      o.value = d;
+      o.textContent = d;
+      o.translate = false;
+      if (c.disposition === d) o.selected = true;
+      select.append(o);
+    }
+    $("campaign-result-status").textContent = "";
+  }
+
+  $("campaign-result-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const c = cc.pop && cc.pop.contact;
+    const disposition = $("campaign-result").value;
+    if (!c || c.source !== "campaign" || !disposition) return;
+    const path = `/api/v1/tenants/${encodeURIComponent(cc.me.tenant)}/campaigns/${c.campaign.id}/contacts/${c.id}/disposition`;
+    const res = await act("PUT", path, { disposition });
+    if (res) $("campaign-result-status").textContent = t(res.success ? "campaign.saved-success" : "campaign.saved");
+  });
+
+  // Preview dialling: the agent takes the next contact, reads it, dials or skips it.
+  async function loadPreviewCampaigns() {
+    const select = $("preview-campaign");
+    try {
+      const list = await api("GET", "/api/v1/agent/campaigns");
+      select.replaceChildren();
+      for (const c of list) {
+        const o = document.createElement("option");
+        o.value = c.id;
+        o.textContent = c.name;
+        o.translate = false;
+        select.append(o);
+      }
+      $("preview-status").textContent = list.length ? "" : t("campaign.none");
+    } catch (e) {
+      $("preview-status").textContent = cs.errorText(e);
+    }
+  }
+  cc.previewing = null;
+  $("preview-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const id = $("preview-campaign").value;
+    if (!id) return loadPreviewCampaigns();
+    try {
+      const c = await api("POST", `/api/v1/agent/campaigns/${id}/next`);
+      cc.previewing = c;
+      $("preview-contact").hidden = false;
+      $("preview-campaign-phone").textContent = c.phone;
+      fillCampaign("preview", c);
+      $("preview-status").textContent = "";
+    } catch (e) {
+      $("preview-contact").hidden = true;
+      $("preview-status").textContent = cs.errorText(e);
+    }
+  });
+  $("preview-dial").onclick = async () => {
+    const c = cc.previewing;
+    if (!c) return;
+    const res = await act("POST", `/api/v1/agent/campaigns/${c.campaign.id}/contacts/${c.id}/dial`);
+    if (res) {
+      $("preview-contact").hidden = true;
+      cc.previewing = null;
+    }
+  };
+  $("preview-skip").onclick = async () => {
+    const c = cc.previewing;
+    if (!c) return;
+    await act("POST", `/api/v1/agent/campaigns/${c.campaign.id}/contacts/${c.id}/skip`);
+    $("preview-contact").hidden = true;
+    cc.previewing = null;
+  };
+
   function showContact() {
     const pop = cc.pop;
     const c = pop.contact;
-    $("pop-crm-status").textContent = "CRM: " + pop.crm.status;
+    $("pop-crm-status").textContent = t("agent.crm-status", { status: I.tOr(`crm.${pop.crm.status}`, pop.crm.status) });
+    $("pop-campaign").hidden = true;
+    if (c && c.source === "campaign") {
+      showCampaign(c);
+      $("pop-contact").hidden = true;
+      $("new-contact").hidden = true;
+      return;
+    }
     $("pop-contact").hidden = !c;
     $("new-contact").hidden = !!c || pop.crm.status === "pending" || !pop.caller.number;
     if (c) {
@@ -231,9 +493,124 @@
       cc.pop.crm = { status: "found" };
       showContact();
     } catch (e) {
-      log("contact not saved: " + e.message);
+      log(t("agent.log.contact-not-saved", { reason: cs.errorText(e) }));
     }
   });
+
+  // ------------------------------------------------------------ contacts
+  // Search, edit, each contact's calls, CSV export and import (the tenant's hosted CRM).
+  const contactsBase = () => `/api/v1/tenants/${encodeURIComponent(cc.me.tenant)}/contacts`;
+  let editing = null;
+
+  async function searchContacts(quiet = false) {
+    const q = $("contact-q").value.trim();
+    const list = $("contact-list");
+    try {
+      const found = await api("GET", `${contactsBase()}?q=${encodeURIComponent(q)}`);
+      list.replaceChildren();
+      for (const c of found) {
+        const li = document.createElement("li");
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "contact-hit";
+        b.dataset.id = c.id;
+        b.textContent = [c.name, c.phone, c.company].filter(Boolean).join(" · ");
+        b.onclick = () => openContact(c.id);
+        li.append(b);
+        list.append(li);
+      }
+      if (!quiet) $("contacts-status").textContent = t("contacts.found", { n: found.length });
+    } catch (e) {
+      $("contacts-status").textContent = window.ccI18n.errorText(e.body, e.status);
+    }
+  }
+  $("contact-search").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    searchContacts();
+  });
+
+  async function openContact(id) {
+    const data = await api("GET", `${contactsBase()}/${id}/calls`);
+    const c = data.contact;
+    editing = c.id;
+    $("contact-edit").hidden = false;
+    $("ce-name").value = c.name;
+    $("ce-phone").value = c.phone;
+    $("ce-company").value = c.company;
+    $("ce-email").value = c.email;
+    $("ce-notes").value = c.notes;
+    $("ce-status").textContent = "";
+    const body = $("contact-calls").tBodies[0];
+    body.replaceChildren();
+    for (const call of data.calls) {
+      const tr = document.createElement("tr");
+      const result = call.answered ? t("contacts.answered", { talk: window.ccI18n.duration(call.talk_s) }) : t("contacts.missed");
+      const cells = [
+        window.ccI18n.dateTime(call.start),
+        t(call.direction === "outbound" ? "contacts.outbound" : "contacts.inbound"),
+        result,
+        call.note,
+      ];
+      for (const text of cells) {
+        const td = document.createElement("td");
+        td.textContent = text;
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    if (!data.calls.length) {
+      const tr = document.createElement("tr");
+      const td = document.createElement("td");
+      td.colSpan = 4;
+      td.textContent = t("contacts.no-calls");
+      tr.append(td);
+      body.append(tr);
+    }
+  }
+
+  $("contact-edit").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    try {
+      await api("PUT", `${contactsBase()}/${editing}`, {
+        name: $("ce-name").value,
+        phone: $("ce-phone").value.replace(/\D/g, ""),
+        company: $("ce-company").value,
+        email: $("ce-email").value,
+        notes: $("ce-notes").value,
+      });
+      $("ce-status").textContent = t("contacts.saved");
+      searchContacts(true);
+    } catch (e) {
+      $("ce-status").textContent = window.ccI18n.errorText(e.body, e.status);
+    }
+  });
+
+  $("contacts-export").onclick = async () => {
+    const resp = await api("GET", `${contactsBase()}.csv`, undefined, { raw: true });
+    const url = URL.createObjectURL(await resp.blob());
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = "contacts.csv";
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  $("contacts-import").onchange = async () => {
+    const file = $("contacts-import").files[0];
+    if (!file) return;
+    try {
+      const res = await api("POST", `${contactsBase()}.csv`, file, { contentType: "text/csv" });
+      $("contacts-status").textContent = t("contacts.imported", res);
+      searchContacts(true);
+    } catch (e) {
+      const line = e.body && e.body.details && e.body.details.line;
+      const text = window.ccI18n.errorText(e.body, e.status);
+      $("contacts-status").textContent = line ? t("contacts.import-line", { line, error: text }) : text;
+    }
+    $("contacts-import").value = "";
+  };
 
   // ------------------------------------------------------------ actions
   async function act(method, path, body) {
@@ -242,7 +619,7 @@
       if (res && res.type === "agent.state") renderState(res);
       return res;
     } catch (e) {
-      log(`${path}: ${e.message}`);
+      log(t("agent.log.refused-action", { reason: cs.errorText(e) }));
       return null;
     }
   }
@@ -254,8 +631,25 @@
   $("end-wrapup").onclick = () => act("POST", "/api/v1/agent/wrapup/end");
   $("device").onchange = async () => {
     const body = { device: $("device").value };
-    if (body.device === "mobile") body.mobile_number = $("mobile-number").value;
-    const res = await act("PUT", "/api/v1/agent/device", body);
+    $("device-error").textContent = "";
+    if (body.device === "mobile") {
+      body.mobile_number = $("mobile-number").value.trim();
+      if (!body.mobile_number) {
+        // Nothing is saved: the seat keeps ringing where it rang.
+        $("device").value = cc.me.device;
+        $("device-error").textContent = t("agent.mobile-needed");
+        $("mobile-number").focus();
+        return;
+      }
+    }
+    let res = null;
+    try {
+      res = await api("PUT", "/api/v1/agent/device", body);
+    } catch (e) {
+      $("device").value = cc.me.device;
+      cs.showError($("device-error"), e);
+      return;
+    }
     if (res) {
       cc.me.device = res.device;
       showCreds();
@@ -284,13 +678,13 @@
       note: $("note").value,
       disposition: $("disposition").value,
     });
-    if (res) $("note-status").textContent = "saved " + res.updated_at.slice(11, 19);
+    if (res) $("note-status").textContent = t("agent.note-saved", { time: I.time(res.updated_at) });
   });
 
   // ------------------------------------------------------------ browser softphone
   function startPhone() {
     if (cc.ua || typeof JsSIP === "undefined") {
-      if (typeof JsSIP === "undefined") $("phone-status").textContent = "JsSIP missing (run setup)";
+      if (typeof JsSIP === "undefined") $("phone-status").textContent = t("agent.jssip-missing");
       return;
     }
     const sip = cc.me.sip;
@@ -307,16 +701,16 @@
     cc.ua = ua;
     ua.on("registered", () => {
       cc.registered = true;
-      $("phone-status").textContent = "registered";
-      log("softphone registered");
+      $("phone-status").textContent = t("agent.registered");
+      log(t("agent.log.registered"));
     });
     ua.on("unregistered", () => {
       cc.registered = false;
-      $("phone-status").textContent = "not registered";
+      $("phone-status").textContent = t("agent.not-registered");
     });
     ua.on("registrationFailed", (e) => {
       cc.registered = false;
-      $("phone-status").textContent = "registration failed: " + e.cause;
+      $("phone-status").textContent = t("agent.registration-failed", { cause: e.cause });
     });
     ua.on("newRTCSession", (e) => {
       const session = e.session;
@@ -328,21 +722,21 @@
       cc.onHold = false;
       session.on("peerconnection", (pe) => attachAudio(pe.peerconnection));
       session.on("confirmed", () => {
-        log("softphone: call up");
+        log(t("agent.log.call-up"));
         buttons();
       });
       session.on("ended", () => {
-        log("softphone: call ended");
+        log(t("agent.log.call-ended"));
         buttons();
       });
       session.on("failed", (f) => {
-        log("softphone: call failed " + f.cause);
+        log(t("agent.log.call-failed", { cause: f.cause }));
         buttons();
       });
       session.on("hold", () => { cc.onHold = true; buttons(); });
       session.on("unhold", () => { cc.onHold = false; buttons(); });
       if (session.connection) attachAudio(session.connection);
-      log(e.originator === "remote" ? "softphone: ringing" : "softphone: calling");
+      log(e.originator === "remote" ? t("agent.log.ringing") : t("agent.log.calling"));
       buttons();
       // Click-to-call: the platform rings the agent first; the agent asked for it.
       if (e.originator === "remote" && cc.pop && cc.pop.type === "call.outbound" && !cc.pop.answered) {
@@ -357,7 +751,7 @@
     if (cc.ua) cc.ua.stop();
     cc.ua = null;
     cc.registered = false;
-    $("phone-status").textContent = "not registered";
+    $("phone-status").textContent = t("agent.not-registered");
   }
 
   function attachAudio(pc) {
@@ -399,5 +793,7 @@
     return out;
   };
 
-  if (cc.token) start().catch(() => { cs.clear(); cc.token = null; });
+  document.getElementById("locale-slot").replaceWith(I.switcher("locale-switch"));
+  I.onChange(() => { if (cc.me) { $("who").textContent = t("agent.who", { name: cc.me.name || cc.me.username, tenant: cc.me.tenant, ext: cc.me.extension }); if (cc.state) renderState(cc.state); } });
+  I.ready.then(() => { if (cc.token) start().catch(() => { cs.clear(); cc.token = null; }); });
 })();

@@ -82,9 +82,11 @@ window.ccSession = (() => {
     return save(data.token);
   }
 
-  /** The text a user reads for an error (the field it names, if any). */
+  /** The text a user reads for an error (the field it names, if any), in the page's language
+   * when the catalogue (i18n.js) is loaded: the body's slug and field, not its English message. */
   function errorText(err) {
     if (!(err instanceof ApiError)) return String((err && err.message) || err);
+    if (window.ccI18n) return window.ccI18n.errorText(err.body, err.status);
     if (err.status === 429) {
       const wait = err.body.details && err.body.details.retry_after_s;
       return wait ? `${err.message} (try again in ${Math.ceil(wait)} s)` : err.message;

@@ -1,0 +1,1 @@
+"""Asterisk nodes of the cluster: registration, tenants' homes, failover (issue 15)."""

@@ -1,0 +1,1 @@
+"""Carrier trunks: where outside calls go out and come in, each with a channel cap."""
