@@ -128,7 +128,7 @@ class Dialer:
         if row["mode"] == "agentless":
             n = max(0, AGENTLESS_LINES - counts["open"])
         else:
-            free, busy = await self._agents(tenant_id, row["queue"])
+            free, busy, waiting = await self._agents(tenant_id, row["queue"])
             n = dials_now(
                 "predictive" if row["mode"] == "predictive" else "progressive",
                 PacingInput(
@@ -142,6 +142,8 @@ class Dialer:
                     busy_agents=busy,
                     mean_ring_s=counts["mean_ring_s"],
                     mean_handle_s=counts["mean_handle_s"],
+                    mean_unanswered_s=counts["mean_unanswered_s"],
+                    waiting=waiting,
                 ),
             )
         if n > 0:
@@ -191,9 +193,9 @@ class Dialer:
             log.info("campaign attempt %s lost its events: closed as %s", r["id"], outcome)
             await self._finish(r["id"], outcome)
 
-    async def _agents(self, tenant_id: str, queue: str) -> tuple[int, int]:
+    async def _agents(self, tenant_id: str, queue: str) -> tuple[int, int, int]:
         """Members of the queue (home node) free now (available, not paused, not on a call)
-        and busy on a call."""
+        and busy on a call, and the callers waiting in it."""
         items = await self._ami.for_tenant(tenant_id).action_list(
             "QueueStatus", Queue=queue_name(tenant_id, queue)
         )
@@ -211,7 +213,9 @@ class Dialer:
             if i.get("Paused", "0") == "0"
             and (i.get("InCall", "0") == "1" or i.get("Status") in ("2", "3", "6", "7"))
         )
-        return free, busy
+        params = [i for i in items if i.get("Event") == "QueueParams"]
+        waiting = int(params[0].get("Calls", "0") or 0) if params else 0
+        return free, busy, waiting
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)

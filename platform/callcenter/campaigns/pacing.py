@@ -1,36 +1,33 @@
 """How many customers to dial now. Pure: the dialer's runtime measures, this decides.
 
 Symbols: F free agents (logged in, not paused, not on a call), I calls in flight (dialled,
-not answered or ended yet), N people answered so far (connected to an agent or abandoned),
-A of them abandoned, p the measured answer rate, c the abandon cap (0.03 for 3 %).
+no agent and no outcome yet), W of them answered and waiting in the queue, N people
+answered so far (connected to an agent or abandoned), A of them abandoned, c the abandon
+cap (0.03 for 3 %), N0 the warm-up allowance (the campaign starts as if N0 people had been
+reached without an abandon).
 
 * **progressive**: dial so that every call in flight has a free agent: ``D = F``.
-* **predictive**: aim at ``D* = ceil((F + S + B) / p)`` calls in flight (S: agents expected to
-  be free within a ring time, from the measured ring and handle times; B the abandons the
-  campaign has earned and not spent, ``c*(N + N0) - A``: an answered call beyond the agents
-  waits up to 8 s in the queue and is often taken), but never more than the cap allows in
-  the worst case. If all D calls in flight were answered, at most F would find
-  an agent and ``D - F`` would be abandoned; dialling is allowed only while
-  ``A + max(0, D - F) <= c * (N + D)``, i.e.
-  ``D <= (c*N + F - A) / (1 - c)``; ``D <= F`` is always allowed (no call can be abandoned).
+* **predictive**: the abandons the campaign may still spend are ``B = 0.9*c*(N + N0) - A``
+  (it plans with nine tenths of the cap; the rest absorbs bad luck). While ``B > 0`` it keeps
+  as many calls ringing as it can such that their answers, counted high, find an agent or fit
+  in B: ``D*s + Z*sqrt(D*s*(1 - s)) <= F + S + B - W``, where s is the share of ringing calls
+  that will be answered (from the answer rate p, itself counted high while few dials ended,
+  and Little's law: an unanswered call rings longer, ``s = p*Ta / (p*Ta + (1-p)*Tn)``) and S
+  the busy agents who will be free by the time those answers arrive (half a ring time on
+  average plus the 8 s an answered call waits in the queue), counted low. Once B is spent it
+  falls back to the worst-case bound ``D <= (c*(N + N0) + F - A) / (1 - c)``: if every call in
+  flight were answered at once, abandons would still stay under ``c*(N + N0)`` (the proof:
+  ``A + max(0, I - F) <= c*(N + I + N0)`` is kept by every event), so the campaign earns its
+  headroom back before it overdials again.
 
-Why the cap then holds at every moment, whatever the answers turn out to be (the property
-test drives a simulated day): let W = A + max(0, I - F) - c(N + I). Dialling keeps W <= 0
-whenever I > F. An answered call that finds an agent leaves I - F and N + I unchanged; one
-that finds none (F = 0) moves one unit from I to both N and A, also leaving W unchanged; a
-call that ends unanswered and an agent becoming free only lower it. An abandon happens only
-with F = 0 < I, where W <= 0 gives A + I <= c(N + I), hence after it A <= c * N. So the
-abandon rate A / N never exceeds c. The assumption: an agent counted free takes no other
-call (inbound calls to the same queue break it; docs/outbound.md).
-
-Warm-up allowance: early in a campaign N is small, so the bound alone makes predictive
-start as progressive and earn its headroom (about c * N extra calls) as people are reached.
-``prior_reached`` (N0, default ``WARMUP_REACHED``) counts the campaign as if N0 people had
-already been reached without an abandon: the bound becomes ``D <= (c*(N + N0) + F - A) / (1 - c)``
-and the same proof (with A - c*N0 in place of A) gives ``A <= c * (N + N0)`` at every moment:
-at most ``c * N0`` abandons more than the strict cap allows, i.e. the rate is <= c once the
-campaign's own reached count outweighs the allowance (A / N <= c * (1 + N0 / N)).
-``prior_reached = 0`` is the strict "never above the cap" bound.
+What that guarantees: the worst-case bound alone would hold the cap at every moment, but it
+lets a young campaign (N small) dial only a few calls beyond its free agents and keeps real
+calls near progressive for thousands of reached people. The planned budget is statistical:
+the property test drives simulated days over random answer rates, talk times, team sizes
+and caps and checks that ``A <= c*(N + N0)`` at the end of every day (the rate is then at
+most ``c*(1 + N0/N)``) and that no moment overshoots by a whole abandon; docs/outbound.md
+has the figures. The assumption: an agent counted free takes no other call (inbound calls to
+the same queue break it).
 """
 
 from __future__ import annotations
@@ -44,6 +41,10 @@ PRIOR_RATE = 0.5  # an unknown list is assumed to answer often: fewer dials, no 
 PRIOR_WEIGHT = 10.0
 MIN_RATE = 0.05
 WARMUP_REACHED = 100  # the allowance: c * 100 = 3 abandons at a 3 % cap
+QUEUE_WAIT_S = 8.0  # cc-campaign's Queue() timeout
+AIM = 0.9  # the share of the cap the dialler plans to spend, the rest absorbs bad luck
+Z = 3.0  # how high the answers of the calls in flight are counted, in standard deviations
+Z_RATE = 2.0  # and the answer rate, while few dials have ended
 MAX_RATIO = 20.0  # never more than 20 calls in flight per agent free, soon free or busy
 
 
@@ -62,15 +63,9 @@ class PacingInput:
     mean_ring_s: float = 0.0  # measured: dial to answer
     mean_handle_s: float = 0.0  # measured: answer to the agent free again
     prior_reached: int = WARMUP_REACHED  # warm-up allowance N0 (0: never above the cap)
-
-
-def soon_free(s: PacingInput) -> float:
-    """Agents expected to be free by the time a call dialled now is answered: each busy
-    agent's call ends within the next ring time with probability ~ ring / handle time."""
-    if s.busy_agents <= 0 or s.mean_handle_s <= 0 or s.mean_ring_s <= 0:
-        return 0.0
-    window = s.mean_ring_s
-    return s.busy_agents * min(1.0, window / s.mean_handle_s)
+    mean_unanswered_s: float = 0.0  # measured: dial to the end of a call nobody answered
+    queue_wait_s: float = QUEUE_WAIT_S  # an answered call waits this long for an agent
+    waiting: int = 0  # of the calls in flight, answered and waiting in the queue for an agent
 
 
 def answer_rate(answers: int, dials_ended: int) -> float:
@@ -92,18 +87,59 @@ def allowed_in_flight(
     return max(free, bound)
 
 
+def answer_share(p: float, ring_answered_s: float, ring_unanswered_s: float) -> float:
+    """The share of the calls in flight that will be answered. A call that is not answered
+    rings longer (to the ring timeout) than one that is, so at any moment fewer of the
+    calls in flight are going to be answered than the answer rate ``p`` says (Little's law:
+    ``p*Ta / (p*Ta + (1-p)*Tn)``). Until both times are measured: ``p``, the higher share."""
+    if ring_answered_s <= 0 or ring_unanswered_s <= 0:
+        return p
+    share = p * ring_answered_s / (p * ring_answered_s + (1 - p) * ring_unanswered_s)
+    return min(p, max(MIN_RATE / 2, share))
+
+
 def dials_now(mode: PacedMode, s: PacingInput) -> int:
     """How many new calls to place now (never negative)."""
     free = max(0, s.free_agents)
-    soon = soon_free(s)
-    if mode == "progressive" or free + soon <= 0:
+    if mode == "progressive" or free + max(0, s.busy_agents) <= 0:
         return max(0, free - s.in_flight)
+    budget = AIM * s.cap * (s.answered + s.prior_reached) - s.abandoned
+    if budget <= 0:
+        # The earned abandons are spent: only calls every one of which finds an agent.
+        strict = allowed_in_flight(free, s.answered, s.abandoned, s.cap, s.prior_reached)
+        return max(0, strict - s.in_flight)
     p = answer_rate(s.answers, s.dials_ended)
-    # Expected-value targeting: enough calls that the expected answers cover the agents free
-    # now or soon, plus the abandons the campaign has earned and not spent (each answered
-    # call beyond an agent may still find one within the queue wait).
-    spare = max(0.0, s.cap * (s.answered + s.prior_reached) - s.abandoned)
-    want = free + soon + spare
-    target = min(math.ceil(want / p), math.ceil((free + max(soon, s.busy_agents)) * MAX_RATIO))
-    ceiling = allowed_in_flight(free, s.answered, s.abandoned, s.cap, s.prior_reached)
-    return max(0, min(target, ceiling) - s.in_flight)
+    # Counted high while few dials have ended: an unknown list may answer far more often.
+    p += Z_RATE * math.sqrt(p * (1 - p) / (s.dials_ended + PRIOR_WEIGHT))
+    share = answer_share(min(1.0, p), s.mean_ring_s, s.mean_unanswered_s)
+    # Agents the answers find: the free ones, and the busy ones whose call ends before an
+    # answer arrives (on average half a ring time away) or while it waits in the queue.
+    window = s.mean_ring_s / 2 + s.queue_wait_s
+    soon = soon_low = 0.0
+    if s.busy_agents > 0 and s.mean_handle_s > 0 and s.mean_ring_s > 0:
+        q = min(1.0, window / s.mean_handle_s)
+        soon = s.busy_agents * q
+        soon_low = max(0.0, soon - Z * math.sqrt(s.busy_agents * q * (1 - q)))
+    # Callers already answered and waiting in the queue take the first of them.
+    waiting = max(0, s.waiting)
+    limit = math.ceil((free + max(soon, s.busy_agents)) * MAX_RATIO)
+    ringing = max(0, s.in_flight - waiting)
+    # As many ringing calls as there are agents for their answers on average; and their
+    # answers counted high, against the agents counted low, fit in the earned abandons.
+    d = min(
+        largest_in_flight(share, 0.0, free + soon - waiting, limit),
+        largest_in_flight(share, Z, free + soon_low + budget - waiting, limit),
+    )
+    return max(0, d - ringing)
+
+
+def largest_in_flight(share: float, z: float, room: float, limit: int) -> int:
+    """The largest D <= limit with ``D*share + z*sqrt(D*share*(1-share)) <= room``."""
+    lo, hi = 0, max(0, limit)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if mid * share + z * math.sqrt(mid * share * (1 - share)) <= room:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo

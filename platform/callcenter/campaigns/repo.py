@@ -466,7 +466,8 @@ async def open_attempts(
 
 
 async def pacing_counts(conn: Any, tenant_id: str, campaign_id: int) -> Any:
-    """In flight, people reached, abandoned, dials ended and answered: the pacing's inputs."""
+    """In flight, people reached, abandoned, dials ended and answered, and the measured
+    ring, handle and unanswered times: the pacing's inputs."""
     return await conn.fetchrow(
         "SELECT count(*) FILTER (WHERE outcome IS NULL AND answered_at IS NULL) AS in_flight,"
         " count(*) FILTER (WHERE outcome IN ('answered', 'abandoned')) AS reached,"
@@ -476,8 +477,19 @@ async def pacing_counts(conn: Any, tenant_id: str, campaign_id: int) -> Any:
         " count(*) FILTER (WHERE outcome IS NULL) AS open,"
         " coalesce(extract(epoch FROM avg(answered_at - started_at)"
         "   FILTER (WHERE outcome = 'answered')), 0)::float8 AS mean_ring_s,"
-        " coalesce(extract(epoch FROM avg(ended_at - answered_at)"
-        "   FILTER (WHERE outcome = 'answered')), 0)::float8 AS mean_handle_s"
+        # Censored like a survival estimate: the calls agents are still on count their
+        # time so far, else the first (short) calls to end make handling look fast.
+        " coalesce(extract(epoch FROM"
+        "   (coalesce(sum(ended_at - answered_at) FILTER (WHERE outcome = 'answered'),"
+        "             interval '0')"
+        "    + coalesce(sum(now() - answered_at)"
+        "               FILTER (WHERE outcome IS NULL AND answered_at IS NOT NULL),"
+        "               interval '0'))"
+        "   / nullif(count(*) FILTER (WHERE outcome = 'answered'), 0)), 0)::float8"
+        "   AS mean_handle_s,"
+        " coalesce(extract(epoch FROM avg(ended_at - started_at)"
+        "   FILTER (WHERE outcome IN ('busy', 'no_answer', 'failed', 'machine'))), 0)::float8"
+        "   AS mean_unanswered_s"
         " FROM campaign_attempts WHERE tenant_id = $1 AND campaign_id = $2",
         tenant_id,
         campaign_id,
