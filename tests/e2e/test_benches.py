@@ -54,3 +54,15 @@ async def test_the_screen_pop_bench_times_every_pop() -> None:
     out = await run_bench("bench/screenpop.py", "10", "20")
     pops = re.search(r"AgentCalled -> pop at client\s+n=\s*(\d+)", out)
     assert pops and int(pops[1]) == 10, out[-3000:]
+
+
+async def test_the_dialer_bench_runs_a_predictive_campaign_on_real_calls() -> None:
+    out = await run_bench("bench/dialer.py", "5", "200", "0.3", "20", "45")
+    reached = re.search(r"reached / dialled\s+(\d+) / (\d+)", out)
+    rate = re.search(r"abandon rate\s+([\d.]+) %", out)
+    assert reached and rate and re.search(r"occupancy \(talk / logged-in\)\s+[\d.]+%", out), out
+    assert int(reached[1]) >= 3 and int(reached[2]) > int(reached[1]), out[-3000:]
+    # The pacing's guarantee with its warm-up allowance: abandoned <= 3 % of (reached + 100).
+    abandoned = round(float(rate[1]) * int(reached[1]) / 100)
+    assert abandoned <= 0.03 * (int(reached[1]) + 100), out[-3000:]
+    assert re.search(r"decision latency\s+p50=[\d.]+ ms", out), out

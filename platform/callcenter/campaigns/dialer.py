@@ -44,6 +44,7 @@ from callcenter.tasks import cancel_and_wait
 log = logging.getLogger(__name__)
 
 AGENTLESS_LINES = 4  # concurrent calls of an agentless campaign (within the tenant's cap)
+RING_SAMPLES = 200  # recent ring times the pacing learns from (answered, unanswered)
 SWEEP_S = 10.0  # how often attempts in flight are checked against the nodes' channels
 
 
@@ -118,6 +119,9 @@ class Dialer:
         started = time.perf_counter()
         async with connection(self._pool) as conn:
             counts = await repo.pacing_counts(conn, tenant_id, campaign_id)
+            rings = None
+            if row["mode"] == "predictive":
+                rings = await repo.ring_times(conn, tenant_id, campaign_id, RING_SAMPLES)
             if counts["open"] == 0 and await repo.unfinished(conn, tenant_id, campaign_id) == 0:
                 await repo.set_status(conn, tenant_id, campaign_id, "completed")
                 return False
@@ -142,7 +146,9 @@ class Dialer:
                     busy_agents=busy,
                     mean_ring_s=counts["mean_ring_s"],
                     mean_handle_s=counts["mean_handle_s"],
-                    mean_unanswered_s=counts["mean_unanswered_s"],
+                    ringing_ages=tuple(rings["ages"]) if rings else (),
+                    answered_rings=tuple(rings["answered"]) if rings else (),
+                    unanswered_rings=tuple(rings["unanswered"]) if rings else (),
                     waiting=waiting,
                 ),
             )

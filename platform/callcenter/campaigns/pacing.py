@@ -8,17 +8,21 @@ reached without an abandon).
 
 * **progressive**: dial so that every call in flight has a free agent: ``D = F``.
 * **predictive**: the abandons the campaign may still spend are ``B = 0.9*c*(N + N0) - A``
-  (it plans with nine tenths of the cap; the rest absorbs bad luck). While ``B > 0`` it keeps
-  as many calls ringing as it can such that their answers, counted high, find an agent or fit
-  in B: ``D*s + Z*sqrt(D*s*(1 - s)) <= F + S + B - W``, where s is the share of ringing calls
-  that will be answered (from the answer rate p, itself counted high while few dials ended,
-  and Little's law: an unanswered call rings longer, ``s = p*Ta / (p*Ta + (1-p)*Tn)``) and S
-  the busy agents who will be free by the time those answers arrive (half a ring time on
-  average plus the 8 s an answered call waits in the queue), counted low. Once B is spent it
-  falls back to the worst-case bound ``D <= (c*(N + N0) + F - A) / (1 - c)``: if every call in
-  flight were answered at once, abandons would still stay under ``c*(N + N0)`` (the proof:
-  ``A + max(0, I - F) <= c*(N + I + N0)`` is kept by every event), so the campaign earns its
-  headroom back before it overdials again.
+  (it plans with nine tenths of the cap; the rest absorbs bad luck). Each call ringing has
+  its own chance of being answered, from its age: a fresh one has the answer rate p
+  (counted high while few dials ended), one that has rung longer than most answered calls
+  do is mostly one that will ring out (``answer_chance``, from the recent ring times of
+  answered and unanswered dials). With E and V the mean and variance of the answers of the
+  calls ringing, n new calls are placed when ``E + n*p <= F + S - W`` (on average an agent
+  for every answer; S the busy agents who will be free by the time an answer arrives, half
+  a ring time away, or while it waits 8 s in the queue; W callers already waiting) and
+  ``E + n*p + Z*sqrt(V + n*p*(1-p)) <= F + S_low + B - W`` (the answers counted Z = 3
+  standard deviations high against the agents counted low fit in the abandons earned).
+  Once B is spent it falls back to the worst-case bound
+  ``D <= (c*(N + N0) + F - A) / (1 - c)``: if every call in flight were answered at once,
+  abandons would still stay under ``c*(N + N0)`` (the proof: ``A + max(0, I - F) <=
+  c*(N + I + N0)`` is kept by every event), so the campaign earns its headroom back before
+  it overdials again.
 
 What that guarantees: the worst-case bound alone would hold the cap at every moment, but it
 lets a young campaign (N small) dial only a few calls beyond its free agents and keeps real
@@ -32,7 +36,9 @@ the same queue break it).
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -63,7 +69,9 @@ class PacingInput:
     mean_ring_s: float = 0.0  # measured: dial to answer
     mean_handle_s: float = 0.0  # measured: answer to the agent free again
     prior_reached: int = WARMUP_REACHED  # warm-up allowance N0 (0: never above the cap)
-    mean_unanswered_s: float = 0.0  # measured: dial to the end of a call nobody answered
+    ringing_ages: tuple[float, ...] = ()  # seconds since each call in flight was dialled
+    answered_rings: tuple[float, ...] = ()  # measured, sorted: dial to answer (recent calls)
+    unanswered_rings: tuple[float, ...] = ()  # measured, sorted: dial to end, nobody answered
     queue_wait_s: float = QUEUE_WAIT_S  # an answered call waits this long for an agent
     waiting: int = 0  # of the calls in flight, answered and waiting in the queue for an agent
 
@@ -87,15 +95,22 @@ def allowed_in_flight(
     return max(free, bound)
 
 
-def answer_share(p: float, ring_answered_s: float, ring_unanswered_s: float) -> float:
-    """The share of the calls in flight that will be answered. A call that is not answered
-    rings longer (to the ring timeout) than one that is, so at any moment fewer of the
-    calls in flight are going to be answered than the answer rate ``p`` says (Little's law:
-    ``p*Ta / (p*Ta + (1-p)*Tn)``). Until both times are measured: ``p``, the higher share."""
-    if ring_answered_s <= 0 or ring_unanswered_s <= 0:
+def answer_chance(
+    p: float, age_s: float, answered_rings: Sequence[float], unanswered_rings: Sequence[float]
+) -> float:
+    """The chance that a call ringing for ``age_s`` is still going to be answered: a fresh
+    call's is the answer rate ``p``; once it has rung longer than most answered calls do, it
+    is mostly one that will ring out. From the measured ring times (sorted): answered calls
+    still ringing at that age (counted high, +1) against unanswered ones."""
+    if not unanswered_rings:
         return p
-    share = p * ring_answered_s / (p * ring_answered_s + (1 - p) * ring_unanswered_s)
-    return min(p, max(MIN_RATE / 2, share))
+    still_a = (len(answered_rings) - bisect.bisect_right(answered_rings, age_s) + 1) / (
+        len(answered_rings) + 1
+    )
+    still_n = (len(unanswered_rings) - bisect.bisect_right(unanswered_rings, age_s)) / len(
+        unanswered_rings
+    )
+    return p * still_a / (p * still_a + (1 - p) * still_n)
 
 
 def dials_now(mode: PacedMode, s: PacingInput) -> int:
@@ -111,7 +126,13 @@ def dials_now(mode: PacedMode, s: PacingInput) -> int:
     p = answer_rate(s.answers, s.dials_ended)
     # Counted high while few dials have ended: an unknown list may answer far more often.
     p += Z_RATE * math.sqrt(p * (1 - p) / (s.dials_ended + PRIOR_WEIGHT))
-    share = answer_share(min(1.0, p), s.mean_ring_s, s.mean_unanswered_s)
+    p = min(1.0, p)
+    # What the calls already ringing will bring: each by its own chance, from its age.
+    chances = [
+        answer_chance(p, age, s.answered_rings, s.unanswered_rings) for age in s.ringing_ages
+    ]
+    expected = sum(chances)
+    variance = sum(c * (1 - c) for c in chances)
     # Agents the answers find: the free ones, and the busy ones whose call ends before an
     # answer arrives (on average half a ring time away) or while it waits in the queue.
     window = s.mean_ring_s / 2 + s.queue_wait_s
@@ -122,23 +143,32 @@ def dials_now(mode: PacedMode, s: PacingInput) -> int:
         soon_low = max(0.0, soon - Z * math.sqrt(s.busy_agents * q * (1 - q)))
     # Callers already answered and waiting in the queue take the first of them.
     waiting = max(0, s.waiting)
-    limit = math.ceil((free + max(soon, s.busy_agents)) * MAX_RATIO)
-    ringing = max(0, s.in_flight - waiting)
-    # As many ringing calls as there are agents for their answers on average; and their
-    # answers counted high, against the agents counted low, fit in the earned abandons.
-    d = min(
-        largest_in_flight(share, 0.0, free + soon - waiting, limit),
-        largest_in_flight(share, Z, free + soon_low + budget - waiting, limit),
+    limit = math.ceil((free + max(soon, s.busy_agents)) * MAX_RATIO) - s.in_flight
+    # As many new calls as leave an agent, on average, for every answer; and the answers,
+    # counted high, against the agents counted low, fit in the earned abandons.
+    return min(
+        largest_dials(expected, variance, p, 0.0, free + soon - waiting, limit),
+        largest_dials(expected, variance, p, Z, free + soon_low + budget - waiting, limit),
     )
-    return max(0, d - ringing)
 
 
-def largest_in_flight(share: float, z: float, room: float, limit: int) -> int:
-    """The largest D <= limit with ``D*share + z*sqrt(D*share*(1-share)) <= room``."""
+def largest_dials(
+    expected: float, variance: float, p: float, z: float, room: float, limit: int
+) -> int:
+    """The most new calls n <= limit (each answered with chance p) such that the answers of
+    the calls ringing and the new ones, ``expected + n*p`` plus ``z`` standard deviations,
+    stay within ``room``; 0 when even none do."""
+
+    def fits(n: int) -> bool:
+        mean = expected + n * p
+        return mean + z * math.sqrt(variance + n * p * (1 - p)) <= room
+
     lo, hi = 0, max(0, limit)
+    if not fits(0):
+        return 0
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if mid * share + z * math.sqrt(mid * share * (1 - share)) <= room:
+        if fits(mid):
             lo = mid
         else:
             hi = mid - 1

@@ -486,13 +486,32 @@ async def pacing_counts(conn: Any, tenant_id: str, campaign_id: int) -> Any:
         "               FILTER (WHERE outcome IS NULL AND answered_at IS NOT NULL),"
         "               interval '0'))"
         "   / nullif(count(*) FILTER (WHERE outcome = 'answered'), 0)), 0)::float8"
-        "   AS mean_handle_s,"
-        " coalesce(extract(epoch FROM avg(ended_at - started_at)"
-        "   FILTER (WHERE outcome IN ('busy', 'no_answer', 'failed', 'machine'))), 0)::float8"
-        "   AS mean_unanswered_s"
+        "   AS mean_handle_s"
         " FROM campaign_attempts WHERE tenant_id = $1 AND campaign_id = $2",
         tenant_id,
         campaign_id,
+    )
+
+
+async def ring_times(conn: Any, tenant_id: str, campaign_id: int, samples: int) -> Any:
+    """Seconds since each call in flight was dialled, and the ring times of the last
+    ``samples`` answered and unanswered dials (sorted): how likely a call still ringing at
+    its age is to be answered."""
+    return await conn.fetchrow(
+        "SELECT"
+        " ARRAY(SELECT extract(epoch FROM now() - started_at)::float8 FROM campaign_attempts"
+        "   WHERE tenant_id = $1 AND campaign_id = $2 AND outcome IS NULL"
+        "   AND answered_at IS NULL) AS ages,"
+        " ARRAY(SELECT r FROM (SELECT extract(epoch FROM answered_at - started_at)::float8 AS r"
+        "   FROM campaign_attempts WHERE tenant_id = $1 AND campaign_id = $2"
+        "   AND outcome = 'answered' ORDER BY id DESC LIMIT $3) x ORDER BY r) AS answered,"
+        " ARRAY(SELECT r FROM (SELECT extract(epoch FROM ended_at - started_at)::float8 AS r"
+        "   FROM campaign_attempts WHERE tenant_id = $1 AND campaign_id = $2"
+        "   AND outcome IN ('busy', 'no_answer', 'failed', 'machine')"
+        "   ORDER BY id DESC LIMIT $3) y ORDER BY r) AS unanswered",
+        tenant_id,
+        campaign_id,
+        samples,
     )
 
 
