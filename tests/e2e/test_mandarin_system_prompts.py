@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from e2e.test_mandarin_prompts import _played, log_size, sounds_zh
 from e2e.test_routing import (
+    ami_of,
     calling,
     carrier_channel_of,
     channel_var,
@@ -44,8 +45,10 @@ async def test_busy_and_callback_answers_are_played_in_mandarin(
                 lambda: _played(stack, since, {"all-circuits-busy-now"}), timeout=20
             )
     assert ("all-circuits-busy-now", "zh") in busy, busy
-    # (leaving ``calling`` hung both up.) A caller waiting presses the callback key: the
-    # request is taken, in Mandarin.
+    # (leaving ``calling`` hung both up.) Their channels must be gone from the node before
+    # the next call, or the number's cap still counts one of them: busy again.
+    await wait_for(lambda: _none_up(platform_api, {first, second}), timeout=15)
+    # A caller waiting presses the callback key: the request is taken, in Mandarin.
     async with calling(stack, number, third):
         await wait_for(lambda: queue_of_caller(platform_api, third), timeout=15)
         since = log_size(stack)
@@ -58,6 +61,15 @@ async def test_busy_and_callback_answers_are_played_in_mandarin(
     assert ("auth-thankyou", "zh") in answer and ("vm-goodbye", "zh") in answer, answer
     for name, _ in busy + answer:
         assert (sounds_zh(stack) / f"{name}.wav").exists(), name
+
+
+async def _none_up(api: ApiClient, callers: set[str]) -> bool:
+    """No carrier channel from any of ``callers`` is up on the platform."""
+    channels = await ami_of(api).action_list("CoreShowChannels")
+    return not any(
+        c.get("CallerIDNum") in callers and c.get("Channel", "").startswith("PJSIP/carrier")
+        for c in channels
+    )
 
 
 async def test_an_ivr_in_english_switches_a_mandarin_numbers_caller_to_english(
