@@ -19,6 +19,7 @@ from callcenter.ami.channels import LostCall
 from callcenter.ami.cluster import AmiCluster, NodeAddress, client_factory
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.media import PromptMirror, RecordingCollector, VoicemailCollector
+from callcenter.asterisk.routes import RouteGeneration
 from callcenter.auth import api as auth_api
 from callcenter.auth.access import AccessGuard
 from callcenter.auth.passwords import Hasher
@@ -108,17 +109,18 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     ami.on_raw(app[keys.METRICS].on_ami_event)
     sync = AsteriskSync(pool, ami, settings.dsn)
     if settings.lookup_gateway_url and settings.lookup_token:
-        sync.node_globals = {
-            "CC_LOOKUP_URL": settings.lookup_gateway_url,
-            "CC_LOOKUP_TOKEN": settings.lookup_token,
-        }
+        sync.node_globals.update(
+            CC_LOOKUP_URL=settings.lookup_gateway_url, CC_LOOKUP_TOKEN=settings.lookup_token
+        )
     app[keys.SYNC] = sync
+    routes = RouteGeneration(ami, settings.dsn, sync.node_globals)
     callbacks = CallbackDesk(pool, ami)
     app[keys.WALLBOARD] = LiveWallboard(pool, ami)
     directory = NodeDirectory(pool, settings.dsn, ami)
     dialer = Dialer(pool, ami)
     app[keys.DIALER] = dialer
     await sync.start()
+    await routes.start()
     await callbacks.start()
     await dialer.start()
     await directory.start()
@@ -128,6 +130,7 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     await dialer.stop()
     await ami.stop()
     await callbacks.stop()
+    await routes.stop()
     await sync.stop()
 
 

@@ -64,7 +64,8 @@ class AsteriskSync:
         self._logged_out: set[str] = set()  # agents' seats, logged out of the workspace
         self.resyncs = 0
         # Dialplan globals every node gets on (re)connection: the lookup gateway's address
-        # and token (extensions.conf CC_LOOKUP_URL, CC_LOOKUP_TOKEN; selfservice/).
+        # and token (extensions.conf CC_LOOKUP_URL, CC_LOOKUP_TOKEN; selfservice/), the
+        # generation of cached routes (CC_RGEN, routes.py).
         self.node_globals: dict[str, str] = {}
         ami.on_node_event(self.handle)
         ami.on_node_lost(self._node_lost)
@@ -166,11 +167,14 @@ class AsteriskSync:
                     await self.resync(name)
             return
         self.resyncs += 1
-        for name, value in self.node_globals.items():
-            try:
-                await self._ami.client(node).action("Setvar", Variable=name, Value=value)
-            except DomainError as exc:
-                log.warning("could not set %s on %s: %s", name, node, exc.message)
+        sent: dict[str, str] = {}
+        while sent != self.node_globals:  # again if one changed meanwhile (CC_RGEN: routes.py)
+            sent = dict(self.node_globals)
+            for name, value in sent.items():
+                try:
+                    await self._ami.client(node).action("Setvar", Variable=name, Value=value)
+                except DomainError as exc:
+                    log.warning("could not set %s on %s: %s", name, node, exc.message)
         # Seats may have changed while we were away: nothing cached before now is trusted.
         try:
             await cache.expire(self._ami, None, node=node)
