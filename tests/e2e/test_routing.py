@@ -440,7 +440,15 @@ async def test_concurrent_call_cap_gives_busy_not_silence(
         with pytest.raises(AmiError):  # the carrier's call is not answered
             await stack.call_in(number, caller="13800000062")
         refused_after = time.monotonic() - started
-        assert "13800000062" not in str(await ami_of(platform_api).action_list("CoreShowChannels"))
+
+        async def gone() -> bool:
+            return "13800000062" not in str(
+                await ami_of(platform_api).action_list("CoreShowChannels")
+            )
+
+        # Its channel ends as the carrier's ACK of the 486 arrives, a moment after the
+        # carrier's originate reports the failure.
+        await wait_for(gone, timeout=2)
         # The second caller hears busy (486, cause 17: "user busy"), not silence or a
         # dropped call: the announcement and the busy tone take their time first.
         await wait_for(lambda: hangups, timeout=5)
