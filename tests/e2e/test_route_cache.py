@@ -1,6 +1,7 @@
 """Routes stay live although Asterisk caches them (issue 16).
 
-Each node keeps the rows its calls read (numbers, IVRs, IVR menus) in AstDB, family ccrt
+Each node keeps the rows its calls read (numbers, IVRs, IVR menus, queue options) in AstDB,
+family ccrt
 (extensions.conf, ``cc-rt``). A change to any table behind them notifies ``cc_routes`` and
 the control plane gives every node a new generation (asterisk/routes.py), so the next call
 reads the changed rows; a number's open/closed state expires at its schedule's next
@@ -16,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
-from e2e.test_routing import add_queue, calling, open_tenant, queue_of_caller, route
+from e2e.test_routing import add_queue, ami_of, calling, open_tenant, queue_of_caller, route
 
 from stack import Stack
 from support import ApiClient, wait_for
@@ -126,3 +127,26 @@ async def test_a_cached_number_closes_at_its_schedules_boundary(
     # Nothing changes in the database now: the entry expires at the boundary by itself.
     await asyncio.sleep(max(0.0, closes_at.timestamp() - time.time()) + 1.0)
     assert await queue_reached(stack, platform_api, number, "13800000422") == f"{tenant}-night"
+
+
+async def test_changed_queue_options_are_read_again_at_the_next_call(
+    stack: Stack, platform_api: ApiClient, uid: str
+) -> None:
+    tenant, number = f"rq{uid}", "4008200404"
+    admin = await open_tenant(platform_api, tenant, number)
+    await add_queue(admin, tenant, "sales", "601")
+    await route(admin, tenant, number, {"type": "queue", "target": "sales"})
+    assert await queue_reached(stack, platform_api, number, "13800000431") == f"{tenant}-sales"
+    key = f"cc_queue_opts:{tenant}-sales"
+    entry = await cached(stack, key)
+    assert entry is not None and entry.endswith(",sales,0"), entry  # max_wait 0
+
+    await admin.call("PUT", f"/api/v1/tenants/{tenant}/queues/sales", {"max_wait": 45}, expect=200)
+    async with calling(stack, number, "13800000432"):
+        await wait_for(lambda: queue_of_caller(platform_api, "13800000432"), timeout=10)
+        # The call waits with the new limit: app_queue's timeout argument is 45.
+        channels = await ami_of(platform_api).action_list("CoreShowChannels")
+        data = [c["ApplicationData"] for c in channels if c.get("CallerIDNum") == "13800000432"]
+        assert data and data[0].split(",")[4] == "45", data
+    renewed = await cached(stack, key)
+    assert renewed is not None and renewed.endswith(",sales,45"), renewed

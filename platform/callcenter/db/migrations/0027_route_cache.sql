@@ -1,4 +1,5 @@
--- Asterisk caches the rows every call reads (issue 16): numbers, IVRs and IVR menus, in
+-- Asterisk caches the rows every call reads (issue 16): numbers, IVRs, IVR menus and queue
+-- options, in
 -- each node's AstDB (extensions.conf, cc-rt). An entry is trusted while the generation it
 -- was read under is the node's CC_RGEN and its valid_until has not passed. The control plane
 -- sets a new CC_RGEN on every node whenever one of the tables below changes (LISTEN
@@ -50,4 +51,6 @@ CREATE TRIGGER cc_routes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON
 CREATE TRIGGER cc_routes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ivrs
     FOR EACH STATEMENT EXECUTE FUNCTION cc_routes_changed();
 CREATE TRIGGER cc_routes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ivr_menus
+    FOR EACH STATEMENT EXECUTE FUNCTION cc_routes_changed();
+CREATE TRIGGER cc_routes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON acd_queues
     FOR EACH STATEMENT EXECUTE FUNCTION cc_routes_changed();
