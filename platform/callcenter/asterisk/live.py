@@ -14,13 +14,10 @@ would need the AMI ``system`` class).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
-
-import asyncpg
 
 from callcenter.ami.channels import LostCall
 from callcenter.ami.cluster import AmiCluster
@@ -34,6 +31,7 @@ from callcenter.ami.events import (
 )
 from callcenter.asterisk import cache, realtime
 from callcenter.asterisk.naming import device
+from callcenter.db.listen import MISSED, listen_forever
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
 from callcenter.tasks import cancel_and_wait
@@ -73,7 +71,10 @@ class AsteriskSync:
     async def start(self) -> None:
         """Listen for contact changes Asterisk writes to PostgreSQL."""
         for coro, name in (
-            (self._listen(), "contacts-listener"),
+            (
+                listen_forever(self._dsn, "cc_contacts", self._contact_changes.put_nowait),
+                "contacts-listener",
+            ),
             (self._apply_contacts(), "contacts-apply"),
         ):
             task = asyncio.ensure_future(coro)
@@ -85,32 +86,11 @@ class AsteriskSync:
         await cancel_and_wait(self._tasks)
         self._tasks.clear()
 
-    async def _listen(self) -> None:
-        while True:
-            try:
-                conn = await asyncpg.connect(self._dsn)
-            except (OSError, asyncpg.PostgresError) as exc:
-                log.warning("contact listener cannot connect: %s", exc)
-                await asyncio.sleep(1)
-                continue
-            closed = asyncio.Event()
-            conn.add_termination_listener(lambda _c, ev=closed: ev.set())
-            await conn.add_listener(
-                "cc_contacts",
-                lambda _c, _pid, _ch, payload: self._contact_changes.put_nowait(str(payload)),
-            )
-            self._contact_changes.put_nowait("*")  # changes missed while not listening
-            try:
-                await closed.wait()
-            finally:
-                with contextlib.suppress(Exception):
-                    await conn.close()
-
     async def _apply_contacts(self) -> None:
         while True:
             endpoint = await self._contact_changes.get()
             try:
-                await self._refresh(None if endpoint == "*" else [endpoint])
+                await self._refresh(None if endpoint == MISSED else [endpoint])
             except DomainError as exc:
                 log.warning("contact change for %s not applied: %s", endpoint, exc.message)
 

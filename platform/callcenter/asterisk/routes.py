@@ -13,14 +13,12 @@ PostgreSQL on every call.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 from collections.abc import MutableMapping
 
-import asyncpg
-
 from callcenter.ami.cluster import AmiCluster
+from callcenter.db.listen import listen_forever
 from callcenter.errors import DomainError
 from callcenter.tasks import cancel_and_wait
 
@@ -48,7 +46,13 @@ class RouteGeneration:
 
     async def start(self) -> None:
         """Start listening; the first generation is drawn once the listener is up."""
-        for coro, name in ((self._listen(), "routes-listener"), (self._apply(), "routes-apply")):
+        for coro, name in (
+            (
+                listen_forever(self._dsn, CHANNEL, lambda _payload: self._changed.set()),
+                "routes-listener",
+            ),
+            (self._apply(), "routes-apply"),
+        ):
             task = asyncio.ensure_future(coro)
             task.set_name(name)
             self._tasks.add(task)
@@ -57,24 +61,6 @@ class RouteGeneration:
         """Cancel and await the tasks started by ``start``."""
         await cancel_and_wait(self._tasks)
         self._tasks.clear()
-
-    async def _listen(self) -> None:
-        while True:
-            try:
-                conn = await asyncpg.connect(self._dsn)
-            except (OSError, asyncpg.PostgresError) as exc:
-                log.warning("route listener cannot connect: %s", exc)
-                await asyncio.sleep(1)
-                continue
-            closed = asyncio.Event()
-            conn.add_termination_listener(lambda _c, ev=closed: ev.set())
-            await conn.add_listener(CHANNEL, lambda *_args: self._changed.set())
-            self._changed.set()  # whatever changed while nobody listened
-            try:
-                await closed.wait()
-            finally:
-                with contextlib.suppress(Exception):
-                    await conn.close()
 
     async def _apply(self) -> None:
         while True:

@@ -8,13 +8,11 @@ connection (re)connects: a change while we were not listening is not missed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
-import asyncpg
-
 from callcenter.ami.cluster import AmiCluster, NodeAddress
+from callcenter.db.listen import listen_forever
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
 from callcenter.nodes import repo
@@ -43,7 +41,13 @@ class NodeDirectory:
         except DomainError as exc:
             log.warning("nodes not read yet: %s", exc.message)
             self._dirty.set()
-        for coro, name in ((self._listen(), "nodes-listener"), (self._apply(), "nodes-apply")):
+        for coro, name in (
+            (
+                listen_forever(self._dsn, "cc_nodes", lambda _payload: self._dirty.set()),
+                "nodes-listener",
+            ),
+            (self._apply(), "nodes-apply"),
+        ):
             task = asyncio.ensure_future(coro)
             task.set_name(name)
             self._tasks.append(task)
@@ -63,24 +67,6 @@ class NodeDirectory:
         await self._cluster.set_nodes(
             [NodeAddress(r["name"], r["ami_host"], r["ami_port"]) for r in rows]
         )
-
-    async def _listen(self) -> None:
-        while True:
-            try:
-                conn = await asyncpg.connect(self._dsn)
-            except (OSError, asyncpg.PostgresError) as exc:
-                log.warning("nodes listener cannot connect: %s", exc)
-                await asyncio.sleep(1)
-                continue
-            closed = asyncio.Event()
-            conn.add_termination_listener(lambda _c, ev=closed: ev.set())
-            await conn.add_listener("cc_nodes", lambda *_args: self._dirty.set())
-            self._dirty.set()  # changes missed while not listening
-            try:
-                await closed.wait()
-            finally:
-                with contextlib.suppress(Exception):
-                    await conn.close()
 
     async def _apply(self) -> None:
         while True:
