@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
+from typing import Any
 
 
 async def cancel_and_wait(
@@ -21,3 +22,13 @@ async def cancel_and_wait(
         for task in pending:
             task.cancel()
         _, pending = await asyncio.wait(pending, timeout=1.0)
+
+
+def start_named(*named: tuple[Coroutine[Any, Any, None], str]) -> list[asyncio.Task[None]]:
+    """Start each coroutine as a task with its name (what a stack dump or log shows)."""
+    started = []
+    for coro, name in named:
+        task = asyncio.ensure_future(coro)
+        task.set_name(name)
+        started.append(task)
+    return started

@@ -34,7 +34,7 @@ from callcenter.asterisk.naming import device
 from callcenter.db.listen import MISSED, listen_forever
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
-from callcenter.tasks import cancel_and_wait
+from callcenter.tasks import cancel_and_wait, start_named
 
 log = logging.getLogger(__name__)
 
@@ -70,16 +70,15 @@ class AsteriskSync:
 
     async def start(self) -> None:
         """Listen for contact changes Asterisk writes to PostgreSQL."""
-        for coro, name in (
-            (
-                listen_forever(self._dsn, "cc_contacts", self._contact_changes.put_nowait),
-                "contacts-listener",
-            ),
-            (self._apply_contacts(), "contacts-apply"),
-        ):
-            task = asyncio.ensure_future(coro)
-            task.set_name(name)
-            self._tasks.add(task)
+        self._tasks.update(
+            start_named(
+                (
+                    listen_forever(self._dsn, "cc_contacts", self._contact_changes.put_nowait),
+                    "contacts-listener",
+                ),
+                (self._apply_contacts(), "contacts-apply"),
+            )
+        )
 
     async def stop(self) -> None:
         """Cancel and await the tasks started by ``start``."""

@@ -20,7 +20,7 @@ from collections.abc import MutableMapping
 from callcenter.ami.cluster import AmiCluster
 from callcenter.db.listen import listen_forever
 from callcenter.errors import DomainError
-from callcenter.tasks import cancel_and_wait
+from callcenter.tasks import cancel_and_wait, start_named
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +46,15 @@ class RouteGeneration:
 
     async def start(self) -> None:
         """Start listening; the first generation is drawn once the listener is up."""
-        for coro, name in (
-            (
-                listen_forever(self._dsn, CHANNEL, lambda _payload: self._changed.set()),
-                "routes-listener",
-            ),
-            (self._apply(), "routes-apply"),
-        ):
-            task = asyncio.ensure_future(coro)
-            task.set_name(name)
-            self._tasks.add(task)
+        self._tasks.update(
+            start_named(
+                (
+                    listen_forever(self._dsn, CHANNEL, lambda _payload: self._changed.set()),
+                    "routes-listener",
+                ),
+                (self._apply(), "routes-apply"),
+            )
+        )
 
     async def stop(self) -> None:
         """Cancel and await the tasks started by ``start``."""

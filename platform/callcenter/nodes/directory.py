@@ -16,7 +16,7 @@ from callcenter.db.listen import listen_forever
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError
 from callcenter.nodes import repo
-from callcenter.tasks import cancel_and_wait
+from callcenter.tasks import cancel_and_wait, start_named
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +41,15 @@ class NodeDirectory:
         except DomainError as exc:
             log.warning("nodes not read yet: %s", exc.message)
             self._dirty.set()
-        for coro, name in (
-            (
-                listen_forever(self._dsn, "cc_nodes", lambda _payload: self._dirty.set()),
-                "nodes-listener",
-            ),
-            (self._apply(), "nodes-apply"),
-        ):
-            task = asyncio.ensure_future(coro)
-            task.set_name(name)
-            self._tasks.append(task)
+        self._tasks.extend(
+            start_named(
+                (
+                    listen_forever(self._dsn, "cc_nodes", lambda _payload: self._dirty.set()),
+                    "nodes-listener",
+                ),
+                (self._apply(), "nodes-apply"),
+            )
+        )
 
     async def stop(self) -> None:
         """Cancel and await the tasks started by ``start``."""
