@@ -102,7 +102,9 @@ async def test_voicemail_is_collected_played_marked_heard_and_emailed(
         7,
         False,
     )
-    assert not list(box.iterdir()), "the spool's files are removed once stored"
+    # The spool's files are removed once stored: just after the row is committed, so a
+    # listing can see the message a moment before the files are gone.
+    await wait_for(lambda: not list(box.iterdir()), timeout=5)
     resp = await admin.client.get(
         f"/api/v1/tenants/{tid}/voicemail/{msg['id']}/audio",
         headers={"Authorization": f"Bearer {admin.token}"},
