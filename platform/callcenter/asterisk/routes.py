@@ -1,4 +1,5 @@
-"""The generation of the rows Asterisk caches per call (numbers, IVRs, IVR menus).
+"""The generation of the rows Asterisk caches per call (numbers, IVRs, IVR menus, queue
+options).
 
 Every node keeps the rows its calls read in AstDB (``cc-rt`` in extensions.conf) and trusts
 an entry only while it was read under the node's ``CC_RGEN``. PostgreSQL notifies
@@ -42,7 +43,6 @@ class RouteGeneration:
         self._globals = node_globals  # what every node is given when it (re)connects
         self._changed = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
-        self.published = 0
 
     async def start(self) -> None:
         """Start listening; the first generation is drawn once the listener is up."""
@@ -76,7 +76,6 @@ class RouteGeneration:
             except DomainError as exc:  # no node connected: each gets it when it connects
                 log.warning("could not publish the route generation: %s", exc.message)
                 continue
-            self.published += 1
             if set(targets) - set(done):
                 # A node still connected kept its old generation: try again shortly.
                 await asyncio.sleep(0.5)

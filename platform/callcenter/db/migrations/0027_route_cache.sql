@@ -1,6 +1,5 @@
 -- Asterisk caches the rows every call reads (issue 16): numbers, IVRs, IVR menus and queue
--- options, in
--- each node's AstDB (extensions.conf, cc-rt). An entry is trusted while the generation it
+-- options, in each node's AstDB (extensions.conf, cc-rt). An entry is trusted while the generation it
 -- was read under is the node's CC_RGEN and its valid_until has not passed. The control plane
 -- sets a new CC_RGEN on every node whenever one of the tables below changes (LISTEN
 -- cc_routes, asterisk/routes.py), so a change is followed at the next call; a number's
@@ -40,17 +39,16 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER cc_routes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON numbers
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_routes_changed();
-CREATE TRIGGER cc_routes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tenants
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_routes_changed();
-CREATE TRIGGER cc_routes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON schedules
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_routes_changed();
-CREATE TRIGGER cc_routes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON schedule_open
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_routes_changed();
-CREATE TRIGGER cc_routes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ivrs
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_routes_changed();
-CREATE TRIGGER cc_routes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ivr_menus
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_routes_changed();
-CREATE TRIGGER cc_routes_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON acd_queues
-    FOR EACH STATEMENT EXECUTE FUNCTION cc_routes_changed();
+-- Every table behind those rows (cc_dids, cc_ivrs, cc_ivr_menus, cc_queue_opts).
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['numbers', 'tenants', 'schedules', 'schedule_open', 'ivrs',
+                             'ivr_menus', 'acd_queues'] LOOP
+        EXECUTE format('CREATE TRIGGER cc_routes_changed'
+                       ' AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION cc_routes_changed()', t);
+    END LOOP;
+END
+$$;
