@@ -19,6 +19,7 @@ from callcenter.ami.channels import LostCall
 from callcenter.ami.cluster import AmiCluster, NodeAddress, client_factory
 from callcenter.asterisk.live import AsteriskSync
 from callcenter.asterisk.media import PromptMirror, RecordingCollector, VoicemailCollector
+from callcenter.asterisk.queues import QueueSync
 from callcenter.asterisk.routes import RouteGeneration
 from callcenter.auth import api as auth_api
 from callcenter.auth.access import AccessGuard
@@ -114,6 +115,8 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
         )
     app[keys.SYNC] = sync
     routes = RouteGeneration(ami, settings.dsn, sync.node_globals)
+    queues = QueueSync(pool, ami, settings.dsn)
+    app[keys.QUEUES] = queues
     callbacks = CallbackDesk(pool, ami)
     app[keys.WALLBOARD] = LiveWallboard(pool, ami)
     directory = NodeDirectory(pool, settings.dsn, ami)
@@ -121,6 +124,7 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     app[keys.DIALER] = dialer
     await sync.start()
     await routes.start()
+    await queues.start()
     await callbacks.start()
     await dialer.start()
     await directory.start()
@@ -130,6 +134,7 @@ async def _asterisk(app: web.Application) -> AsyncIterator[None]:
     await dialer.stop()
     await ami.stop()
     await callbacks.stop()
+    await queues.stop()
     await routes.stop()
     await sync.stop()
 

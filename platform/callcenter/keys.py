@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from callcenter.ami.cluster import AmiCluster
     from callcenter.asterisk.live import AsteriskSync
     from callcenter.asterisk.media import PromptMirror
+    from callcenter.asterisk.queues import QueueSync
     from callcenter.auth.access import AccessGuard
     from callcenter.auth.passwords import Hasher
     from callcenter.auth.throttle import LoginThrottle
@@ -33,6 +34,7 @@ POOL = web.AppKey("pool", Any)  # asyncpg.Pool: typed Any because asyncpg ships 
 AMI: web.AppKey[AmiCluster] = web.AppKey("ami")  # one AMI connection per node
 TOKENS: web.AppKey[TokenService] = web.AppKey("tokens")
 SYNC: web.AppKey[AsteriskSync] = web.AppKey("sync")
+QUEUES: web.AppKey[QueueSync] = web.AppKey("queues")
 PROMPTS: web.AppKey[PromptMirror] = web.AppKey("prompts")
 CDR_SINK: web.AppKey[CdrSink] = web.AppKey("cdr_sink")
 DIALER: web.AppKey[Dialer] = web.AppKey("dialer")  # outbound campaigns

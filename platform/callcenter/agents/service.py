@@ -35,7 +35,7 @@ from callcenter.agents.schemas import (
     PauseIn,
     TransferIn,
 )
-from callcenter.ami.client import AmiClient, AmiError
+from callcenter.ami.client import AmiClient
 from callcenter.ami.cluster import AmiCluster
 from callcenter.asterisk import cache, realtime
 from callcenter.asterisk.live import AsteriskSync
@@ -340,8 +340,9 @@ async def set_pause(
 
 
 async def _queue_pause(deps: AgentDeps, ref: AgentRef, *, paused: bool, reason: str) -> None:
-    # QueuePause without Queue pauses the interface in every queue app_queue holds in memory;
-    # queues not loaded yet read ``paused`` from the row written above when a caller joins.
+    # QueuePause without Queue pauses the interface in every queue app_queue holds. Every
+    # node holds every queue (asterisk/queues.py): pause it on all of them, so a failover
+    # finds it paused too; a node away now is corrected from the rows when it reconnects.
     if deps.ami is None or not deps.ami.connected:
         return
     async with connection(deps.pool) as conn:
@@ -351,9 +352,8 @@ async def _queue_pause(deps: AgentDeps, ref: AgentRef, *, paused: bool, reason: 
         if reason:
             fields["Reason"] = reason
         try:
-            # The tenant's queues live on its home node.
-            await deps.ami.for_tenant(ref.tenant_id).action("QueuePause", 10.0, **fields)
-        except AmiError as exc:
+            await deps.ami.broadcast("QueuePause", 10.0, **fields)
+        except DomainError as exc:
             log.info("QueuePause %s: %s", interface, exc.message)
 
 

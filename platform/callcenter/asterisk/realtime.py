@@ -1,6 +1,8 @@
 """The realtime rows Asterisk reads from PostgreSQL, written in the caller's transaction.
 
-Asterisk sees a committed change at its next lookup: no reload, no restart, no shared files.
+Asterisk sees a committed change at its next lookup (seats, behind a cache the control plane
+expires: asterisk/cache.py), or, for queues, once the control plane has reloaded the queue
+the commit notified (asterisk/queues.py): no restart, no shared files.
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ async def put_queue(
     callback_key: str | None = None,
     leave_when_empty: bool = False,
 ) -> None:
-    """The app_queue row of a tenant queue (read by app_queue when a caller joins)."""
+    """The app_queue row of a tenant queue (queues.conf on every node, reloaded on commit)."""
     # With an "empty" overflow, callers neither join nor stay while no member can answer
     # (logged out or unregistered seats are UNAVAILABLE through their Custom state).
     empty = "unavailable,invalid,unknown" if leave_when_empty else None
@@ -228,11 +230,8 @@ async def seat_password(conn: Any, tenant_id: str, extension: str) -> str | None
 
 
 async def remove_queue_member(conn: Any, tenant_id: str, name: str, extension: str) -> None:
-    """Take a seat out of one queue's realtime members (per-queue logout).
-
-    app_queue re-reads a realtime queue's members when a caller joins it, so the seat is no
-    longer rung from the next call on. (AMI QueueRemove refuses realtime members.)
-    """
+    """Take a seat out of one queue's members (per-queue logout): the queue is reloaded on
+    every node once this commits, so the seat is not rung from then on."""
     await conn.execute(
         "DELETE FROM queue_members WHERE queue_name = $1 AND membername = $2",
         queue_name(tenant_id, name),
@@ -243,7 +242,7 @@ async def remove_queue_member(conn: Any, tenant_id: str, name: str, extension: s
 async def add_queue_member(
     conn: Any, tenant_id: str, name: str, extension: str, penalty: int, paused: bool
 ) -> None:
-    """Put a seat back into one queue's realtime members (per-queue login)."""
+    """Put a seat back into one queue's members (per-queue login)."""
     ep = endpoint_id(tenant_id, extension)
     forwarded = bool(
         await conn.fetchval(
@@ -266,7 +265,8 @@ async def add_queue_member(
 
 
 async def set_member_paused(conn: Any, tenant_id: str, extension: str, paused: bool) -> list[str]:
-    """Write ``paused`` on every realtime membership of a seat; returns their interfaces."""
+    """Write ``paused`` on every membership of a seat (what a node loads when it starts;
+    the running nodes are paused over AMI); returns their interfaces."""
     rows = await conn.fetch(
         "UPDATE queue_members SET paused = $2 WHERE membername = $1"
         " AND queue_name LIKE $3 RETURNING interface",
@@ -293,8 +293,7 @@ async def reset_seat_password(conn: Any, tenant_id: str, extension: str, passwor
 
 
 async def delete_queue(conn: Any, tenant_id: str, name: str) -> None:
-    """Remove a queue's realtime rows (its members first); Asterisk forgets it at its next
-    lookup of the queue."""
+    """Remove a queue's rows (its members first); every node drops it at its reload."""
     qname = queue_name(tenant_id, name)
     await conn.execute("DELETE FROM queue_members WHERE queue_name = $1", qname)
     await conn.execute("DELETE FROM queues WHERE name = $1", qname)

@@ -55,10 +55,9 @@ $$;
 
 # Asterisk reads at call time (extconfig.conf, sorcery.conf, REALTIME_HASH in the dialplan;
 # the cc_* names are views: Asterisk sees their columns, not the tables behind them) and
-# writes contacts, CDRs (cdr_intake), app_queue's log, callback requests (REALTIME_STORE)
-# and a realtime queue member's pause (QueuePause). Nothing else: no users, tenants,
-# numbers, billing, CDRs or contacts. cdr_id_seq: cdr_intake carries cdr's defaults, which
-# are evaluated as the inserting role.
+# writes contacts, CDRs (cdr_intake), app_queue's log and callback requests (REALTIME_STORE).
+# Nothing else: no users, tenants, numbers, billing, CDRs or contacts. cdr_id_seq: cdr_intake
+# carries cdr's defaults, which are evaluated as the inserting role.
 ASTERISK_GRANTS: tuple[tuple[str, str], ...] = (
     *(
         ("SELECT", name)
@@ -66,8 +65,7 @@ ASTERISK_GRANTS: tuple[tuple[str, str], ...] = (
             "ps_endpoints",
             "ps_auths",
             "ps_aors",
-            "queues",
-            "queue_members",
+            "cc_queues_conf",  # migration 0028: queues.conf, loaded and reloaded by app_queue
             "cc_ivr_menus",  # migration 0014: menus whose prompts pass the sound rule
             "ivr_keys",
             "callbacks",
@@ -98,7 +96,6 @@ ASTERISK_GRANTS: tuple[tuple[str, str], ...] = (
     ("INSERT", "queue_log"),
     ("INSERT", "callbacks"),
     ("INSERT", "sip_auth_events"),  # the edge records the digest outcomes it relays
-    ("UPDATE (paused, reason_paused)", "queue_members"),
     ("USAGE", "queue_log_id_seq"),
     ("USAGE", "callbacks_id_seq"),
     ("USAGE", "cdr_id_seq"),
