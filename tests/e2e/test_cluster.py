@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from e2e.test_inbound_call import account, provision_tenant
+from e2e.test_routing import sip_agent
 
 from callcenter import keys
 from callcenter.devstack.phones import Account, SoftPhone
@@ -369,3 +370,37 @@ async def test_the_edge_routes_from_memory_and_follows_a_move_at_once(
         await wait_for(lambda: phone.seen("CALL_ESTABLISHED") >= 3, timeout=10)
         await hang_up_all(stack)
         assert await node_of_agent_leg(db, "cacher", since, "13900000009") == NODE2
+
+
+async def node_members(app: Any, node: str, qname: str) -> dict[str, bool]:
+    """Members of ``qname`` held by ``node``, by interface, with their pause."""
+    items = await app[keys.AMI].client(node).action_list("QueueStatus", Queue=qname)
+    return {i["Location"]: i.get("Paused") == "1" for i in items if i.get("Event") == "QueueMember"}
+
+
+async def test_a_queue_change_and_a_pause_reach_every_node(
+    stack: Stack, platform_api: ApiClient, two_nodes: ApiClient, uid: str
+) -> None:
+    # Every node holds every queue (issue 16): a failover finds the tenant's queues as they are.
+    tenant = f"qn{uid}"
+    admin, _ = await provision_tenant(platform_api, tenant, ["4008200601"], ["2001"], "601")
+    await admin.call("POST", f"/api/v1/tenants/{tenant}/seats", {"extension": "2002"}, expect=201)
+    app, qname = platform_api.client.app, f"{tenant}-support"
+    one, two = f"PJSIP/{tenant}-2001", f"PJSIP/{tenant}-2002"
+    members = {"members": [{"extension": "2001"}, {"extension": "2002"}]}
+    await admin.call("PUT", f"/api/v1/tenants/{tenant}/queues/support/members", members, expect=204)
+    for node in (NODE1, NODE2):
+        held = await wait_for(
+            lambda n=node: _holds(app, n, qname, {one: False, two: False}), timeout=1.0
+        )
+        assert held, node
+
+    agent = await sip_agent(platform_api, admin, tenant, "2001")
+    await agent.call("POST", "/api/v1/agent/login", expect=200)
+    await agent.call("POST", "/api/v1/agent/pause", {"reason": "lunch"}, expect=200)
+    for node in (NODE1, NODE2):
+        assert await node_members(app, node, qname) == {one: True, two: False}, node
+
+
+async def _holds(app: Any, node: str, qname: str, wanted: dict[str, bool]) -> bool:
+    return await node_members(app, node, qname) == wanted

@@ -2,7 +2,7 @@
 
 app_queue loads ``queues.conf`` from PostgreSQL (static realtime: the ``cc_queues_conf`` view,
 migration 0028) when it starts, and then never reads a queue at a caller's join, as it did
-when queues were realtime (the queue's row and one row per member, every call). Statement
+when queues were realtime (the queue's row and one row per member, every call). The
 rows stay the truth: a trigger notifies ``cc_queues`` with the name of every queue whose
 definition or members changed, and this reloads just those queues on every node
 (``QueueReload``). A node that (re)connects, or a listener that reconnects (changes may have
