@@ -43,7 +43,6 @@ class QueueSync:
         self._booted: set[str] = set()  # nodes to reload entirely and reconcile
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
-        self.reloads = 0
         ami.on_node_event(self._on_event)
 
     async def start(self) -> None:
@@ -94,12 +93,10 @@ class QueueSync:
         """Reload ``names`` (every queue if None) from PostgreSQL on ``node``: parameters
         and members; ``general`` comes with the parameters, as app_queue requires."""
         client = self._ami.client(node)
-        for name in names if names is not None else [""]:
-            fields = {"Members": "yes", "Parameters": "yes"}
-            if name:
-                fields["Queue"] = name
-            await client.action("QueueReload", 30.0, **fields)
-            self.reloads += 1
+        if names is None:
+            await client.action("QueueReload", 30.0, Members="yes", Parameters="yes")
+        for name in names or []:
+            await client.action("QueueReload", 30.0, Queue=name, Members="yes", Parameters="yes")
 
     async def _resync(self, node: str) -> None:
         """Everything on a node that was away: all queues, then members' pauses."""
