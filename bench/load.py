@@ -13,7 +13,9 @@ Prints: concurrent calls held, setup rate sustained, failed calls, Asterisk, con
 and edge CPU and memory, AMI events/s. A call succeeds if the caller's SIPp completed it and
 the agents' SIPp answered it, matched by caller number in the two SIPps' logs, the same on
 both sides; each step prints that reconciliation, INVITE -> answer p50/p99 and Asterisk CPU
-per call, and at the end the ratio of calls held with setup (p99) under 100 ms (docs/resilience.md).
+per call, stasis messages per call (AMI formatter, CDR engine: counts, steady whatever the
+machine's load), and at the end the ratio of calls held with setup (p99) under 100 ms
+(docs/resilience.md).
 ``--soak 1800`` runs a steady load that long and prints the
 control plane's memory every minute (a 30-minute soak; not part of a quick run).
 
@@ -368,6 +370,24 @@ class Side:
     sampler: Sampler
     label: str
     agents: Sipp
+    asterisk: AsteriskInstance
+
+
+# Stasis subscribers whose work grows with what the dialplan does per call: the AMI formatter
+# (every channel message becomes an event before sessions filter it) and the CDR engine.
+STASIS_SUBSCRIBERS = {"manager": "stasis/m:manager:core", "cdr": "stasis/m:cdr:aggregator"}
+
+
+async def stasis_processed(asterisk: AsteriskInstance) -> dict[str, int]:
+    """Messages each subscriber has processed so far (``core show taskprocessors``): a count of
+    Asterisk's work per call that, unlike CPU seconds, does not move with the machine's load."""
+    counts = dict.fromkeys(STASIS_SUBSCRIBERS, 0)
+    for line in (await asterisk.cli("core show taskprocessors")).splitlines():
+        name, _, rest = line.strip().partition(" ")
+        for key, prefix in STASIS_SUBSCRIBERS.items():
+            if name.startswith(prefix) and rest.split():
+                counts[key] += int(rest.split()[0])
+    return counts
 
 
 def call_tag(step: int) -> str:
@@ -463,6 +483,7 @@ async def run_load(
         *(["-trace_msg", "-trace_err"] if args.trace else []),
     ]  # fmt: skip
     before = sampler.stats()
+    stasis0 = await stasis_processed(side.asterisk)
     events0, connected0, t0 = sampler.events, sampler.connected, time.monotonic()
     reconnects0 = sampler.ami.connects
     sampler.max_calls = len(sampler.calls)
@@ -487,6 +508,7 @@ async def run_load(
     # completed it and the agents' SIPp answered it, matched by caller number.
     await asyncio.sleep(1.0)  # the agents' SIPp logs the ACK of the last answered call
     t = tally(uac.log_lines(), side.agents.log_lines(), call_tag(step))
+    stasis1 = await stasis_processed(side.asterisk)
     ok = len(t.both)
     failed = total - ok
     setups = [t.setup_ms[c] for c in t.both if c in t.setup_ms]
@@ -505,6 +527,7 @@ async def run_load(
         "setup_p50": percentile(setups, 0.50),
         "setup_p99": percentile(setups, 0.99),
         "cpu_s_per_call": cpu_s / ok if ok else float("nan"),
+        "stasis_per_call": {k: (stasis1[k] - stasis0[k]) / max(ok, 1) for k in stasis1},
         "timed_out": timed_out,
         "max_calls": t.most_at_once(),
         "ami_max_calls": sampler.max_calls,
@@ -769,7 +792,9 @@ def show(result: dict[str, Any]) -> None:
     print(
         f"[{result['label']}]   INVITE -> answer p50 {result['setup_p50']:.1f} ms,"
         f" p99 {result['setup_p99']:.1f} ms; Asterisk CPU per call"
-        f" {result['cpu_s_per_call'] * 1000:.1f} ms",
+        f" {result['cpu_s_per_call'] * 1000:.1f} ms; stasis messages per call: AMI formatter"
+        f" {result['stasis_per_call']['manager']:.0f},"
+        f" CDR engine {result['stasis_per_call']['cdr']:.0f}",
         flush=True,
     )
 
@@ -835,7 +860,9 @@ async def main(args: argparse.Namespace) -> None:
         assert cluster.edge.process is not None
         sampler = Sampler(ami, platform.process.pid, control.pid, cluster.edge.process.pid)
         loads = plan(args)
-        results = await run_steps(Side(sandbox, SIP, dids, sampler, "platform", uas), args, loads)
+        results = await run_steps(
+            Side(sandbox, SIP, dids, sampler, "platform", uas, platform), args, loads
+        )
         if args.soak:
             mem = sampler.memory
             for i in range(0, len(mem), 60):
@@ -866,7 +893,7 @@ async def main(args: argparse.Namespace) -> None:
             bare_dids = [f"4009{t:05d}" for t in range(args.tenants)]
             sampler_b = Sampler(bare_ami, bare.process.pid, None)
             results_b = await run_steps(
-                Side(sandbox, BARE_SIP, bare_dids, sampler_b, "bare", bare_uas), args, loads
+                Side(sandbox, BARE_SIP, bare_dids, sampler_b, "bare", bare_uas, bare), args, loads
             )
             await bare_ami.stop()
             held_p, held_b = held(results), held(results_b)
@@ -895,7 +922,9 @@ async def main(args: argparse.Namespace) -> None:
                     f" platform {r['setup_p50']:.1f}/{r['setup_p99']:.1f} ms,"
                     f" bare {rb['setup_p50']:.1f}/{rb['setup_p99']:.1f} ms;"
                     f" Asterisk CPU per call platform {r['cpu_s_per_call'] * 1000:.1f} ms,"
-                    f" bare {rb['cpu_s_per_call'] * 1000:.1f} ms",
+                    f" bare {rb['cpu_s_per_call'] * 1000:.1f} ms; AMI formatter messages per"
+                    f" call platform {r['stasis_per_call']['manager']:.0f},"
+                    f" bare {rb['stasis_per_call']['manager']:.0f}",
                     flush=True,
                 )
     finally:

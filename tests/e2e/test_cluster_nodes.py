@@ -47,7 +47,8 @@ PORTS = {
 RTP = {NODE_A: 12700 + 2000 * SLOT, NODE_B: 12850 + 2000 * SLOT}
 HOLD = """
 [cc-test-hold]
-exten => hold,1,Answer()
+exten => hold,1,UserEvent(CcCall,Tenant: ${TENANT},Did: ${CC_DID})
+ same => n,Answer()
  same => n,Wait(600)
  same => n,Hangup()
 """

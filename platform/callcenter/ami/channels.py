@@ -12,7 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
+from callcenter.ami.callvars import USER_EVENT
+
 _UP = "6"  # AST_STATE_UP
+_INBOUND = frozenset({"from-carrier", "from-tenant-pbx"})
 
 
 def _vars(raw: str) -> dict[str, str]:
@@ -87,6 +90,8 @@ class ChannelTable:
     def feed(self, fields: Mapping[str, str]) -> None:
         """Track ``Newchannel``/``Newstate``/``Hangup`` (anything else is ignored)."""
         kind = fields.get("Event")
+        if kind == "UserEvent" and fields.get("UserEvent") == USER_EVENT:
+            kind = "Newstate"  # the call's context announced (ami.callvars), nothing more
         if kind not in ("Newchannel", "Newstate", "Hangup"):
             return
         uniqueid = fields.get("Uniqueid", "")
@@ -113,7 +118,7 @@ class ChannelTable:
             linkedid=fields.get("Linkedid", "") or old.linkedid,
             answered=old.answered if old.answered is not None or not up else stamp,
             tenant=cv.get("TENANT") or fields.get("AccountCode", "") or old.tenant,
-            did=cv.get("CC_DID") or old.did,
+            did=cv.get("CC_DID") or old.did or _dialled(fields),
             caller=old.caller or _number(fields.get("CallerIDNum", "")),
             contexts=old.contexts | {context} if context else old.contexts,
         )
@@ -146,6 +151,15 @@ class ChannelTable:
         """Forget every channel (the node is gone, or its calls were metered)."""
         self.by_uniqueid.clear()
         self.by_name.clear()
+
+
+def _dialled(fields: Mapping[str, str]) -> str:
+    """The number a call from outside dialled: its first extension, which from-carrier and
+    from-tenant-pbx take as the DID (digits only, else they refuse the call)."""
+    exten = fields.get("Exten", "")
+    if fields.get("Context") in _INBOUND and exten.isdigit() and exten.isascii():
+        return exten
+    return ""
 
 
 def _number(value: str) -> str:

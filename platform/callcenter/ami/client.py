@@ -16,6 +16,7 @@ from typing import Any
 from panoramisk import Manager
 from panoramisk.ami_protocol import AMIProtocol
 
+from callcenter.ami.callvars import CallVars
 from callcenter.ami.events import AsteriskBooted, DomainEvent, to_domain_event
 from callcenter.ami.values import check_key, check_value
 from callcenter.errors import DomainError, Unavailable
@@ -96,6 +97,7 @@ class AmiClient:
         self._lost = asyncio.Event()  # of the current connection
         self._queue: asyncio.Queue[Mapping[str, str]] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._call_vars = CallVars()  # outlives reconnects: the calls go on
         self.connects = 0
 
     # ------------------------------------------------------------------ lifecycle
@@ -224,6 +226,7 @@ class AmiClient:
                 str(k): "\n".join(map(str, v)) if isinstance(v, list) else str(v)
                 for k, v in dict(message).items()
             }
+            self._call_vars.feed(fields)
             if fields.get("Event") == "Shutdown":
                 self._ready.clear()
             for raw in self._raw_handlers:
