@@ -96,6 +96,14 @@ async def test_the_board_shows_a_real_call_and_a_force_logout_takes_the_agent_ou
             )
             await phone.wait_event("CALL_CLOSED", timeout=10)
 
+            # The phone hears the BYE before the control plane reads the Hangup over AMI: a
+            # log-out in between finds the agent still on the call (and says so).
+            async def off_call() -> bool:
+                _, board = await sup.call("GET", f"{base}/board", expect=200)
+                return bool(board["agents"][0]["presence"] != "on_call")
+
+            await wait_for(off_call, timeout=5)
+
         # Force log-out from the board: app_queue sees the member unavailable at once.
         _, state = await sup.call("POST", f"{base}/board/agents/1001/logout", expect=200)
         assert state["presence"] == "logged_out"
