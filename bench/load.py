@@ -383,10 +383,10 @@ async def stasis_processed(asterisk: AsteriskInstance) -> dict[str, int]:
     Asterisk's work per call that, unlike CPU seconds, does not move with the machine's load."""
     counts = dict.fromkeys(STASIS_SUBSCRIBERS, 0)
     for line in (await asterisk.cli("core show taskprocessors")).splitlines():
-        name, _, rest = line.strip().partition(" ")
+        columns = line.split()
         for key, prefix in STASIS_SUBSCRIBERS.items():
-            if name.startswith(prefix) and rest.split():
-                counts[key] += int(rest.split()[0])
+            if len(columns) > 1 and columns[0].startswith(prefix):
+                counts[key] += int(columns[1])
     return counts
 
 

@@ -56,10 +56,10 @@ class CallVars:
                     table.move_to_end(key)
                     while len(table) > self._limit:
                         table.popitem(last=False)
-        elif not fields.get("ChanVariable"):
+        else:
             lines = self._by_channel.get(uniqueid) or self._by_call.get(linkedid, "")
-            if lines:
-                fields["ChanVariable"] = lines
+        if lines and not fields.get("ChanVariable"):
+            fields["ChanVariable"] = lines
         if event == "Hangup":
             self._by_channel.pop(uniqueid, None)
             if uniqueid == linkedid:

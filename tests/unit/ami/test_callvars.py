@@ -118,7 +118,8 @@ def test_the_channel_table_takes_the_did_dialled_and_the_announcement() -> None:
         }
     )
     assert channels.by_uniqueid["a1"].did == ""
-    channels.feed(
-        announce("a1", "a1", Tenant="t1", Did="4008009999") | {"ChanVariable": "TENANT=t1"}
-    )
+    announced = announce("a1", "a1", Tenant="t1", Did="4008009999")
+    CallVars().feed(announced)
+    channels.feed(announced)
     assert channels.by_uniqueid["a1"].tenant == "t1"
+    assert channels.by_uniqueid["a1"].did == "4008009999"
