@@ -66,12 +66,24 @@ async def test_keys_pressed_on_real_calls_are_counted_in_the_ivr_breakdown(
 
             await wait_for(counted, timeout=30, interval=0.5)
     assert await breakdown() == {"1": 2, "2-3": 1}
-    # The keys are on the callers' own legs, as the dialplan set them.
-    rows = await db.fetch(
-        "SELECT src, ivr_keys, written_by FROM cdr WHERE tenantid = $1 ORDER BY src, id", tenant
-    )
-    assert {(r["src"], r["ivr_keys"]) for r in rows} == {
-        ("13800000031", "1"),
-        ("13800000032", "2-3"),
-        ("13800000033", "1"),
+    # A caller who hangs up in the menu, before any destination: the number and direction
+    # reach its record from the hangup handler (cc-cdr-tags), not before the answer.
+    await stack.call_in(number, caller="13800000034")  # returns once the IVR has answered
+    for item in await stack.carrier_channels():
+        await stack.carrier_ami.action("Hangup", Channel=item["Channel"])
+
+    async def legs() -> Any:
+        rows = await db.fetch(
+            "SELECT src, ivr_keys, did, direction FROM cdr WHERE tenantid = $1", tenant
+        )
+        return rows if any(r["src"] == "13800000034" for r in rows) else None
+
+    rows = await wait_for(legs, timeout=30, interval=0.5)
+    # The keys are on the callers' own legs, as the dialplan set them; every leg carries the
+    # number dialled and its direction, whether the call left the IVR for a destination or not.
+    assert {(r["src"], r["ivr_keys"], r["did"], r["direction"]) for r in rows} == {
+        ("13800000031", "1", number, "inbound"),
+        ("13800000032", "2-3", number, "inbound"),
+        ("13800000033", "1", number, "inbound"),
+        ("13800000034", None, number, "inbound"),
     }, rows
