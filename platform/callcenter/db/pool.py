@@ -15,9 +15,19 @@ Connection = asyncpg.Connection
 Record = asyncpg.Record
 
 
+async def _keep_session(_conn: Any) -> None:
+    """Pooled connections hold no session state: LISTEN and session advisory locks use
+    connections of their own (db/listen.py, db/migrate.py), SET and locks are transaction-
+    local. So a released connection skips asyncpg's reset query (``pg_advisory_unlock_all();
+    CLOSE ALL; UNLISTEN *; RESET ALL``), a round trip on every release; asyncpg still rolls
+    back a transaction left open."""
+
+
 async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> Any:
     """Open a pool; connection failures are retried by asyncpg on acquire."""
-    return await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, command_timeout=10)
+    return await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, command_timeout=10, reset=_keep_session
+    )
 
 
 def map_error(exc: BaseException) -> DomainError | None:
