@@ -54,6 +54,9 @@ SIP, AMI, HTTP = 5370, 5378, 8378  # the edge's port (and the node's), the node'
 BARE_SIP, BARE_AMI = 5380, 5388
 CARRIER_IP, UAC_PORT, UAS_PORT, BARE_UAS_PORT = "127.0.0.2", 5391, 5392, 5393
 AMI_USER, AMI_SECRET = "callcenter", secrets.token_urlsafe(18)  # per run: serve checks
+# Both Asterisks log as a production node does (docker-compose.yml: no line per dialplan
+# priority in messages.log), not as the local stack, where tests read those lines.
+LOG_VERBOSE = 0
 OPERATOR = ("operator", "load-bench-operator")
 LAYOUT = ClusterLayout(
     prefix="load",
@@ -640,6 +643,7 @@ async def bare_asterisk(sandbox: Sandbox, tenants: int, agents: int) -> Asterisk
             "HTTP_PORT": "8399", "RTP_START": "40000", "RTP_END": "49999",
             "EDGE_HOST": CARRIER_IP, "EDGE_PORT": str(UAC_PORT),  # unused: pjsip.conf is ours
         },
+        log_verbose=LOG_VERBOSE,
     )  # fmt: skip
     inst.render()
     etc = inst.host_dir / "etc"
@@ -808,6 +812,7 @@ async def main(args: argparse.Namespace) -> None:
     cluster = build_cluster(sandbox, dsn, AMI_USER, AMI_SECRET, LAYOUT)
     await cluster.register(dsn)
     platform = cluster.platform
+    platform.log_verbose = LOG_VERBOSE
     await platform.start()
     await cluster.edge.start()
     await cluster.edge.wait_nodes_up(1)

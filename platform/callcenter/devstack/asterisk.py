@@ -23,6 +23,9 @@ class AsteriskInstance:
     name: str
     flavour: str  # "platform" or "carrier"
     params: Mapping[str, str]
+    # messages.log's verbosity (logger.conf LOG_VERBOSE): 3 locally, where tests read the
+    # dialplan's steps; a production node runs at 0 (docker-compose.yml), as bench/load.py.
+    log_verbose: int = 3
     process: asyncio.subprocess.Process | None = field(default=None, init=False)
 
     @property
@@ -49,7 +52,12 @@ class AsteriskInstance:
         render_dir(
             self.flavour,
             self.host_dir / "etc",
-            {**self.params, "DIR": self.inner_dir, "SYSTEM_NAME": self.name},
+            {
+                "LOG_VERBOSE": str(self.log_verbose),
+                **self.params,
+                "DIR": self.inner_dir,
+                "SYSTEM_NAME": self.name,
+            },
         )
 
     def _kill_leftover(self) -> None:
