@@ -128,7 +128,12 @@ async def test_the_report_page_draws_each_agents_state_timeline_and_the_ivr_keys
         {"ivr_keys": "2", "calls": 1},
     ], breakdown
 
-    page = await open_tab(browser, f"http://127.0.0.1:{api.client.port}", "zh-CN")
+    # The timeline shows the browser's today, and the log above reaches 40 minutes back: open
+    # the page in a zone where that is still today (just after midnight UTC it is not in UTC,
+    # in Shanghai it is; just after midnight in Shanghai, the other way round).
+    zone = "UTC" if datetime.now(UTC).hour >= 1 else "Asia/Shanghai"
+    base = f"http://127.0.0.1:{api.client.port}"
+    page = await open_tab(browser, base, "zh-CN", timezone_id=zone)
     await sign_in(page, f"{tid}-adm", "secret-pass-1")
     await open_page(page, f"/t/{tid}/reports", "#report-agent-states")
     await page.wait_for_selector("#chart-report-timeline canvas")
