@@ -216,3 +216,54 @@ async def test_another_tenants_phone_cannot_reach_acmes_extensions_or_queue(
                 await phone.command("hangup")
         with contextlib.suppress(TimeoutError):
             await globex_phone.wait_event("CALL_CLOSED", timeout=5, after=closed_before)
+
+
+async def test_the_agent_who_takes_a_queue_call_may_transfer_it_attended(
+    stack: Stack, platform_api: ApiClient, uid: str
+) -> None:
+    """The agent's side of a queue call carries the transfer feature (Queue() option t), so
+    the console's attended transfer (AMI Atxfer, agents/service.py) reaches the colleague;
+    without it Atxfer's digits would go nowhere and the colleague would never answer."""
+    tenant, number = f"ax{uid}", "4008200701"
+    admin, seats = await provision_tenant(platform_api, tenant, [number], ["1001", "1002"], "600")
+    await admin.call(
+        "PUT",
+        f"/api/v1/tenants/{tenant}/numbers/{number}/route",
+        {"type": "queue", "target": "support"},
+        expect=200,
+    )
+    sync = platform_api.client.app[keys.SYNC]
+    ami = platform_api.client.app[keys.AMI]
+    phones = {ext: stack.phone(f"{tenant}-{ext}", account(seats[ext])) for ext in ("1001", "1002")}
+    async with running(*phones.values()):
+        await wait_for(
+            lambda: all(sync.state_of(f"{tenant}-{ext}") == "NOT_INUSE" for ext in phones)
+        )
+        try:
+            await stack.call_in(number, caller="13800000701")
+            await wait_for(lambda: any(p.seen("CALL_ESTABLISHED") for p in phones.values()))
+            taker = next(ext for ext, p in phones.items() if p.seen("CALL_ESTABLISHED"))
+            colleague = next(ext for ext in phones if ext != taker)
+            assert phones[colleague].seen("CALL_ESTABLISHED") == 0
+            agent_channel = await wait_for(
+                lambda: _channel_of(ami, f"PJSIP/{tenant}-{taker}-"), timeout=5
+            )
+            await ami.action(
+                "Atxfer", Channel=agent_channel, Context="cc-agents-atxfer", Exten=colleague
+            )
+            await phones[colleague].wait_event("CALL_ESTABLISHED", timeout=10)
+        finally:
+            for channel in await stack.carrier_channels():
+                with contextlib.suppress(Exception):
+                    await stack.carrier_ami.action("Hangup", Channel=channel["Channel"])
+            for c in await ami.action_list("CoreShowChannels"):
+                if c.get("Channel", "").startswith(f"PJSIP/{tenant}-"):
+                    with contextlib.suppress(Exception):
+                        await ami.action("Hangup", Channel=c["Channel"])
+
+
+async def _channel_of(ami: Any, prefix: str) -> str | None:
+    for c in await ami.action_list("CoreShowChannels"):
+        if c.get("Channel", "").startswith(prefix):
+            return str(c["Channel"])
+    return None

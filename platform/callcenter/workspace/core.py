@@ -220,13 +220,6 @@ class ReadWrapupThenComplete:
 
 
 @dataclass(frozen=True, slots=True)
-class AllowTransfer:
-    """Set ``BRIDGE_FEATURES=t`` on the caller's channel so the agent may transfer."""
-
-    channel: str
-
-
-@dataclass(frozen=True, slots=True)
 class StartWrapupTimer:
     """Feed ``WrapupTimerFired`` in ``delay`` seconds (replacing the agent's running timer)."""
 
@@ -241,15 +234,7 @@ class PushFigures:
     endpoint: str
 
 
-Effect = (
-    Publish
-    | Webhook
-    | Enrich
-    | ReadWrapupThenComplete
-    | AllowTransfer
-    | StartWrapupTimer
-    | PushFigures
-)
+Effect = Publish | Webhook | Enrich | ReadWrapupThenComplete | StartWrapupTimer | PushFigures
 
 
 class WorkspaceCore:
@@ -429,8 +414,6 @@ class WorkspaceCore:
         self._out.append(Webhook(ref.tenant_id, webhook_event("call.ringing", pop)))
         if new_call:
             self._out.append(Enrich(ref.tenant_id, ctx.linkedid, ctx.caller_number, queue))
-            if event.caller_channel:
-                self._out.append(AllowTransfer(event.caller_channel))
 
     def _enriched(self, event: Enriched) -> None:
         linkedid, contact, status = event.linkedid, event.contact, event.crm_status

@@ -47,7 +47,6 @@ class AgentCalled:
     member: str  # endpoint id
     agent_channel: str
     context: CallContext
-    caller_channel: str = ""
     stamp: float | None = None  # Asterisk's event time (manager.conf timestampevents)
 
 
@@ -192,7 +191,6 @@ def to_workspace_event(msg: Mapping[str, str]) -> WorkspaceEvent | None:
             member,
             msg.get("DestChannel", ""),
             _context(msg, queue),
-            msg.get("Channel", ""),
             _float(msg.get("Timestamp", "")),
         )
     if name == "AgentConnect" and member:

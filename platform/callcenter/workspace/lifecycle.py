@@ -26,7 +26,7 @@ async def live_workspace(app: web.Application) -> AsyncIterator[None]:
     ami = app.get(keys.AMI)
     crm = CrmLookup(pool, session, allow_private=allow_private)
     hub = Hub(on_pop_written=app[keys.METRICS].pop_written)
-    workspace = LiveWorkspace(pool, hub, crm, webhooks, ami)
+    workspace = LiveWorkspace(pool, hub, crm, webhooks)
     await workspace.load()
     sync = app.get(keys.SYNC)
     if sync is not None:

@@ -2,11 +2,11 @@
 
 ``on_raw`` runs synchronously inside the AMI reader for every event, so it must be quick and
 never wait: it steps the core, publishes to the hub (non-blocking) and hands slow work (CRM
-lookup, queue wrap-up time, figures, webhooks, the ``BRIDGE_FEATURES`` Setvar) to owned
-tasks, whose results are fed back to the core as events. The pop therefore leaves for the
-browser within microseconds of the AMI event being read; the CRM record follows as
-``call.contact``. This is the only part of the workspace that touches PostgreSQL, AMI, the
-CRM or webhooks.
+lookup, queue wrap-up time, figures, webhooks) to owned tasks, whose results are fed back to
+the core as events. The pop therefore leaves for the browser within microseconds of the AMI
+event being read; the CRM record follows as ``call.contact``. This is the only part of the
+workspace that touches PostgreSQL, the CRM or webhooks. (The agent may transfer its queue
+calls by the Queue() option ``t`` in the dialplan, not by a Setvar from here.)
 """
 
 from __future__ import annotations
@@ -18,15 +18,12 @@ import time
 from collections.abc import Coroutine, Mapping
 from typing import Any
 
-from callcenter.ami.client import AmiClient
-from callcenter.ami.cluster import AmiCluster
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError, NotFound
 from callcenter.workspace import repo
 from callcenter.workspace.core import (
     AgentRef,
     AgentSaved,
-    AllowTransfer,
     CompletionReady,
     CoreEvent,
     Effect,
@@ -62,10 +59,8 @@ class LiveWorkspace:
         hub: Hub,
         crm: CrmLookup | None = None,
         webhooks: WebhookSender | None = None,
-        ami: AmiCluster | None = None,
     ) -> None:
         self._pool = pool
-        self._ami = ami
         self.hub = hub
         self._crm = crm
         self._webhooks = webhooks
@@ -199,12 +194,6 @@ class LiveWorkspace:
             case ReadWrapupThenComplete(tenant_id, queue, ready):
                 name = f"complete-{ready.linkedid}"
                 self.spawn(self._complete_later(tenant_id, queue, ready), name)
-            case AllowTransfer(channel):
-                if self._ami is not None:
-                    self.spawn(
-                        self._allow_transfer(self._ami.for_channel(channel), channel),
-                        f"xfer-{channel}",
-                    )
             case StartWrapupTimer(endpoint, delay):
                 self._start_timer(endpoint, delay)
             case PushFigures(endpoint):
@@ -236,17 +225,6 @@ class LiveWorkspace:
                 return await repo.queue_wrapup(conn, tenant_id, queue)
         except DomainError:
             return None
-
-    @staticmethod
-    async def _allow_transfer(ami: AmiClient, caller_channel: str) -> None:
-        # Lowercase 't' in the caller's BRIDGE_FEATURES lets the callee (the agent) transfer:
-        # AMI Atxfer works through that bridge feature. The caller gets nothing.
-        try:
-            await ami.action(
-                "Setvar", Channel=caller_channel, Variable="BRIDGE_FEATURES", Value="t"
-            )
-        except DomainError as exc:
-            log.info("transfer feature not set on %s: %s", caller_channel, exc.message)
 
     def _start_timer(self, endpoint: str, delay: float) -> None:
         old = self._timers.pop(endpoint, None)

@@ -10,7 +10,6 @@ from typing import Any
 from callcenter.workspace.core import (
     AgentRef,
     AgentSaved,
-    AllowTransfer,
     CompletionReady,
     CoreEvent,
     Effect,
@@ -104,7 +103,7 @@ def kinds(messages: list[dict[str, Any]]) -> list[str]:
     return [m["type"] for m in messages]
 
 
-def test_a_ringing_call_pops_first_then_asks_for_the_crm_record_and_the_transfer_feature() -> None:
+def test_a_ringing_call_pops_first_then_asks_for_the_crm_record() -> None:
     core = core_with(ACME_1)
     effects = core.step(called("acme-1001", "L1"), 100.0)
     first = effects[0]
@@ -114,7 +113,6 @@ def test_a_ringing_call_pops_first_then_asks_for_the_crm_record_and_the_transfer
     assert first.message["crm"] == {"status": "pending"}
     assert kinds(sent(effects, "1001")) == ["call.ringing", "agent.state"]
     assert Enrich("acme", "L1", "13800138000", "support") in effects
-    assert AllowTransfer("PJSIP/carrier-0001") in effects
     assert [e.event["event"] for e in effects if isinstance(e, Webhook)] == ["call.ringing"]
 
 
@@ -122,7 +120,7 @@ def test_ringall_enriches_once_and_the_crm_record_follows_to_every_agent_rung() 
     core = core_with(ACME_1, ACME_2)
     core.step(called("acme-1001", "L1"), 100.0)
     second = core.step(called("acme-1002", "L1"), 100.0)
-    assert not [e for e in second if isinstance(e, (Enrich, AllowTransfer))]
+    assert not [e for e in second if isinstance(e, Enrich)]
 
     contact = {"name": "Li Lei", "source": "hosted"}
     effects = core.step(Enriched("L1", contact, "found"), 100.2)
