@@ -12,7 +12,8 @@ The bare Asterisk has no edge in front: the edge's own CPU is printed apart.
 Prints: concurrent calls held, setup rate sustained, failed calls, Asterisk, control-plane
 and edge CPU and memory, AMI events/s. A call succeeds if the caller's SIPp completed it and
 the agents' SIPp answered it, matched by caller number in the two SIPps' logs, the same on
-both sides; each step prints that reconciliation, INVITE -> answer p50/p99 and Asterisk CPU
+both sides; each step prints that reconciliation, INVITE -> answer p50/p99 (at SIPp, and
+inside Asterisk: its own stamps of the carrier leg's Newchannel and Newstate Up) and Asterisk CPU
 per call, stasis messages per call (AMI formatter, CDR engine: counts, steady whatever the
 machine's load), and at the end the ratio of calls held with setup (p99) under 100 ms
 (docs/resilience.md).
@@ -332,6 +333,11 @@ class Sampler:
         self.connected = 0  # AgentConnect: the call reached an agent who answered
         self.max_calls = 0
         self.calls: set[str] = set()
+        # Asterisk's own share of setup: the carrier channel's Newchannel (the INVITE reached
+        # Asterisk) to its Newstate Up (the answer), both stamped by Asterisk itself
+        # (manager.conf timestampevents), so neither the edge nor this process's lag counts.
+        self.created: dict[str, float] = {}
+        self.inside_ms: list[float] = []
         self.memory: list[tuple[float, float]] = []
         ami.on_raw(self._count)
 
@@ -348,11 +354,20 @@ class Sampler:
         if event == "AgentConnect":
             self.connected += 1
         if channel.startswith("PJSIP/carrier-"):  # one carrier channel per call
+            uniqueid = msg.get("Uniqueid", "")
             if event == "Newchannel":
-                self.calls.add(msg.get("Uniqueid", ""))
+                self.calls.add(uniqueid)
                 self.max_calls = max(self.max_calls, len(self.calls))
+                with contextlib.suppress(KeyError, ValueError):
+                    self.created[uniqueid] = float(msg["Timestamp"])
+            elif event == "Newstate" and msg.get("ChannelStateDesc") == "Up":
+                start = self.created.pop(uniqueid, None)
+                with contextlib.suppress(KeyError, ValueError):
+                    if start is not None:
+                        self.inside_ms.append((float(msg["Timestamp"]) - start) * 1000)
             elif event == "Hangup":
-                self.calls.discard(msg.get("Uniqueid", ""))
+                self.calls.discard(uniqueid)
+                self.created.pop(uniqueid, None)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -488,6 +503,7 @@ async def run_load(
     before = sampler.stats()
     stasis0 = await stasis_processed(side.asterisk)
     events0, connected0, t0 = sampler.events, sampler.connected, time.monotonic()
+    inside0 = len(sampler.inside_ms)
     reconnects0 = sampler.ami.connects
     sampler.max_calls = len(sampler.calls)
     stop = asyncio.Event()
@@ -529,6 +545,8 @@ async def run_load(
         "ami_reconnects": sampler.ami.connects - reconnects0,
         "setup_p50": percentile(setups, 0.50),
         "setup_p99": percentile(setups, 0.99),
+        "inside_p50": percentile(sampler.inside_ms[inside0:], 0.50),
+        "inside_p99": percentile(sampler.inside_ms[inside0:], 0.99),
         "cpu_s_per_call": cpu_s / ok if ok else float("nan"),
         "stasis_per_call": {k: (stasis1[k] - stasis0[k]) / max(ok, 1) for k in stasis1},
         "timed_out": timed_out,
@@ -795,7 +813,8 @@ def show(result: dict[str, Any]) -> None:
     )
     print(
         f"[{result['label']}]   INVITE -> answer p50 {result['setup_p50']:.1f} ms,"
-        f" p99 {result['setup_p99']:.1f} ms; Asterisk CPU per call"
+        f" p99 {result['setup_p99']:.1f} ms (inside Asterisk, by its own stamps: p50"
+        f" {result['inside_p50']:.1f}, p99 {result['inside_p99']:.1f}); Asterisk CPU per call"
         f" {result['cpu_s_per_call'] * 1000:.1f} ms; stasis messages per call: AMI formatter"
         f" {result['stasis_per_call']['manager']:.0f},"
         f" CDR engine {result['stasis_per_call']['cdr']:.0f}",
