@@ -362,8 +362,8 @@ class Sampler:
                     self.created[uniqueid] = float(msg["Timestamp"])
             elif event == "Newstate" and msg.get("ChannelStateDesc") == "Up":
                 start = self.created.pop(uniqueid, None)
-                with contextlib.suppress(KeyError, ValueError):
-                    if start is not None:
+                if start is not None:
+                    with contextlib.suppress(KeyError, ValueError):
                         self.inside_ms.append((float(msg["Timestamp"]) - start) * 1000)
             elif event == "Hangup":
                 self.calls.discard(uniqueid)

@@ -23,6 +23,8 @@ import struct
 import sys
 import time
 
+from load import CARRIER_IP, LAYOUT, NODE_IP, SIP, UAC_PORT, UAS_PORT
+
 SO_ATTACH_FILTER, SO_TIMESTAMPNS = 26, 35
 # IPv4, UDP, source or destination port in 5360..5399; anything else dropped in the kernel.
 BPF = [
@@ -33,12 +35,13 @@ BPF = [
 ]  # fmt: skip
 CALL_ID = re.compile(rb"\r\n(?:Call-ID|i):\s*([^\r\n]+)", re.I)
 CSEQ = re.compile(rb"\r\nCSeq:\s*\d+\s+(\w+)", re.I)
+# Who is who, from bench/load.py's own layout (this directory is on sys.path when run).
 NAMES = {
-    "127.0.0.2:5391": "carrier",
-    "127.0.0.1:5370": "edge",
-    "127.0.0.10:5370": "edge(int)",
-    "127.0.0.11:5370": "node",
-    "127.0.0.1:5392": "agents",
+    f"{CARRIER_IP}:{UAC_PORT}": "carrier",
+    f"{LAYOUT.public_ip}:{SIP}": "edge",
+    f"{LAYOUT.internal_ip}:{SIP}": "edge(int)",
+    f"{NODE_IP}:{SIP}": "node",
+    f"127.0.0.1:{UAS_PORT}": "agents",
 }
 
 
