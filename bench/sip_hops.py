@@ -3,11 +3,12 @@ own receive stamps (SO_TIMESTAMPNS), so a slow reader does not move them.
 
 Run it beside ``bench/load.py`` while a step is placing calls (root: a packet socket on
 ``lo``; a BPF filter passes only UDP to or from ports 5360-5399, the bench's SIP ports, so
-RTP never reaches Python). For every Call-ID it keeps the first INVITE and the first 200 to
-an INVITE seen between each pair of addresses, and prints the time between consecutive ones:
-e.g. the carrier's INVITE at the edge -> the edge's INVITE to the node (the edge's hop), the
-node's INVITE -> its 200 (the node's whole share), the node's 200 -> the edge's 200 to the
-carrier.
+RTP never reaches Python). For every Call-ID it keeps the first INVITE, and the first 100 and
+200 to an INVITE, seen between each pair of addresses, and prints the time between consecutive
+ones: e.g. the carrier's INVITE at the edge -> the edge's INVITE to the node (the edge's hop),
+the node's INVITE -> its 100 (PJSIP took the request up: identified, session made), its 100 ->
+its 200 (channel, dialplan up to the answer, the answer's turn on the session's serializer),
+the node's 200 -> the edge's 200 to the carrier.
 
     .venv/bin/python bench/sip_hops.py 15
 """
@@ -76,18 +77,18 @@ def capture(seconds: float) -> dict[bytes, dict[str, float]]:
 
 
 def sip_hop(ip: bytes) -> tuple[bytes, str] | None:
-    """(Call-ID, "INV a>b" / "200 a>b") of an INVITE or a 200 to one; None otherwise."""
+    """(Call-ID, "INV a>b" / "100 a>b" / "200 a>b") of an INVITE or a 100 or 200 to one."""
     header = (ip[0] & 15) * 4
     src, dst = socket.inet_ntoa(ip[12:16]), socket.inet_ntoa(ip[16:20])
     sport, dport = struct.unpack("!HH", ip[header : header + 4])
     payload = ip[header + 8 :]
     if payload.startswith(b"INVITE "):
         kind = "INV"
-    elif payload.startswith(b"SIP/2.0 200"):
+    elif payload.startswith((b"SIP/2.0 100", b"SIP/2.0 200")):
         cseq = CSEQ.search(payload)
         if cseq is None or cseq.group(1) != b"INVITE":
             return None
-        kind = "200"
+        kind = payload[8:11].decode()
     else:
         return None
     call_id = CALL_ID.search(payload)
