@@ -41,6 +41,19 @@ def test_manager_conf_includes_exactly_the_wanted_events() -> None:
     assert not re.search(r"^eventfilter\s*=", MANAGER_CONF.read_text(), re.M)
 
 
+def _disabled_names() -> set[str]:
+    found = re.search(r"^disabledevents\s*=\s*(.+)$", MANAGER_CONF.read_text(), re.M)
+    assert found, "manager.conf disables the events nobody reads"
+    return {name.strip() for name in found.group(1).split(",")}
+
+
+def test_no_wanted_event_is_disabled_and_the_per_priority_one_is() -> None:
+    disabled = _disabled_names()
+    assert not disabled & set(WANTED_EVENTS)
+    assert {"Newexten", "DialBegin", "BridgeEnter", "DeviceStateChange"} <= disabled
+    assert set(UNWANTED) <= disabled
+
+
 def _message(name: str) -> dict[str, str]:
     """An event named ``name`` with every header some consumer looks at."""
     return {
