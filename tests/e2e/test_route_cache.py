@@ -1,7 +1,7 @@
 """Routes stay live although Asterisk caches them (issue 16).
 
 Each node keeps the rows its calls read (numbers, IVRs, IVR menus, queue options) in AstDB,
-family ccrt
+family ccrow
 (extensions.conf, ``cc-rt``). A change to any table behind them notifies ``cc_routes`` and
 the control plane gives every node a new generation (asterisk/routes.py), so the next call
 reads the changed rows; a number's open/closed state expires at its schedule's next
@@ -32,10 +32,10 @@ pytestmark = pytest.mark.e2e
 
 async def cached(stack: Stack, key: str) -> str | None:
     """The node's cache entry for ``key`` (``<family>:<key>``), if it holds one."""
-    out = await stack.platform.cli("database show ccrt")
+    out = await stack.platform.cli("database show ccrow")
     for line in out.splitlines():
         name, _, value = line.partition(" : ")
-        if name.strip() == f"/ccrt/{key}":
+        if name.strip() == f"/ccrow/{key}":
             return value.strip()
     return None
 
@@ -76,6 +76,7 @@ async def test_a_changed_route_is_followed_at_the_next_call_although_cached(
     assert await queue_reached(stack, platform_api, number, "13800000401") == f"{tenant}-old"
     entry = await cached(stack, f"cc_dids:{number}")
     assert entry is not None and f",{tenant}," in entry, entry
+    assert "~HASH~did~tenant_id~" in entry, entry  # named as the reader's HASH() reads them
     # A second call is served from the entry: same route, same entry.
     assert await queue_reached(stack, platform_api, number, "13800000402") == f"{tenant}-old"
     assert await cached(stack, f"cc_dids:{number}") == entry
