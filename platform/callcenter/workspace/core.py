@@ -492,8 +492,20 @@ class WorkspaceCore:
             for ep in list(call.agents):
                 if (ref := self.agents.get(ep)) is not None:
                     self._ring_stopped(ref, linkedid, now)
+                    # Answered at the seat, but the caller left before the queue connected
+                    # them: app_queue sends no AgentComplete for it.
+                    if self._on_unconnected_call(ref.endpoint, linkedid):
+                        self._completed(ref, linkedid, now, 0, "caller")
             self._end_call(linkedid)
         self.waits.forget(linkedid)
+
+    def _on_unconnected_call(self, endpoint: str, linkedid: str) -> bool:
+        """The seat answered a queue call the queue never connected (no AgentConnect)."""
+        st = self.state_of(endpoint)
+        if st.call is None or st.call.linkedid != linkedid or st.call.phase != "on_call":
+            return False
+        call = self.calls.get(linkedid)
+        return call is not None and call.answered_by != endpoint
 
     def _end_call(self, linkedid: str) -> None:
         call = self.calls.pop(linkedid, None)
@@ -543,6 +555,10 @@ class WorkspaceCore:
             self._publish(ref, {"type": "call.ended", "linkedid": event.linkedid})
             self.pops.pop(ref.endpoint, None)
             self._out.append(PushFigures(ref.endpoint))
+        elif self._on_unconnected_call(ref.endpoint, event.linkedid):
+            # The seat answered but hung up before the queue connected it (AgentDump, or a
+            # failed bridge): no AgentComplete will come either.
+            self._completed(ref, event.linkedid, now, 0, "agent")
 
     # ------------------------------------------------------------------ click-to-call
     def _outbound(

@@ -233,3 +233,60 @@ def test_an_agent_moved_to_another_seat_leaves_the_old_one() -> None:
     core.step(AgentSaved(moved), 50.0)
     assert core.agents == {"acme-1002": ACME_2, "acme-1003": moved}
     assert "acme-1001" not in core.states
+
+
+def seat_up(member: str, linkedid: str) -> CoreEvent:
+    return ami(
+        {
+            "Event": "Newstate",
+            "ChannelStateDesc": "Up",
+            "Channel": f"PJSIP/{member}-0001",
+            "Linkedid": linkedid,
+        }
+    )
+
+
+def seat_gone(member: str, linkedid: str) -> CoreEvent:
+    return ami({"Event": "Hangup", "Channel": f"PJSIP/{member}-0001", "Linkedid": linkedid})
+
+
+def test_a_caller_who_leaves_after_the_seat_answered_but_before_the_connect_ends_the_call() -> None:
+    # app_queue: "Caller was about to talk to agent ... but the caller hungup": an ABANDON,
+    # no AgentConnect and no AgentComplete. The agent must not stay on the call.
+    core = core_with(ACME_1)
+    core.step(called("acme-1001", "L4"), 100.0)
+    core.step(WrapupRead("L4", 2), 100.1)
+    core.step(seat_up("acme-1001", "L4"), 101.0)
+    assert core.state_of("acme-1001").call is not None
+    effects = core.step(
+        ami({"Event": "QueueCallerAbandon", "Queue": "acme-support", "Linkedid": "L4"}), 101.2
+    )
+    ended = [m for m in sent(effects, "1001") if m["type"] == "call.ended"]
+    assert ended and ended[0]["reason"] == "caller" and ended[0]["wrapup_s"] == 2
+    assert core.state_of("acme-1001").call is None
+    assert StartWrapupTimer("acme-1001", 2) in effects
+    assert core.step(seat_gone("acme-1001", "L4"), 101.3) == [], "the hangup after it is no news"
+
+
+def test_a_seat_that_hangs_up_before_the_queue_connects_it_is_off_the_call() -> None:
+    core = core_with(ACME_1, ACME_2)
+    core.step(called("acme-1001", "L5"), 100.0)
+    core.step(WrapupRead("L5", 0), 100.1)
+    core.step(seat_up("acme-1001", "L5"), 101.0)
+    effects = core.step(seat_gone("acme-1001", "L5"), 101.1)
+    assert "call.ended" in kinds(sent(effects, "1001"))
+    assert core.state_of("acme-1001").call is None
+    # The caller is still queued and may reach another agent, who then talks as usual.
+    core.step(called("acme-1002", "L5"), 102.0)
+    core.step(connect("acme-1002", "L5"), 103.0)
+    assert core.step(seat_gone("acme-1002", "L5"), 110.0) == [], "AgentComplete ends that one"
+    assert core.state_of("acme-1002").call is not None
+
+
+def test_the_seat_hanging_up_after_the_connect_waits_for_agent_complete() -> None:
+    core = core_with(ACME_1)
+    core.step(called("acme-1001", "L6"), 100.0)
+    core.step(seat_up("acme-1001", "L6"), 101.0)
+    core.step(connect("acme-1001", "L6"), 101.1)
+    assert core.step(seat_gone("acme-1001", "L6"), 130.0) == []
+    assert core.state_of("acme-1001").call is not None
