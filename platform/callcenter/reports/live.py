@@ -50,6 +50,9 @@ class LiveWallboard:
         self._ami = ami
         self.board = Wallboard(tz=ZoneInfo(tz))
         self.publishers: list[Publish] = []
+        # Whether anyone watches a tenant's board now: a snapshot nobody receives is not
+        # built (it costs a pass over the tenant's queues at every queue event).
+        self.watched: Callable[[str], bool] = lambda _tenant: True
         self.counts = TodayCounts(tz=self.board.tz, short_abandon_s=self.board.short_abandon_s)
         self._rebuilding = asyncio.Lock()
         self.rebuilds = 0
@@ -69,6 +72,8 @@ class LiveWallboard:
             self._publish(tenant, stamp)
 
     def _publish(self, tenant: str, event_at: float | None = None) -> None:
+        if not self.publishers or not self.watched(tenant):
+            return
         snapshot = self.board.snapshot(tenant, time.time())
         for publish in self.publishers:
             try:

@@ -89,4 +89,5 @@ async def wallboard_push(app: web.Application) -> AsyncIterator[None]:
             )
 
         live.publishers.append(publish)
+        live.watched = hub.watches_tenant
     yield

@@ -15,9 +15,9 @@ from callcenter.campaigns import repo as campaigns_repo
 from callcenter.campaigns.service import pop_contact
 from callcenter.contacts import repo as contacts_repo
 from callcenter.contacts.service import contact_view
+from callcenter.db.notified import NotifiedCache
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError, Forbidden
-from callcenter.workspace import repo
 from callcenter.workspace.egress import BodyTooLarge, check_url, read_capped, refused
 from callcenter.workspace.payload import crm_lookup_url, parse_crm_reply
 
@@ -31,10 +31,16 @@ class CrmLookup:
     """Finds the contact of a caller for one tenant."""
 
     def __init__(
-        self, pool: Any, session: aiohttp.ClientSession, *, allow_private: bool = False
+        self,
+        pool: Any,
+        session: aiohttp.ClientSession,
+        integrations: NotifiedCache[str, Any],
+        *,
+        allow_private: bool = False,
     ) -> None:
         self._pool = pool
         self._session = session
+        self._integrations = integrations
         self._allow_private = allow_private
 
     async def lookup(self, tenant_id: str, number: str) -> tuple[dict[str, Any] | None, str]:
@@ -46,8 +52,8 @@ class CrmLookup:
                 campaign_row = await campaigns_repo.call_in_flight(conn, tenant_id, number)
                 if campaign_row is not None:
                     return pop_contact(campaign_row), "found"
-                integ = await repo.get_integrations(conn, tenant_id)
                 hosted_row = await contacts_repo.find_by_phone(conn, tenant_id, number)
+            integ = await self._integrations.get(tenant_id)
         except DomainError as exc:
             log.warning("contact lookup failed for %s: %s", tenant_id, exc.message)
             return None, "error"

@@ -23,7 +23,7 @@ import asyncio
 import json
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +86,10 @@ class Hub:
         self._queue_size = queue_size
         self._on_pop_written = on_pop_written  # metrics: one pop delivered, its delay
         self._by_tenant: dict[str, set[Subscriber]] = {}
+        # The same subscribers indexed for publish: a message about one agent goes to the
+        # tenant's wide subscribers and that agent's consoles, never through all of them.
+        self._wide: dict[str, set[Subscriber]] = {}
+        self._by_agent: dict[tuple[str, str], set[Subscriber]] = {}
         self.dropped = 0
         self.published = 0
         # AMI event read -> pop written to the client's socket, seconds (bench figures).
@@ -113,19 +117,28 @@ class Hub:
             batch=batch,
         )
         self._by_tenant.setdefault(tenant_id, set()).add(sub)
+        self._index(sub).setdefault(self._index_key(sub), set()).add(sub)
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
         """Forget a subscriber (idempotent)."""
-        subs = self._by_tenant.get(sub.tenant_id)
-        if subs is not None:
-            subs.discard(sub)
-            if not subs:
-                del self._by_tenant[sub.tenant_id]
+        _discard(self._by_tenant, sub.tenant_id, sub)
+        _discard(self._index(sub), self._index_key(sub), sub)
+
+    def _index(self, sub: Subscriber) -> dict[Any, set[Subscriber]]:
+        return self._wide if sub.extension is None else self._by_agent
+
+    @staticmethod
+    def _index_key(sub: Subscriber) -> Any:
+        return sub.tenant_id if sub.extension is None else (sub.tenant_id, sub.extension)
 
     def tenant_wide(self, tenant_id: str) -> list[Subscriber]:
         """The tenant's subscribers that watch all (or a supervisor's share of) its agents."""
-        return [s for s in self._by_tenant.get(tenant_id, ()) if s.extension is None]
+        return list(self._wide.get(tenant_id, ()))
+
+    def watches_tenant(self, tenant_id: str) -> bool:
+        """Whether anyone gets the tenant's tenant-wide-only messages (its wallboard)."""
+        return any(s.agents is None for s in self._wide.get(tenant_id, ()))
 
     def tenants(self) -> list[str]:
         """Tenants with at least one subscriber."""
@@ -154,13 +167,18 @@ class Hub:
         ``tenant_wide_only``: only subscribers who see the whole tenant (admins, supervisors),
         never agents' consoles (the wallboard is not theirs, and at scale it would flood them).
         """
-        subs = self._by_tenant.get(tenant_id)
+        subs: Collection[Subscriber]
+        if tenant_wide_only:
+            subs = [s for s in self._wide.get(tenant_id, ()) if s.agents is None]
+        elif extension is None:
+            subs = self._by_tenant.get(tenant_id, ())
+        else:
+            subs = [
+                *self._wide.get(tenant_id, ()),
+                *self._by_agent.get((tenant_id, extension), ()),
+            ]
         if not subs:
             return 0
-        if tenant_wide_only:
-            subs = {s for s in subs if s.extension is None and s.agents is None}
-            if not subs:
-                return 0
         data = json.dumps({**message, "sent_at": time.time()}, separators=(",", ":"))
         ami_at = message.get("ami_at") if message.get("type") == "call.ringing" else None
         item = (data, ami_at if isinstance(ami_at, float) else None)
@@ -197,3 +215,11 @@ class Hub:
             self.pop_write_delays.append(delay)
             if self._on_pop_written is not None:
                 self._on_pop_written(delay)
+
+
+def _discard(index: dict[Any, set[Subscriber]], key: Any, sub: Subscriber) -> None:
+    subs = index.get(key)
+    if subs is not None:
+        subs.discard(sub)
+        if not subs:
+            del index[key]

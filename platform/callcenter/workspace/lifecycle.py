@@ -8,6 +8,7 @@ from aiohttp import web
 
 from callcenter import keys
 from callcenter.errors import DomainError
+from callcenter.workspace import repo
 from callcenter.workspace.crm import CrmLookup
 from callcenter.workspace.egress import client_session
 from callcenter.workspace.hub import Hub
@@ -20,13 +21,17 @@ WORKSPACE = web.AppKey("workspace", LiveWorkspace)
 async def live_workspace(app: web.Application) -> AsyncIterator[None]:
     """Hub, CRM client, webhook sender and the live workspace fed by AMI."""
     pool = app[keys.POOL]
-    allow_private = app[keys.SETTINGS].integrations_allow_private
+    settings = app[keys.SETTINGS]
+    allow_private = settings.integrations_allow_private
+    # What every call reads and nobody changes during it, in memory (db/notified.py).
+    integrations = repo.integrations_cache(pool, settings.dsn)
+    wrapups = repo.wrapup_cache(pool, settings.dsn)
     session = client_session(allow_private=allow_private)
-    webhooks = WebhookSender(pool, session, allow_private=allow_private)
+    webhooks = WebhookSender(integrations, session, allow_private=allow_private)
     ami = app.get(keys.AMI)
-    crm = CrmLookup(pool, session, allow_private=allow_private)
+    crm = CrmLookup(pool, session, integrations, allow_private=allow_private)
     hub = Hub(on_pop_written=app[keys.METRICS].pop_written)
-    workspace = LiveWorkspace(pool, hub, crm, webhooks)
+    workspace = LiveWorkspace(pool, hub, crm, webhooks, wrapups)
     await workspace.load()
     sync = app.get(keys.SYNC)
     if sync is not None:
@@ -42,8 +47,12 @@ async def live_workspace(app: web.Application) -> AsyncIterator[None]:
     if ami is not None:
         ami.on_raw(workspace.on_raw)
     app[WORKSPACE] = workspace
+    integrations.start()
+    wrapups.start()
     await webhooks.start()
     yield
     await workspace.stop()
     await webhooks.stop()
     await session.close()
+    await integrations.stop()
+    await wrapups.stop()

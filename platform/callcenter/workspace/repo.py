@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from callcenter.db.notified import NotifiedCache
+
 
 async def get_integrations(conn: Any, tenant_id: str) -> Any:
     """The tenant's integrations row, or None."""
@@ -82,4 +84,24 @@ async def today_figures(conn: Any, tenant_id: str, endpoint: str) -> Any:
         " AND (dstchannel LIKE $2 OR channel LIKE $2)",
         tenant_id,
         f"PJSIP/{endpoint}-%",
+    )
+
+
+def integrations_cache(pool: Any, dsn: str) -> NotifiedCache[str, Any]:
+    """Each tenant's integrations row (or None) in memory, forgotten when it changes (the
+    trigger of migration 0029)."""
+    return NotifiedCache(
+        pool, dsn, "cc_integrations", get_integrations, lambda payload, tenant: payload == tenant
+    )
+
+
+def wrapup_cache(pool: Any, dsn: str) -> NotifiedCache[tuple[str, str], int]:
+    """Each ``(tenant, queue)``'s wrap-up time in memory, all forgotten whenever
+    ``acd_queues`` changes (its ``cc_routes`` trigger, migration 0027)."""
+
+    async def load(conn: Any, key: tuple[str, str]) -> int:
+        return await queue_wrapup(conn, *key)
+
+    return NotifiedCache(
+        pool, dsn, "cc_routes", load, lambda payload, _key: payload == "acd_queues"
     )

@@ -18,6 +18,7 @@ import time
 from collections.abc import Coroutine, Mapping
 from typing import Any
 
+from callcenter.db.notified import NotifiedCache
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError, NotFound
 from callcenter.workspace import repo
@@ -59,8 +60,10 @@ class LiveWorkspace:
         hub: Hub,
         crm: CrmLookup | None = None,
         webhooks: WebhookSender | None = None,
+        wrapups: NotifiedCache[tuple[str, str], int] | None = None,
     ) -> None:
         self._pool = pool
+        self._wrapups = wrapups  # None: read from the database every time
         self.hub = hub
         self._crm = crm
         self._webhooks = webhooks
@@ -221,6 +224,8 @@ class LiveWorkspace:
 
     async def _wrapup_of(self, tenant_id: str, queue: str) -> int | None:
         try:
+            if self._wrapups is not None:
+                return await self._wrapups.get((tenant_id, queue))
             async with connection(self._pool) as conn:
                 return await repo.queue_wrapup(conn, tenant_id, queue)
         except DomainError:

@@ -18,9 +18,8 @@ from typing import Any
 
 import aiohttp
 
-from callcenter.db.pool import connection
+from callcenter.db.notified import NotifiedCache
 from callcenter.errors import DomainError, Forbidden
-from callcenter.workspace import repo
 from callcenter.workspace.egress import check_url, refused
 from callcenter.workspace.signing import (
     EVENT_ID_HEADER,
@@ -47,7 +46,7 @@ class WebhookSender:
 
     def __init__(
         self,
-        pool: Any,
+        integrations: NotifiedCache[str, Any],
         session: aiohttp.ClientSession,
         *,
         workers: int = 4,
@@ -58,7 +57,7 @@ class WebhookSender:
         allow_private: bool = False,
     ) -> None:
         self._allow_private = allow_private
-        self._pool = pool
+        self._integrations = integrations
         self._session = session
         self._queue: asyncio.Queue[_Delivery] = asyncio.Queue(queue_size)
         self._workers = workers
@@ -110,8 +109,7 @@ class WebhookSender:
 
     async def _deliver(self, delivery: _Delivery) -> None:
         try:
-            async with connection(self._pool) as conn:
-                integ = await repo.get_integrations(conn, delivery.tenant_id)
+            integ = await self._integrations.get(delivery.tenant_id)
         except DomainError:
             self._retry(delivery)  # database unavailable: try again later
             return

@@ -106,3 +106,25 @@ def test_tenant_wide_only_messages_skip_agents_consoles() -> None:
     admin = hub.subscribe("acme", None)
     assert hub.publish("acme", None, {"type": "wallboard"}, tenant_wide_only=True) == 1
     assert agent.queue.empty() and not admin.queue.empty()
+
+
+async def test_a_message_about_an_agent_reaches_its_consoles_and_the_tenant_wide_ones_only() -> (
+    None
+):
+    hub = Hub()
+    consoles = [hub.subscribe("acme", "1001"), hub.subscribe("acme", "1001")]  # two tabs
+    others = [hub.subscribe("acme", str(1002 + i)) for i in range(50)]
+    board = hub.subscribe("acme", None)
+    scoped = hub.subscribe("acme", None, agents=frozenset({"1001"}))
+    blind = hub.subscribe("acme", None, agents=frozenset({"1002"}))
+    assert hub.watches_tenant("acme") and not hub.watches_tenant("globex")
+    assert hub.publish("acme", "1001", {"type": "call.ringing"}) == 4
+    assert all(s.queue.qsize() == 1 for s in (*consoles, board, scoped))
+    assert blind.queue.empty() and all(s.queue.empty() for s in others)
+    # Leaving takes a subscriber out of every index; the last one out empties the tenant.
+    for sub in (*consoles, *others, scoped, blind):
+        hub.unsubscribe(sub)
+    assert hub.publish("acme", "1001", {"type": "x"}) == 1  # the board
+    hub.unsubscribe(board)
+    assert hub.tenants() == [] and not hub.watches_tenant("acme")
+    assert hub.publish("acme", None, {"type": "x"}) == 0
