@@ -5,6 +5,8 @@ listener might have missed."""
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from callcenter.db.notified import NotifiedCache
@@ -14,8 +16,30 @@ from callcenter.workspace import repo
 from support import wait_for
 
 
-async def _tenant(db: Any, tid: str) -> None:
+@asynccontextmanager
+async def _started(
+    dsn: str, factory: Callable[[Any, str], NotifiedCache[Any, Any]]
+) -> AsyncIterator[NotifiedCache[Any, Any]]:
+    """A cache of ``factory`` over a pool of its own, listening until the block ends."""
+    pool = await create_pool(dsn)
+    cache = factory(pool, dsn)
+    cache.start()
+    try:
+        yield cache
+    finally:
+        await cache.stop()
+        await pool.close()
+
+
+async def _tenant(db: Any, tid: str, crm_url: str | None = None) -> None:
+    """A tenant, with a CRM lookup URL in its integrations when ``crm_url`` is given."""
     await db.execute("INSERT INTO tenants (id, name) VALUES ($1, $1)", tid)
+    if crm_url is not None:
+        await db.execute(
+            "INSERT INTO tenant_integrations (tenant_id, crm_lookup_url) VALUES ($1, $2)",
+            tid,
+            crm_url,
+        )
 
 
 async def _crm_url(cache: NotifiedCache[str, Any], tenant: str) -> str | None:
@@ -39,19 +63,9 @@ async def test_a_tenants_integrations_are_read_once_and_a_change_is_served_withi
     dsn: str, db: Any, uid: str
 ) -> None:
     tenant, other = f"nc{uid}", f"ncb{uid}"
-    await _tenant(db, tenant)
-    await _tenant(db, other)
-    await db.execute(
-        "INSERT INTO tenant_integrations (tenant_id, crm_lookup_url) VALUES ($1, $2), ($3, $4)",
-        tenant,
-        "http://crm.example/a",
-        other,
-        "http://crm.example/other",
-    )
-    pool = await create_pool(dsn)
-    cache = repo.integrations_cache(pool, dsn)
-    cache.start()
-    try:
+    await _tenant(db, tenant, "http://crm.example/a")
+    await _tenant(db, other, "http://crm.example/other")
+    async with _started(dsn, repo.integrations_cache) as cache:
         await _listening(cache, tenant)
         assert await _crm_url(cache, other) == "http://crm.example/other"
         reads = cache.reads
@@ -74,9 +88,6 @@ async def test_a_tenants_integrations_are_read_once_and_a_change_is_served_withi
 
         await db.execute("DELETE FROM tenant_integrations WHERE tenant_id = $1", tenant)
         await wait_for(lambda: _is(cache, tenant, None), timeout=1.0)
-    finally:
-        await cache.stop()
-        await pool.close()
 
 
 async def _is(cache: NotifiedCache[str, Any], tenant: str, url: str | None) -> bool:
@@ -87,16 +98,8 @@ async def test_a_change_made_while_the_listener_was_down_is_not_served_from_memo
     dsn: str, db: Any, uid: str
 ) -> None:
     tenant = f"nl{uid}"
-    await _tenant(db, tenant)
-    await db.execute(
-        "INSERT INTO tenant_integrations (tenant_id, crm_lookup_url) VALUES ($1, $2)",
-        tenant,
-        "http://crm.example/before",
-    )
-    pool = await create_pool(dsn)
-    cache = repo.integrations_cache(pool, dsn)
-    cache.start()
-    try:
+    await _tenant(db, tenant, "http://crm.example/before")
+    async with _started(dsn, repo.integrations_cache) as cache:
         await _listening(cache, tenant)
         # The listener's connection dies, and the row changes before anyone listens again:
         # its NOTIFY reaches nobody.
@@ -112,9 +115,6 @@ async def test_a_change_made_while_the_listener_was_down_is_not_served_from_memo
         )
         await wait_for(lambda: _is(cache, tenant, "http://crm.example/after"), timeout=2.0)
         await _listening(cache, tenant)  # and it keeps rows again once it is back
-    finally:
-        await cache.stop()
-        await pool.close()
 
 
 async def test_a_queues_wrapup_time_follows_acd_queues(dsn: str, db: Any, uid: str) -> None:
@@ -125,10 +125,7 @@ async def test_a_queues_wrapup_time_follows_acd_queues(dsn: str, db: Any, uid: s
         " wrapup_time) VALUES ($1, 'sales', '600', 'rrmemory', 20, 5)",
         tenant,
     )
-    pool = await create_pool(dsn)
-    cache = repo.wrapup_cache(pool, dsn)
-    cache.start()
-    try:
+    async with _started(dsn, repo.wrapup_cache) as cache:
         await _listening(cache, (tenant, "sales"))
         assert await cache.get((tenant, "sales")) == 5
         assert await cache.get((tenant, "nope")) == 0
@@ -141,6 +138,3 @@ async def test_a_queues_wrapup_time_follows_acd_queues(dsn: str, db: Any, uid: s
             return await cache.get((tenant, "sales")) == 30
 
         await wait_for(thirty, timeout=1.0)
-    finally:
-        await cache.stop()
-        await pool.close()

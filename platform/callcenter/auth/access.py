@@ -14,16 +14,14 @@ are closed, with a close code and the reason's slug, when their access goes.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import asyncpg
-
 from callcenter.auth.principal import Principal
+from callcenter.db.listen import MISSED, listen_forever
 from callcenter.db.pool import connection
 from callcenter.errors import DomainError, Forbidden, Unauthorized
 from callcenter.tasks import cancel_and_wait
@@ -145,37 +143,19 @@ class AccessGuard:
         task.add_done_callback(self._tasks.discard)
 
     async def _listen(self) -> None:
-        while True:
-            try:
-                conn = await asyncpg.connect(self.dsn)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                log.warning("access listener cannot connect: %s", exc)
-                await asyncio.sleep(0.5)
-                continue
-            closed = asyncio.Event()
-            conn.add_termination_listener(lambda _c, ev=closed: ev.set())
-            try:
-                await conn.add_listener(
-                    CHANNEL, lambda _c, _pid, _ch, payload: self.changed(str(payload))
-                )
-                # Whatever changed while nobody listened: forget it all, re-check everyone.
-                self._listening = True
-                self.changed("*")
-                # A LISTEN connection idles; a NAT or firewall may drop it without a word.
-                # Ping it, so a silent loss is noticed within a second or two.
-                while not closed.is_set():
-                    try:
-                        await asyncio.wait_for(closed.wait(), PING_S)
-                    except TimeoutError:
-                        await conn.fetchval("SELECT 1", timeout=PING_S)
-            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                log.warning("access listener lost: %s", exc)
-            finally:
-                self._listening = False
-                self._forget_all()
-                with contextlib.suppress(Exception):
-                    await conn.close()
-            await asyncio.sleep(0.2)
+        # A silent loss of the LISTEN connection is noticed within two pings (PING_S).
+        await listen_forever(self.dsn, CHANNEL, self._notified, on_lost=self._lost, ping_s=PING_S)
+
+    def _notified(self, payload: str) -> None:
+        if payload == MISSED:
+            # (Back) up: whatever changed while nobody listened: forget it all, re-check
+            # everyone.
+            self._listening = True
+        self.changed(payload)
+
+    def _lost(self) -> None:
+        self._listening = False
+        self._forget_all()
 
     # ------------------------------------------------------------------ lookups
     async def access(self, user_id: int, fresh: bool = False) -> Access | None:
