@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from callcenter.db.listen import MISSED, listen_forever
 from callcenter.db.pool import connection
+from callcenter.tasks import cancel_and_wait
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -56,8 +57,7 @@ class NotifiedCache(Generic[K, V]):
     async def stop(self) -> None:
         """Stop listening and forget everything."""
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            await cancel_and_wait([self._task])
             self._task = None
         self._lost()
 
@@ -77,11 +77,9 @@ class NotifiedCache(Generic[K, V]):
 
     def _notified(self, payload: str) -> None:
         self._generation += 1
-        if payload == MISSED:
+        if payload == MISSED:  # the listener is (back) up, or a TRUNCATE: forget all
             self._values.clear()
             self._listening = True
-        elif payload == "*":
-            self._values.clear()
         else:
             for key in [k for k in self._values if self._expires(payload, k)]:
                 del self._values[key]
