@@ -16,7 +16,7 @@ from callcenter.agents.schemas import (
     PauseIn,
     TransferIn,
 )
-from callcenter.web.io import parse_body, principal_of
+from callcenter.web.io import parse_body, principal_of, queues_applied
 
 routes = web.RouteTableDef()
 AGENTS = web.AppKey("agents", service.AgentDeps)  # what the agents service needs
@@ -125,21 +125,21 @@ async def end_wrapup(request: web.Request) -> web.Response:
 @routes.post("/api/v1/agent/queues/{queue}/login")
 async def queue_login(request: web.Request) -> web.Response:
     """Log in to one queue."""
-    return web.json_response(
-        await service.queue_login(
-            request.app[AGENTS], principal_of(request), request.match_info["queue"], True
-        )
+    answer = await service.queue_login(
+        request.app[AGENTS], principal_of(request), request.match_info["queue"], True
     )
+    await queues_applied(request)
+    return web.json_response(answer)
 
 
 @routes.post("/api/v1/agent/queues/{queue}/logout")
 async def queue_logout(request: web.Request) -> web.Response:
     """Log out of one queue."""
-    return web.json_response(
-        await service.queue_login(
-            request.app[AGENTS], principal_of(request), request.match_info["queue"], False
-        )
+    answer = await service.queue_login(
+        request.app[AGENTS], principal_of(request), request.match_info["queue"], False
     )
+    await queues_applied(request)
+    return web.json_response(answer)
 
 
 @routes.put("/api/v1/agent/calls/{linkedid}/note")

@@ -8,6 +8,11 @@ definition or members changed, and this reloads just those queues on every node
 (``QueueReload``). A node that (re)connects, or a listener that reconnects (changes may have
 been missed), reloads them all.
 
+An API that changed a queue answers only once the nodes hold the change (``applied``), so a
+call placed the moment after the answer finds it: a barrier notified on the same channel
+after the change committed arrives after the change's own notification (PostgreSQL
+delivers notifications in commit order), and is released once that batch is reloaded.
+
 A reload keeps an existing member's pause as app_queue holds it, so a pause is not a row
 change here: the control plane pauses a seat on every node (``QueuePause``), and a node that
 reconnects has its members' pauses compared with the rows and corrected.
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from typing import Any
 
 from callcenter.ami.cluster import AmiCluster
@@ -30,6 +36,8 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "cc_queues"
 ALL = "*"  # the trigger's payload on TRUNCATE, and ours for "every queue"
+BARRIER = "!"  # prefix of ``applied``'s payloads; no queue name holds it
+APPLIED_WAIT_S = 3.0
 
 
 class QueueSync:
@@ -41,6 +49,8 @@ class QueueSync:
         self._dsn = dsn
         self._changed: set[str] = set()  # queue names, or ALL
         self._booted: set[str] = set()  # nodes to reload entirely and reconcile
+        self._barriers: set[str] = set()  # barrier payloads seen, released after the batch
+        self._waiting: dict[str, asyncio.Future[None]] = {}
         self._wake = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         ami.on_node_event(self._on_event)
@@ -59,8 +69,29 @@ class QueueSync:
         await cancel_and_wait(self._tasks)
         self._tasks.clear()
 
+    async def applied(self, timeout: float = APPLIED_WAIT_S) -> bool:
+        """Wait until every queue change committed before this call is loaded on every
+        connected node; False if that took longer than ``timeout`` (the change still
+        lands: the listener or a reconnection reloads it)."""
+        token = f"{BARRIER}{uuid.uuid4().hex}"
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting[token] = done
+        try:
+            async with connection(self._pool) as conn:
+                await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, token)
+            await asyncio.wait_for(done, timeout)
+            return True
+        except TimeoutError:
+            log.warning("queue changes not confirmed on the nodes within %.1f s", timeout)
+            return False
+        finally:
+            self._waiting.pop(token, None)
+
     def _note(self, payload: str) -> None:
-        self._changed.add(ALL if payload in (MISSED, ALL) else payload)
+        if payload.startswith(BARRIER):
+            self._barriers.add(payload)
+        else:
+            self._changed.add(ALL if payload in (MISSED, ALL) else payload)
         self._wake.set()
 
     async def _on_event(self, node: str, event: DomainEvent) -> None:
@@ -75,10 +106,15 @@ class QueueSync:
             self._wake.clear()
             booted, self._booted = self._booted, set()
             changed, self._changed = self._changed, set()
+            barriers, self._barriers = self._barriers, set()
             for node in sorted(booted):
                 await self._resync(node)
             if changed:
                 await self._reload_everywhere(changed, skip=booted)
+            for token in barriers:  # every change notified before it is loaded now
+                waiter = self._waiting.get(token)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(None)
 
     async def _reload_everywhere(self, names: set[str], skip: set[str]) -> None:
         targets = [n for n in self._ami.nodes if self._ami.node_connected(n) and n not in skip]

@@ -7,7 +7,7 @@ from aiohttp import web
 from callcenter import keys
 from callcenter.queues import service
 from callcenter.queues.schemas import MembersIn, QueueIn, QueueOptions
-from callcenter.web.io import parse_body, principal_of
+from callcenter.web.io import parse_body, principal_of, queues_applied
 
 routes = web.RouteTableDef()
 
@@ -20,6 +20,7 @@ async def create_queue(request: web.Request) -> web.Response:
     queue = await service.create_queue(
         request.app[keys.POOL], who, request.match_info["tenant_id"], body
     )
+    await queues_applied(request)
     return web.json_response(queue, status=201)
 
 
@@ -45,6 +46,7 @@ async def set_members(request: web.Request) -> web.Response:
         request.match_info["name"],
         body,
     )
+    await queues_applied(request)
     return web.Response(status=204)
 
 
@@ -53,15 +55,15 @@ async def update_queue(request: web.Request) -> web.Response:
     """Replace the queue's options: strategy, timers, announcements, overflow, callback."""
     who = principal_of(request)
     body = await parse_body(request, QueueOptions)
-    return web.json_response(
-        await service.update_queue(
-            request.app[keys.POOL],
-            who,
-            request.match_info["tenant_id"],
-            request.match_info["name"],
-            body,
-        )
+    queue = await service.update_queue(
+        request.app[keys.POOL],
+        who,
+        request.match_info["tenant_id"],
+        request.match_info["name"],
+        body,
     )
+    await queues_applied(request)
+    return web.json_response(queue)
 
 
 @routes.delete("/api/v1/tenants/{tenant_id}/queues/{name}")
@@ -73,4 +75,5 @@ async def delete_queue(request: web.Request) -> web.Response:
         request.match_info["tenant_id"],
         request.match_info["name"],
     )
+    await queues_applied(request)
     return web.Response(status=204)

@@ -7,7 +7,7 @@ from aiohttp import web
 from callcenter import keys
 from callcenter.seats import service
 from callcenter.seats.schemas import SeatIn, SeatUpdate
-from callcenter.web.io import parse_body, principal_of
+from callcenter.web.io import parse_body, principal_of, queues_applied
 
 routes = web.RouteTableDef()
 
@@ -48,6 +48,7 @@ async def remove_seat(request: web.Request) -> web.Response:
         request.match_info["tenant_id"],
         request.match_info["extension"],
     )
+    await queues_applied(request)
     return web.Response(status=204)
 
 
@@ -56,16 +57,16 @@ async def update_seat(request: web.Request) -> web.Response:
     """Rename a seat or forward its calls to a phone number."""
     who = principal_of(request)
     body = await parse_body(request, SeatUpdate)
-    return web.json_response(
-        await service.update_seat(
-            request.app[keys.POOL],
-            request.app.get(keys.SYNC),
-            who,
-            request.match_info["tenant_id"],
-            request.match_info["extension"],
-            body,
-        )
+    seat = await service.update_seat(
+        request.app[keys.POOL],
+        request.app.get(keys.SYNC),
+        who,
+        request.match_info["tenant_id"],
+        request.match_info["extension"],
+        body,
     )
+    await queues_applied(request)  # forwarding changes the seat's member interface
+    return web.json_response(seat)
 
 
 @routes.post("/api/v1/tenants/{tenant_id}/seats/{extension}/credentials")

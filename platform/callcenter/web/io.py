@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from callcenter import keys
 from callcenter.auth.principal import Principal
 from callcenter.errors import InvalidInput, Unauthorized
 
@@ -106,3 +107,11 @@ def principal_of(request: web.Request) -> Principal:
     if principal is None:
         raise Unauthorized("a bearer token is required")
     return principal
+
+
+async def queues_applied(request: web.Request) -> None:
+    """Answer a request that changed a queue (its definition or members) only once every
+    node holds the change, so the caller's next call finds it."""
+    queues = request.app.get(keys.QUEUES)
+    if queues is not None:
+        await queues.applied()
