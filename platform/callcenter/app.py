@@ -36,6 +36,7 @@ from callcenter.cdr import api as cdr_api
 from callcenter.cdr.sink import CdrSink
 from callcenter.contacts import api as contacts_api
 from callcenter.db.pool import create_pool
+from callcenter.db.probe import DatabaseProbe
 from callcenter.errors import DomainError
 from callcenter.ivrs import api as ivrs_api
 from callcenter.mailboxes import api as mailboxes_api
@@ -81,9 +82,11 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
     pool = await create_pool(settings.dsn)
     app[keys.POOL] = pool
+    app[keys.DB_PROBE] = probe = DatabaseProbe(settings.dsn)
     if settings.operator_password:
         await bootstrap_operator(pool, settings.operator_username, settings.operator_password)
     yield
+    await probe.close()
     await pool.close()
 
 
@@ -252,13 +255,7 @@ async def liveness(request: web.Request) -> web.Response:
 
     The operator's view of the platform (calls up now, per tenant) is ``operations/``.
     """
-    db_ok = True
-    try:
-        pool: Any = request.app[keys.POOL]
-        async with pool.acquire() as conn:
-            await conn.fetchval("SELECT 1")
-    except Exception:
-        db_ok = False
+    db_ok = await request.app[keys.DB_PROBE].reachable()  # not behind the pool's queue
     ami = request.app.get(keys.AMI)
     body: dict[str, Any] = {"database": db_ok, "ami": bool(ami and ami.connected)}
     if ami is not None:

@@ -25,12 +25,14 @@ if TYPE_CHECKING:
     from callcenter.auth.tokens import TokenService
     from callcenter.campaigns.dialer import Dialer
     from callcenter.cdr.sink import CdrSink
+    from callcenter.db.probe import DatabaseProbe
     from callcenter.observability.metrics import PlatformMetrics
     from callcenter.reports.live import LiveWallboard
     from callcenter.security.service import SipGuard
 
 SETTINGS = web.AppKey("settings", Settings)
 POOL = web.AppKey("pool", Any)  # asyncpg.Pool: typed Any because asyncpg ships no stubs
+DB_PROBE: web.AppKey[DatabaseProbe] = web.AppKey("db_probe")  # /healthz's own connection
 AMI: web.AppKey[AmiCluster] = web.AppKey("ami")  # one AMI connection per node
 TOKENS: web.AppKey[TokenService] = web.AppKey("tokens")
 SYNC: web.AppKey[AsteriskSync] = web.AppKey("sync")

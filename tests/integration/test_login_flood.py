@@ -34,9 +34,10 @@ async def test_healthz_stays_fast_while_wrong_logins_flood_and_the_flood_gets_42
         results = await asyncio.gather(
             *(wrong_login(api, f"victim-{uid}-{i % 7}") for i in range(FLOOD))
         )
-    # The loop never stalled (scrypt on the loop held healthz for seconds; the bound is loose
-    # because the test machine is shared).
-    assert sorted(delays)[len(delays) // 2] < 0.05 and max(delays) < 0.5, sorted(delays)[-5:]
+    # The loop never stalled (scrypt on the loop held healthz for seconds). The first probe
+    # waits while the loop takes in the 200 requests that arrived with it (~70 ms on a quiet
+    # 2-core machine, 0.52 s once on a shared one): the bound on it is looser.
+    assert sorted(delays)[len(delays) // 2] < 0.05 and max(delays) < 1.0, sorted(delays)[-5:]
     statuses = [status for status, _, _ in results]
     limited = [(r, body) for status, r, body in results if status == 429]
     assert statuses.count(401) + len(limited) == FLOOD, statuses
@@ -49,6 +50,19 @@ async def test_healthz_stays_fast_while_wrong_logins_flood_and_the_flood_gets_42
     # Further guesses from that address, at any username, wait too.
     status, retry_after, body = await wrong_login(api, OPERATOR[0])
     assert status == 429 and retry_after is not None
+
+
+async def test_healthz_answers_while_every_pooled_connection_is_busy(api: ApiClient) -> None:
+    # A pool held by load (here: every connection taken) is not a dead process: liveness
+    # asks PostgreSQL on a connection of its own, so an orchestrator does not restart it.
+    pool = api.client.server.app[keys.POOL]
+    held = [await pool.acquire() for _ in range(pool.get_max_size())]
+    try:
+        resp = await asyncio.wait_for(api.client.get("/healthz"), 2.0)
+        assert resp.status == 200 and (await resp.json())["database"] is True
+    finally:
+        for conn in held:
+            await pool.release(conn)
 
 
 async def test_one_username_is_limited_whatever_the_address_and_forwarded_for_needs_a_proxy(
