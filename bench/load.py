@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import math
 import os
+import re
 import secrets
 import sys
 import tempfile
@@ -292,6 +293,22 @@ class Sipp:
             return []
         return [line.split() for line in text.splitlines() if line.strip()]
 
+    def refusals(self) -> dict[str, int]:
+        """Why calls failed, from SIPp's error trace (``-trace_err``): the unexpected
+        response's code (``503``), or SIPp's own words for a timeout."""
+        try:
+            text = (self.dir / "errors.log").read_text(errors="replace")
+        except FileNotFoundError:
+            return {}
+        out: dict[str, int] = {}
+        for line in text.splitlines():
+            if "Aborting call" not in line:  # a scenario's own timeout branch, a late retransmit
+                continue
+            got = re.search(r"received 'SIP/2\.0 (\d{3} [A-Za-z ]+)", line)
+            why = got.group(1).strip() if got else "timeout" if "timeout" in line else "other"
+            out[why] = out.get(why, 0) + 1
+        return out
+
     def stats(self) -> dict[str, int]:
         """Cumulative counters of SIPp's final screen (``Successful call``, ``Failed call``)."""
         out: dict[str, int] = {}
@@ -498,7 +515,8 @@ async def run_load(
         "-nostdin", "-timeout_error",
         "-recv_timeout", "20000", "-max_recv_loops", "10000",
         "-trace_logs", "-log_file", f"{uac.inner}/calls.log",
-        *(["-trace_msg", "-trace_err"] if args.trace else []),
+        "-trace_err", "-error_file", f"{uac.inner}/errors.log",
+        *(["-trace_msg"] if args.trace else []),
     ]  # fmt: skip
     before = sampler.stats()
     stasis0 = await stasis_processed(side.asterisk)
@@ -538,6 +556,7 @@ async def run_load(
         "ok": ok,
         "failed": failed,
         "sipp_failed": stats.get("Failed call", 0),
+        "refusals": uac.refusals(),
         "sipp_ok": stats.get("Successful call", 0),
         "completed": len(t.completed),
         "answered": len(t.answered),
@@ -610,6 +629,7 @@ async def provision(tenants: int, agents: int) -> tuple[list[str], list[tuple[st
 BARE_PJSIP = """[global]
 type = global
 endpoint_identifier_order = ip,username
+taskprocessor_overload_trigger = pjsip_only
 
 [transport-udp]
 type = transport
@@ -796,6 +816,7 @@ def show(result: dict[str, Any]) -> None:
         f"[{result['label']}] offered {offered.rate:g}/s held {offered.hold:g} s;"
         f" placed {result['placed']}, answered by an agent and completed {result['ok']},"
         f" failed {result['failed']} (SIPp's own count {result['sipp_failed']}"
+        f"{''.join(f'; {n}x {why}' for why, n in sorted(result['refusals'].items()))}"
         f"{'; still up a minute after the last should have ended' if result['timed_out'] else ''});"
         f" max concurrent calls {result['max_calls']} (successful ones, by SIPp's clocks;"
         f" AMI's carrier channels: {result['ami_max_calls']});"
