@@ -1,12 +1,11 @@
 """Routes stay live although Asterisk caches them (issue 16).
 
 Each node keeps the rows its calls read (numbers, IVRs, IVR menus, queue options) in AstDB,
-family ccrow
-(extensions.conf, ``cc-rt``). A change to any table behind them notifies ``cc_routes`` and
-the control plane gives every node a new generation (asterisk/routes.py), so the next call
-reads the changed rows; a number's open/closed state expires at its schedule's next
-boundary by itself. Each test warms the cache with a call first: without the new generation
-or without the boundary, the second call would follow the old route.
+family ccval (extensions.conf, ``cc-rt``). A change to any table behind them notifies
+``cc_routes`` and the control plane gives every node a new generation (asterisk/routes.py),
+so the next call reads the changed rows; a number's open/closed state expires at its
+schedule's next boundary by itself. Each test warms the cache with a call first: without
+the new generation or without the boundary, the second call would follow the old route.
 
 The promise is "within 1 s of the API's answer" (issue 16): the generation travels from the
 commit's NOTIFY through the control plane to each node over AMI, so a call placed the same
@@ -32,10 +31,10 @@ pytestmark = pytest.mark.e2e
 
 async def cached(stack: Stack, key: str) -> str | None:
     """The node's cache entry for ``key`` (``<family>:<key>``), if it holds one."""
-    out = await stack.platform.cli("database show ccrow")
+    out = await stack.platform.cli("database show ccval")
     for line in out.splitlines():
         name, _, value = line.partition(" : ")
-        if name.strip() == f"/ccrow/{key}":
+        if name.strip() == f"/ccval/{key}":
             return value.strip()
     return None
 
@@ -76,7 +75,12 @@ async def test_a_changed_route_is_followed_at_the_next_call_although_cached(
     assert await queue_reached(stack, platform_api, number, "13800000401") == f"{tenant}-old"
     entry = await cached(stack, f"cc_dids:{number}")
     assert entry is not None and f",{tenant}," in entry, entry
-    assert "~HASH~did~tenant_id~" in entry, entry  # named as the reader's HASH() reads them
+    # The reader slices it where it reads it: a generation of 16, an expiry of 10 characters,
+    # the names' length in 5, the names as the reader's HASH() reads them, the values.
+    gen, until, length, rest = entry.split("|", 3)
+    assert len(gen) == 16 and len(until) == 10 and until.isdigit(), entry
+    names = rest[: int(length)]
+    assert "~HASH~did~tenant_id~" in names.split(",") and rest[int(length)] == "|", entry
     # A second call is served from the entry: same route, same entry.
     assert await queue_reached(stack, platform_api, number, "13800000402") == f"{tenant}-old"
     assert await cached(stack, f"cc_dids:{number}") == entry
